@@ -1,0 +1,168 @@
+"""The connector contract: config section, runtime services, streams and `fetch`."""
+
+from __future__ import annotations
+
+import logging
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any, ClassVar
+
+import requests
+from pydantic import BaseModel, ConfigDict, Field
+
+from connectors.item import Item
+
+
+class SourceConfig(BaseModel):
+    """Keys every `[[sources]]` section has. Connectors subclass it with their own keys.
+
+    Subclasses set `type: Literal["..."]`. Unknown keys are errors (a typo must not pass
+    silently).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
+    type: str
+    base_url: str
+    token_env: str = Field(min_length=1)
+    enabled: bool = True
+    streams: list[str] | None = None
+    timeout: float = Field(default=30.0, gt=0, description="seconds per HTTP request")
+    max_rate_limit_wait: float = Field(
+        default=900.0, ge=0, description="longest wait for a rate limit reset, in seconds"
+    )
+    max_retries: int = Field(default=5, ge=0, le=20)
+
+
+@dataclass(frozen=True, slots=True)
+class Stream:
+    """One incremental feed of a source, with its own cursor.
+
+    `lag` is how far behind writes the API's index may be: the stored cursor never
+    passes the run's start minus `lag`.
+    """
+
+    name: str
+    kind: str
+    lag: timedelta = timedelta(0)
+    default_enabled: bool = True
+
+
+@dataclass
+class RequestStats:
+    """HTTP requests a connector made (every attempt counts) and retries among them."""
+
+    requests: int = 0
+    retries: int = 0
+    rate_limit_waits: int = 0
+    waited_seconds: float = 0.0
+
+    def snapshot(self) -> RequestStats:
+        return RequestStats(self.requests, self.retries, self.rate_limit_waits, self.waited_seconds)
+
+    def since(self, earlier: RequestStats) -> RequestStats:
+        return RequestStats(
+            self.requests - earlier.requests,
+            self.retries - earlier.retries,
+            self.rate_limit_waits - earlier.rate_limit_waits,
+            self.waited_seconds - earlier.waited_seconds,
+        )
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Runtime:
+    """Services a connector uses instead of reaching for globals, so tests can inject them."""
+
+    sleep: Callable[[float], None] = time.sleep
+    now: Callable[[], datetime] = _utcnow
+    logger: logging.Logger = field(default_factory=lambda: logging.getLogger("growthmap"))
+
+
+class Connector(ABC):
+    """A source of Items. Owns no state: the cursor comes in as `since`.
+
+    `fetch` yields Items lazily, page by page, for items updated in [since, until)
+    (until None means up to now). It never swallows an error silently: a page it
+    cannot read raises a `ConnectorError`. `stats` counts every HTTP request made.
+    """
+
+    type_name: ClassVar[str]
+    config_model: ClassVar[type[SourceConfig]]
+    all_streams: ClassVar[Sequence[Stream]]
+
+    def __init__(self, config: SourceConfig, token: str, runtime: Runtime | None = None) -> None:
+        self.config = config
+        self.runtime = runtime or Runtime()
+        self.stats = RequestStats()
+        self._token = token
+
+    @property
+    def name(self) -> str:
+        return self.config.name
+
+    def streams(self) -> list[Stream]:
+        """The streams this source collects: `streams = [...]` in config, else the defaults."""
+        chosen = self.config.streams
+        if chosen is None:
+            return [s for s in self.all_streams if s.default_enabled]
+        return [s for s in self.all_streams if s.name in chosen]
+
+    @abstractmethod
+    def fetch(self, stream: str, since: datetime, until: datetime | None = None) -> Iterator[Item]:
+        """Yield the stream's Items updated in the window, page by page."""
+
+    def check(self) -> str:
+        """Verify credentials with one cheap request; return who the token belongs to."""
+        raise NotImplementedError
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release HTTP sessions."""
+
+    def __repr__(self) -> str:
+        # The token is deliberately absent.
+        return f"<{type(self).__name__} {self.name!r}>"
+
+
+def count_requests(session: requests.Session, stats: RequestStats) -> None:
+    """Count every HTTP attempt made through `session`, retries included.
+
+    urllib3 retries happen inside the adapter, below requests' hooks, so the count is
+    taken where urllib3 opens each connection attempt.
+    """
+    for adapter in session.adapters.values():
+        _instrument_adapter(adapter, stats)
+
+
+def _instrument_adapter(adapter: Any, stats: RequestStats) -> None:
+    if getattr(adapter, "_growthmap_counted", False):
+        return
+    original_get_connection = adapter.get_connection_with_tls_context
+
+    def get_connection_with_tls_context(*args: Any, **kwargs: Any) -> Any:
+        pool = original_get_connection(*args, **kwargs)
+        _instrument_pool(pool, stats)
+        return pool
+
+    adapter.get_connection_with_tls_context = get_connection_with_tls_context
+    adapter._growthmap_counted = True
+
+
+def _instrument_pool(pool: Any, stats: RequestStats) -> None:
+    if getattr(pool, "_growthmap_counted", False):
+        return
+    original = pool._make_request
+
+    def _make_request(*args: Any, **kwargs: Any) -> Any:
+        stats.requests += 1
+        return original(*args, **kwargs)
+
+    pool._make_request = _make_request
+    pool._growthmap_counted = True
