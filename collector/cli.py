@@ -29,8 +29,12 @@ def main_options(
     ctx: typer.Context,
     config: Annotated[
         Path | None,
-        typer.Option("--config", "-c", help="Config file (default: $GROWTHMAP_CONFIG, then the "
-                     "user config dir).", dir_okay=False),
+        typer.Option(
+            "--config",
+            "-c",
+            help="Config file (default: $GROWTHMAP_CONFIG, then the user config dir).",
+            dir_okay=False,
+        ),
     ] = None,
     debug: Annotated[bool, typer.Option(help="Log details and show tracebacks.")] = False,
 ) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-import sys
+import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,11 +23,6 @@ from collector.settings_model import (
 )
 from connectors.base import SourceConfig
 from connectors.registry import connector_class, source_types
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised only on Python 3.10
-    import tomli as tomllib
 
 CONFIG_ENV = "GROWTHMAP_CONFIG"
 _SECTIONS: dict[str, type[BaseModel]] = {
@@ -108,8 +103,12 @@ def read_toml(path: Path) -> dict[str, Any]:
 def zero_config_settings() -> Settings:
     """github.com for the token's own user, an empty growth map, the default ledger."""
     github = connector_class("github").config_model.model_validate(
-        {"name": "github", "type": "github", "base_url": "https://api.github.com",
-         "token_env": "GITHUB_TOKEN"}
+        {
+            "name": "github",
+            "type": "github",
+            "base_url": "https://api.github.com",
+            "token_env": "GITHUB_TOKEN",
+        }
     )
     return Settings(
         owner=Owner(),
@@ -127,7 +126,9 @@ def parse_settings(data: dict[str, Any], path: Path) -> Settings:
     file = str(path)
     unknown = sorted(set(data) - set(_SECTIONS) - {"sources"})
     problems += [
-        Problem(file, key, f"unknown section or key; known: {', '.join(sorted(_SECTIONS))}, sources")
+        Problem(
+            file, key, f"unknown section or key; known: {', '.join(sorted(_SECTIONS))}, sources"
+        )
         for key in unknown
     ]
     sections = {
@@ -161,7 +162,7 @@ def resolve_ledger_url(url: str | None, base: Path) -> str:
         return paths.default_ledger_url()
     prefix = "sqlite:///"
     if url.startswith(prefix) and not url.startswith(prefix + "/") and url != "sqlite://":
-        relative = url[len(prefix):]
+        relative = url[len(prefix) :]
         if relative and relative != ":memory:":
             return prefix + str((base / relative).resolve())
     return url
@@ -189,10 +190,13 @@ def _validate_sources(value: Any, file: str, problems: list[Problem]) -> list[So
             continue
         kind = table.get("type")
         if kind not in source_types():
-            problems.append(Problem(
-                file, f"{prefix}.type",
-                f"unknown source type {kind!r}; expected one of: {', '.join(source_types())}",
-            ))
+            problems.append(
+                Problem(
+                    file,
+                    f"{prefix}.type",
+                    f"unknown source type {kind!r}; expected one of: {', '.join(source_types())}",
+                )
+            )
             continue
         model = connector_class(kind).config_model
         config = _validate(model, table, file, prefix, problems)
@@ -200,7 +204,9 @@ def _validate_sources(value: Any, file: str, problems: list[Problem]) -> list[So
             sources.append(config)
     names = [s.name for s in sources]
     for name in sorted({n for n in names if names.count(n) > 1}):
-        problems.append(Problem(file, "sources", f"two sources are named {name!r}: names must be unique"))
+        problems.append(
+            Problem(file, "sources", f"two sources are named {name!r}: names must be unique")
+        )
     return sources
 
 

@@ -50,8 +50,9 @@ def _file_lock(ledger: Ledger, wait: float) -> Iterator[None]:
 
 @contextmanager
 def _advisory_lock(ledger: Ledger, wait: float) -> Iterator[None]:
-    key = int.from_bytes(hashlib.sha256(f"growthmap:{ledger.owner}".encode()).digest()[:8],
-                         "big", signed=True)
+    key = int.from_bytes(
+        hashlib.sha256(f"growthmap:{ledger.owner}".encode()).digest()[:8], "big", signed=True
+    )
     deadline = time.monotonic() + wait
     with ledger.engine.connect() as conn:
         while not conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar():
@@ -73,5 +74,7 @@ def _held_message(ledger: Ledger) -> str:
     if holder is None:
         return "another growthmap run holds the collect lock; try again when it has finished"
     since = holder.started_at.strftime("%Y-%m-%d %H:%M:%SZ")
-    return (f"another growthmap run holds the collect lock (pid {holder.pid} on {holder.host}, "
-            f"since {since}); try again when it has finished, or pass --wait SECONDS")
+    return (
+        f"another growthmap run holds the collect lock (pid {holder.pid} on {holder.host}, "
+        f"since {since}); try again when it has finished, or pass --wait SECONDS"
+    )

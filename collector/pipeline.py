@@ -121,8 +121,9 @@ class Collector:
         sources = select_sources(self.settings.sources, self.options.sources)
         report = RunReport(started_at=self.clock())
         report.run_id = self._start_run(report.started_at)
-        with ThreadPoolExecutor(max_workers=max(1, len(sources)),
-                                thread_name_prefix="collect") as pool:
+        with ThreadPoolExecutor(
+            max_workers=max(1, len(sources)), thread_name_prefix="collect"
+        ) as pool:
             futures = [pool.submit(self._collect_source, s, report) for s in sources]
             try:
                 for future in futures:
@@ -145,16 +146,18 @@ class Collector:
             "full": self.options.full,
         }
         with self.ledger.write() as session:
-            return record_run_start(session, self.ledger.owner, started_at, options,
-                                    self.options.trigger)
+            return record_run_start(
+                session, self.ledger.owner, started_at, options, self.options.trigger
+            )
 
     def _finish_run(self, report: RunReport) -> None:
         if report.run_id is None:
             return
         assert report.finished_at is not None
         with self.ledger.write() as session:
-            record_run_end(session, report.run_id, report.finished_at, report.status,
-                           int(report.exit_code))
+            record_run_end(
+                session, report.run_id, report.finished_at, report.status, int(report.exit_code)
+            )
 
     def _collect_source(self, source: SourceConfig, report: RunReport) -> None:
         try:
@@ -208,10 +211,17 @@ class Collector:
             self._store(pending, totals, report)
         spent = connector.stats.since(before)
         record = StreamRecord(
-            source=connector.name, stream=stream.name, status="failed" if error else "ok",
-            new=totals.new, updated=totals.updated, unchanged=totals.unchanged,
-            requests=spent.requests, retries=spent.retries, error=error,
-            window_since=since, window_until=self.options.until,
+            source=connector.name,
+            stream=stream.name,
+            status="failed" if error else "ok",
+            new=totals.new,
+            updated=totals.updated,
+            unchanged=totals.unchanged,
+            requests=spent.requests,
+            retries=spent.retries,
+            error=error,
+            window_since=since,
+            window_until=self.options.until,
             duration_s=round(time.monotonic() - started, 3),
         )
         return record, auth_failed
@@ -252,7 +262,10 @@ class Collector:
             yield batch
 
     def _store(
-        self, batch: Sequence[Item], totals: UpsertResult, report: RunReport,
+        self,
+        batch: Sequence[Item],
+        totals: UpsertResult,
+        report: RunReport,
         cursor: tuple[str, str, datetime | None] | None = None,
     ) -> None:
         if not batch and (cursor is None or cursor[2] is None):
@@ -266,8 +279,9 @@ class Collector:
             result = record_items(session, self.ledger.owner, batch, now)
             made = self.on_items(session, result.changed) if self.on_items and result.changed else 0
             if cursor is not None and cursor[2] is not None:
-                record_cursor(session, self.ledger.owner, cursor[0], cursor[1], cursor[2],
-                              report.run_id, now)
+                record_cursor(
+                    session, self.ledger.owner, cursor[0], cursor[1], cursor[2], report.run_id, now
+                )
         with self._lock:
             report.new_suggestions += made
             report.changed_moments.update(item.occurred_at for _, item in result.changed)
@@ -301,6 +315,17 @@ def select_sources(sources: Sequence[SourceConfig], names: Sequence[str]) -> lis
 
 
 def _failed(source: str, stream: str, status: str, message: str) -> StreamRecord:
-    return StreamRecord(source=source, stream=stream, status=status, new=0, updated=0,
-                        unchanged=0, requests=0, retries=0, error=message, window_since=None,
-                        window_until=None, duration_s=0.0)
+    return StreamRecord(
+        source=source,
+        stream=stream,
+        status=status,
+        new=0,
+        updated=0,
+        unchanged=0,
+        requests=0,
+        retries=0,
+        error=message,
+        window_since=None,
+        window_until=None,
+        duration_s=0.0,
+    )

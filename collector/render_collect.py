@@ -56,12 +56,14 @@ class TerminalProgress:
         with self._lock:
             task = self._tasks.get((record.source, record.stream))
             if task is None:
-                task = self._progress.add_task("", total=None, source=record.source,
-                                               stream=record.stream, note="")
+                task = self._progress.add_task(
+                    "", total=None, source=record.source, stream=record.stream, note=""
+                )
         done = record.new + record.updated + record.unchanged
         note = f"{record.requests} requests" if record.status == "ok" else f"[red]{record.status}"
-        self._progress.update(task, total=max(done, 1), completed=max(done, 1) if done else 1,
-                              note=note)
+        self._progress.update(
+            task, total=max(done, 1), completed=max(done, 1) if done else 1, note=note
+        )
 
 
 def summary_table(report: RunReport) -> Table:
@@ -70,12 +72,26 @@ def summary_table(report: RunReport) -> Table:
         table.add_column(column, justify="left" if column in ("source", "stream") else "right")
     for r in sorted(report.records, key=lambda r: (r.source, r.stream)):
         if r.status == "ok":
-            table.add_row(r.source, r.stream, str(r.new), str(r.updated), str(r.unchanged),
-                          str(r.requests), f"{r.duration_s:.1f}s")
+            table.add_row(
+                r.source,
+                r.stream,
+                str(r.new),
+                str(r.updated),
+                str(r.unchanged),
+                str(r.requests),
+                f"{r.duration_s:.1f}s",
+            )
         else:
             stream = "" if r.stream == ALL_STREAMS else r.stream
-            table.add_row(r.source, stream, f"[red]{r.status}[/]", "", "", str(r.requests),
-                          f"{r.duration_s:.1f}s")
+            table.add_row(
+                r.source,
+                stream,
+                f"[red]{r.status}[/]",
+                "",
+                "",
+                str(r.requests),
+                f"{r.duration_s:.1f}s",
+            )
     return table
 
 
@@ -104,8 +120,10 @@ def cron_lines(report: RunReport) -> list[str]:
         updated = sum(r.updated for r in records)
         requests = sum(r.requests for r in records)
         seconds = sum(r.duration_s for r in records)
-        line = (f"{stamp} {source:<{width}} {'ok' if ok else 'failed'} new={new} "
-                f"updated={updated} requests={requests} {seconds:.1f}s")
+        line = (
+            f"{stamp} {source:<{width}} {'ok' if ok else 'failed'} new={new} "
+            f"updated={updated} requests={requests} {seconds:.1f}s"
+        )
         errors = sorted({clean(r.error) for r in records if r.error})
         if errors:
             line += " error=" + json.dumps("; ".join(errors), ensure_ascii=False)
@@ -123,9 +141,16 @@ def report_json(report: RunReport) -> dict[str, Any]:
         "new_suggestions": report.new_suggestions,
         "streams": [
             {
-                "source": r.source, "stream": r.stream, "status": r.status, "new": r.new,
-                "updated": r.updated, "unchanged": r.unchanged, "requests": r.requests,
-                "retries": r.retries, "error": r.error, "duration_s": r.duration_s,
+                "source": r.source,
+                "stream": r.stream,
+                "status": r.status,
+                "new": r.new,
+                "updated": r.updated,
+                "unchanged": r.unchanged,
+                "requests": r.requests,
+                "retries": r.retries,
+                "error": r.error,
+                "duration_s": r.duration_s,
                 "since": r.window_since.isoformat() if r.window_since else None,
             }
             for r in report.records

@@ -20,8 +20,10 @@ class InitResult:
 
 
 def example_config_text() -> str:
-    return resources.files("collector").joinpath("templates/config.example.toml").read_text(
-        encoding="utf-8"
+    return (
+        resources.files("collector")
+        .joinpath("templates/config.example.toml")
+        .read_text(encoding="utf-8")
     )
 
 

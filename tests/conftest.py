@@ -27,8 +27,12 @@ def _pg_admin_url() -> str | None:
     url = make_url(PG_URL)
     try:
         with psycopg.connect(
-            host=url.host, port=url.port or 5432, user=url.username, dbname=url.database,
-            password=url.password, connect_timeout=2,
+            host=url.host,
+            port=url.port or 5432,
+            user=url.username,
+            dbname=url.database,
+            password=url.password,
+            connect_timeout=2,
         ):
             return PG_URL
     except psycopg.Error:
@@ -48,8 +52,14 @@ def pg_url() -> Iterator[str]:
 
     url = make_url(_PG)
     name = f"growthmap_test_{uuid.uuid4().hex[:12]}"
-    params = {"host": url.host, "port": url.port or 5432, "user": url.username,
-              "password": url.password, "dbname": url.database, "autocommit": True}
+    params = {
+        "host": url.host,
+        "port": url.port or 5432,
+        "user": url.username,
+        "password": url.password,
+        "dbname": url.database,
+        "autocommit": True,
+    }
     with psycopg.connect(**params) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     try:

@@ -11,10 +11,10 @@ import typer
 from rich.markup import escape
 
 from collector.collect import run_collect
-from collector.config import Settings
-from collector.ledger import Ledger
 from collector.commands.common import ConfigOption, err, handles_errors, state
+from collector.config import Settings
 from collector.errors import UsageError
+from collector.ledger import Ledger
 from collector.pipeline import CollectOptions, Progress, RunReport, SilentProgress
 from collector.render_collect import (
     TerminalProgress,
@@ -71,8 +71,14 @@ def collect(
     raise typer.Exit(int(report.exit_code))
 
 
-def _run(env: dict[str, str], settings: Settings, ledger: Ledger, options: CollectOptions,
-         progress: Progress, wait: float) -> RunReport:
+def _run(
+    env: dict[str, str],
+    settings: Settings,
+    ledger: Ledger,
+    options: CollectOptions,
+    progress: Progress,
+    wait: float,
+) -> RunReport:
     return run_collect(settings, ledger, options, env=env, progress=progress, wait=wait)
 
 

@@ -60,8 +60,12 @@ class AppState:
 
 ConfigOption = Annotated[
     Path | None,
-    typer.Option("--config", "-c", dir_okay=False,
-                 help="Config file (default: $GROWTHMAP_CONFIG, then the user config dir)."),
+    typer.Option(
+        "--config",
+        "-c",
+        dir_okay=False,
+        help="Config file (default: $GROWTHMAP_CONFIG, then the user config dir).",
+    ),
 ]
 
 
@@ -87,8 +91,11 @@ def handles_errors(func: Callable[P, R]) -> Callable[P, R]:
         except GrowthmapError as exc:
             _fail(str(exc), exc.exit_code, debug)
         except SQLAlchemyError as exc:
-            _fail(f"ledger error: {exc.__class__.__name__}: {getattr(exc, 'orig', exc)}",
-                  ExitCode.SOURCE_FAILED, debug)
+            _fail(
+                f"ledger error: {exc.__class__.__name__}: {getattr(exc, 'orig', exc)}",
+                ExitCode.SOURCE_FAILED,
+                debug,
+            )
         except KeyboardInterrupt:
             print("interrupted; everything stored so far is kept", file=sys.stderr)
             raise typer.Exit(130) from None
@@ -96,8 +103,11 @@ def handles_errors(func: Callable[P, R]) -> Callable[P, R]:
             raise
         except Exception as exc:  # a bug: say so plainly, traceback only with --debug
             message = state(ctx).redactor()(f"{type(exc).__name__}: {exc}") if ctx else str(exc)
-            _fail(f"unexpected error: {message} (run with --debug for details, and please "
-                  "report it)", ExitCode.SOURCE_FAILED, debug)
+            _fail(
+                f"unexpected error: {message} (run with --debug for details, and please report it)",
+                ExitCode.SOURCE_FAILED,
+                debug,
+            )
 
     return wrapper
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
@@ -20,7 +20,7 @@ from collector.textsafe import clean
 from collector.timeparse import parse_when
 
 
-class ItemFormat(str, Enum):
+class ItemFormat(StrEnum):
     table = "table"
     json = "json"
 
@@ -39,18 +39,24 @@ def status(ctx: typer.Context, config: ConfigOption = None) -> None:
         pending = suggestion_counts(session, ledger.owner)
     if runs:
         run = runs[0]
-        out.print(f"Last run: {_local(run.started_at, zone)} · {run.status}"
-                  f" (run {run.id}, {run.trigger})")
+        out.print(
+            f"Last run: {_local(run.started_at, zone)} · {run.status} (run {run.id}, {run.trigger})"
+        )
     else:
         out.print("No run yet: `growthmap collect` starts one.")
     out.print(_sources_table(settings.sources, outcomes, positions, counts, zone))
-    out.print(f"Suggestions: {pending.get('suggested', 0)} pending review · "
-              f"{pending.get('accepted', 0)} accepted · {pending.get('rejected', 0)} rejected")
+    out.print(
+        f"Suggestions: {pending.get('suggested', 0)} pending review · "
+        f"{pending.get('accepted', 0)} accepted · {pending.get('rejected', 0)} rejected"
+    )
 
 
 def _sources_table(
-    sources: list[Any], outcomes: dict[tuple[str, str], Any],
-    positions: dict[tuple[str, str], datetime], counts: dict[tuple[str, str], int], zone: ZoneInfo,
+    sources: list[Any],
+    outcomes: dict[tuple[str, str], Any],
+    positions: dict[tuple[str, str], datetime],
+    counts: dict[tuple[str, str], int],
+    zone: ZoneInfo,
 ) -> Table:
     table = Table(box=None, header_style="bold", pad_edge=False)
     for column in ("source", "stream", "last outcome", "cursor", "items"):
@@ -64,8 +70,13 @@ def _sources_table(
             table.add_row(name, "", _outcome(outcomes.get((name, "*"))), "never", total)
         for index, key in enumerate(rows):
             cursor = positions.get(key)
-            table.add_row(name if index == 0 else "", key[1], _outcome(outcomes.get(key)),
-                          _local(cursor, zone) if cursor else "never", total if index == 0 else "")
+            table.add_row(
+                name if index == 0 else "",
+                key[1],
+                _outcome(outcomes.get(key)),
+                _local(cursor, zone) if cursor else "never",
+                total if index == 0 else "",
+            )
     return table
 
 
@@ -88,16 +99,18 @@ def items(
     kind: Annotated[list[str] | None, typer.Option(help="Only this kind (repeatable).")] = None,
     source: Annotated[list[str] | None, typer.Option(help="Only this source (repeatable).")] = None,
     since: Annotated[str | None, typer.Option(help="Only items that occurred since WHEN.")] = None,
-    fmt: Annotated[ItemFormat, typer.Option("--format", help="table or json (one per line).")]
-    = ItemFormat.table,
+    fmt: Annotated[
+        ItemFormat, typer.Option("--format", help="table or json (one per line).")
+    ] = ItemFormat.table,
 ) -> None:
     """List collected items, oldest first, with their suggestions."""
     app = state(ctx, config)
     settings, ledger = app.settings(), app.ledger()
     start = parse_when(since, now=datetime.now(UTC), tz=settings.owner.zone) if since else None
     with ledger.read() as session:
-        rows = iter_items(session, ledger.owner, kinds=kind or (), sources=source or (),
-                          since=start)
+        rows = iter_items(
+            session, ledger.owner, kinds=kind or (), sources=source or (), since=start
+        )
         if fmt is ItemFormat.json:
             for row, suggestions in rows:
                 print(json.dumps(item_json(row, suggestions), ensure_ascii=False))
@@ -106,11 +119,21 @@ def items(
         for column in ("id", "date", "source", "kind", "repo", "title", "state", "mapped to"):
             table.add_column(column, overflow="fold")
         for row, suggestions in rows:
-            mapped = ", ".join(f"{s.destination}·{s.skill}" for s in suggestions
-                               if s.status in ("suggested", "accepted"))
-            table.add_row(str(row.id), _local(row.occurred_at, settings.owner.zone)[:10],
-                          row.source, row.kind, escape(clean(row.repo)),
-                          escape(clean(row.title)[:80]), row.state, mapped)
+            mapped = ", ".join(
+                f"{s.destination}·{s.skill}"
+                for s in suggestions
+                if s.status in ("suggested", "accepted")
+            )
+            table.add_row(
+                str(row.id),
+                _local(row.occurred_at, settings.owner.zone)[:10],
+                row.source,
+                row.kind,
+                escape(clean(row.repo)),
+                escape(clean(row.title)[:80]),
+                row.state,
+                mapped,
+            )
     out.print(table)
 
 
@@ -136,9 +159,14 @@ def item_json(row: ItemRow, suggestions: list[SuggestionRow]) -> dict[str, Any]:
         "changed_files": row.changed_files,
         "extra": row.extra,
         "suggestions": [
-            {"destination": s.destination, "skill": s.skill,
-             "rule": s.rules[0] if s.rules else None, "rules": s.rules, "status": s.status,
-             "weight": s.weight}
+            {
+                "destination": s.destination,
+                "skill": s.skill,
+                "rule": s.rules[0] if s.rules else None,
+                "rules": s.rules,
+                "status": s.status,
+                "weight": s.weight,
+            }
             for s in suggestions
         ],
     }

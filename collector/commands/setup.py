@@ -20,8 +20,8 @@ from collector.sources import token_status
 @handles_errors
 def init(
     path: Annotated[
-        Path | None, typer.Option(help="Folder for config.toml and rules.d/ (default: the "
-                                  "user config dir).")
+        Path | None,
+        typer.Option(help="Folder for config.toml and rules.d/ (default: the user config dir)."),
     ] = None,
 ) -> None:
     """Write a documented config file and a starter rule file; never overwrites."""
@@ -35,8 +35,10 @@ def _print_init(result: InitResult) -> None:
         out.print(f"wrote {written}")
     for kept in result.kept:
         out.print(f"kept {kept} (it exists; growthmap never overwrites it)")
-    out.print("Next: edit the config (owner, sources, growth map), export your tokens, then "
-              "`growthmap config check` and `growthmap collect --since 14d`.")
+    out.print(
+        "Next: edit the config (owner, sources, growth map), export your tokens, then "
+        "`growthmap config check` and `growthmap collect --since 14d`."
+    )
 
 
 config_app = typer.Typer(help="Check the configuration.", no_args_is_help=True)
@@ -48,35 +50,42 @@ def config_check(ctx: typer.Context, config: ConfigOption = None) -> None:
     """Validate the config (and rules); show what is configured. Tokens: present or missing."""
     app = state(ctx, config)
     settings = app.settings()
-    _print_settings(settings)
+    _print_settings(settings, app.env)
     missing = [t for t in token_status(settings.sources, app.env) if not t.present]
     enabled = {s.name for s in settings.sources if s.enabled}
     for token in missing:
         if token.source in enabled:
-            err.print(f"warning: source {token.source!r}: ${token.variable} is not set; "
-                      "collect will skip this source until it is")
+            err.print(
+                f"warning: source {token.source!r}: ${token.variable} is not set; "
+                "collect will skip this source until it is"
+            )
     out.print("config ok")
 
 
-def _print_settings(settings: Settings) -> None:
-    app_env = state(typer.get_current_context()).env
+def _print_settings(settings: Settings, env: dict[str, str]) -> None:
     where = settings.path or "none (zero-config: github.com with $GITHUB_TOKEN)"
     out.print(f"config:  {escape(str(where))}")
-    out.print(f"owner:   {escape(settings.owner.name or '(unnamed)')} · "
-              f"{settings.owner.timezone} · key {settings.owner.key}")
+    out.print(
+        f"owner:   {escape(settings.owner.name or '(unnamed)')} · "
+        f"{settings.owner.timezone} · key {settings.owner.key}"
+    )
     out.print(f"ledger:  {escape(safe_url(settings.ledger_url))}")
-    tokens = {t.source: t for t in token_status(settings.sources, app_env)}
+    tokens = {t.source: t for t in token_status(settings.sources, env)}
     for source in settings.sources:
         token = tokens[source.name]
         state_text = "enabled" if source.enabled else "disabled"
         presence = "present" if token.present else "[yellow]missing[/]"
         streams = ", ".join(source.streams) if source.streams else "default streams"
-        out.print(f"source:  {source.name} ({source.type}, {state_text}) {escape(source.base_url)}"
-                  f" · {streams} · token ${token.variable} {presence}")
+        out.print(
+            f"source:  {source.name} ({source.type}, {state_text}) {escape(source.base_url)}"
+            f" · {streams} · token ${token.variable} {presence}"
+        )
     growth = settings.growth_map
     skills = sum(len(d.skills) for d in growth.destinations)
-    out.print(f"growth map: {len(growth.destinations)} destinations, {skills} skills, "
-              f"{len(growth.cycles)} cycles")
+    out.print(
+        f"growth map: {len(growth.destinations)} destinations, {skills} skills, "
+        f"{len(growth.cycles)} cycles"
+    )
 
 
 db_app = typer.Typer(help="Ledger maintenance.", no_args_is_help=True)

@@ -16,8 +16,23 @@ from collector.ledger.models import ItemRow
 from connectors.item import Item
 
 _CONTENT_COLUMNS = (
-    "url", "title", "body", "repo", "path", "author", "state", "created_at", "updated_at",
-    "occurred_at", "labels", "paths", "additions", "deletions", "changed_files", "extra", "raw",
+    "url",
+    "title",
+    "body",
+    "repo",
+    "path",
+    "author",
+    "state",
+    "created_at",
+    "updated_at",
+    "occurred_at",
+    "labels",
+    "paths",
+    "additions",
+    "deletions",
+    "changed_files",
+    "extra",
+    "raw",
     "content_hash",
 )
 
@@ -54,13 +69,14 @@ def record_items(
     if dry_run:
         return result
     if new_keys:
-        _insert_or_update(session, [
-            _row_values(owner, *batch[k], now) | {"first_seen_at": now} for k in new_keys
-        ])
+        _insert_or_update(
+            session, [_row_values(owner, *batch[k], now) | {"first_seen_at": now} for k in new_keys]
+        )
     if updated_keys:
-        session.execute(update(ItemRow), [
-            {"id": existing[k][0], **_row_values(owner, *batch[k], now)} for k in updated_keys
-        ])
+        session.execute(
+            update(ItemRow),
+            [{"id": existing[k][0], **_row_values(owner, *batch[k], now)} for k in updated_keys],
+        )
     ids = {k: existing[k][0] for k in updated_keys}
     inserted = _existing_hashes(session, owner, {k: batch[k] for k in new_keys})
     ids |= {k: row_id for k, (row_id, _) in inserted.items()}
@@ -88,13 +104,16 @@ def _existing_hashes(
     groups: dict[tuple[str, str], list[str]] = {}
     for source, kind, external_id in batch:
         groups.setdefault((source, kind), []).append(external_id)
-    condition = or_(*(
-        and_(ItemRow.source == source, ItemRow.kind == kind, ItemRow.external_id.in_(ids))
-        for (source, kind), ids in groups.items()
-    ))
+    condition = or_(
+        *(
+            and_(ItemRow.source == source, ItemRow.kind == kind, ItemRow.external_id.in_(ids))
+            for (source, kind), ids in groups.items()
+        )
+    )
     rows = session.execute(
-        select(ItemRow.id, ItemRow.source, ItemRow.kind, ItemRow.external_id, ItemRow.content_hash)
-        .where(ItemRow.owner == owner, condition)
+        select(
+            ItemRow.id, ItemRow.source, ItemRow.kind, ItemRow.external_id, ItemRow.content_hash
+        ).where(ItemRow.owner == owner, condition)
     )
     return {(r.source, r.kind, r.external_id): (r.id, r.content_hash) for r in rows}
 

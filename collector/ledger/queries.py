@@ -44,7 +44,8 @@ def suggestions_for(session: Session, item_ids: Sequence[int]) -> dict[int, list
     if not item_ids:
         return {}
     rows = session.scalars(
-        select(SuggestionRow).where(SuggestionRow.item_id.in_(item_ids))
+        select(SuggestionRow)
+        .where(SuggestionRow.item_id.in_(item_ids))
         .order_by(SuggestionRow.destination, SuggestionRow.skill)
     )
     grouped: dict[int, list[SuggestionRow]] = defaultdict(list)
@@ -55,6 +56,9 @@ def suggestions_for(session: Session, item_ids: Sequence[int]) -> dict[int, list
 
 def suggestion_counts(session: Session, owner: str) -> dict[str, int]:
     """Suggestions per status."""
-    query = (select(SuggestionRow.status, func.count()).where(SuggestionRow.owner == owner)
-             .group_by(SuggestionRow.status))
+    query = (
+        select(SuggestionRow.status, func.count())
+        .where(SuggestionRow.owner == owner)
+        .group_by(SuggestionRow.status)
+    )
     return {status: count for status, count in session.execute(query)}

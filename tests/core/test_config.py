@@ -44,7 +44,9 @@ def test_unknown_key_is_named_with_its_path(tmp_path: Path) -> None:
 
 
 def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
-    body = CONFIG.replace("Europe/Berlin", "Mars/Olympus") + """
+    body = (
+        CONFIG.replace("Europe/Berlin", "Mars/Olympus")
+        + """
 [[sources]]
 name = "mem"
 type = "memory"
@@ -65,6 +67,7 @@ id = "s"
 name = "S"
 level = "Q"
 """
+    )
     found = "\n".join(problems_of(write_config(tmp_path, body)))
     assert "[owner.timezone]: unknown timezone 'Mars/Olympus'" in found
     assert "[sources[1].colour]: unknown key" in found
@@ -73,7 +76,7 @@ level = "Q"
 
 
 def test_duplicate_source_names(tmp_path: Path) -> None:
-    body = CONFIG + CONFIG[CONFIG.index("[[sources]]"):]
+    body = CONFIG + CONFIG[CONFIG.index("[[sources]]") :]
     assert problems_of(write_config(tmp_path, body)) == [
         f"{tmp_path / 'config.toml'} [sources]: two sources are named 'mem': names must be unique"
     ]
@@ -86,7 +89,7 @@ def test_invalid_toml_names_the_line(tmp_path: Path) -> None:
 
 
 def test_wrong_type(tmp_path: Path) -> None:
-    body = CONFIG + "\n[collect]\noverlap_minutes = \"ten\"\n"
+    body = CONFIG + '\n[collect]\noverlap_minutes = "ten"\n'
     (problem,) = problems_of(write_config(tmp_path, body))
     assert "[collect.overlap_minutes]" in problem and "integer" in problem
 
@@ -116,9 +119,14 @@ def test_zero_config_collects_github_for_the_tokens_user() -> None:
     settings = load_settings(None, env={"GITHUB_TOKEN": "x" * 20})
     (github,) = settings.sources
     assert (github.type, github.base_url, github.token_env) == (
-        "github", "https://api.github.com", "GITHUB_TOKEN")
+        "github",
+        "https://api.github.com",
+        "GITHUB_TOKEN",
+    )
     assert settings.growth_map.destinations == []
-    assert settings.ledger_url.startswith("sqlite:///") and settings.ledger_url.endswith("ledger.db")
+    assert settings.ledger_url.startswith("sqlite:///") and settings.ledger_url.endswith(
+        "ledger.db"
+    )
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from fakes import memory
 from fakes.memory import CONFIG, WORLD, make_item, now, write_config
 from sqlalchemy import func, select
 
@@ -18,6 +19,7 @@ from collector.ledger.runs import get_cursor
 from collector.pipeline import CollectOptions, RunReport, SilentProgress
 
 TOKEN = {"MEMORY_TOKEN": "memory-token-123456"}
+NOW = now()
 
 
 @pytest.fixture
@@ -34,10 +36,21 @@ def ledger(settings: Settings) -> Iterator[Ledger]:
     ledger.close()
 
 
-def collect(settings: Settings, ledger: Ledger, at: datetime = now(), env: dict[str, str] = TOKEN,
-            **options: object) -> RunReport:
-    return run_collect(settings, ledger, CollectOptions(**options),  # type: ignore[arg-type]
-                       env=env, progress=SilentProgress(), clock=lambda: at)
+def collect(
+    settings: Settings,
+    ledger: Ledger,
+    at: datetime = NOW,
+    env: dict[str, str] = TOKEN,
+    **options: object,
+) -> RunReport:
+    return run_collect(
+        settings,
+        ledger,
+        CollectOptions(**options),  # type: ignore[arg-type]
+        env=env,
+        progress=SilentProgress(),
+        clock=lambda: at,
+    )
 
 
 def stored(ledger: Ledger) -> int:
@@ -50,9 +63,10 @@ def cursor(ledger: Ledger, stream: str = "things") -> datetime | None:
         return get_cursor(session, ledger.owner, "mem", stream)
 
 
-def seed(count: int, start: datetime = now() - timedelta(days=2)) -> None:
-    WORLD.items["things"] = [make_item(n, updated=start + timedelta(minutes=n))
-                             for n in range(count)]
+def seed(count: int, start: datetime = NOW - timedelta(days=2)) -> None:
+    WORLD.items["things"] = [
+        make_item(n, updated=start + timedelta(minutes=n)) for n in range(count)
+    ]
 
 
 def test_second_run_over_the_same_window_writes_nothing(settings: Settings, ledger: Ledger) -> None:
@@ -67,8 +81,9 @@ def test_second_run_over_the_same_window_writes_nothing(settings: Settings, ledg
     assert stored(ledger) == 7
 
 
-def test_cursor_is_run_start_minus_lag_and_next_run_overlaps(settings: Settings,
-                                                             ledger: Ledger) -> None:
+def test_cursor_is_run_start_minus_lag_and_next_run_overlaps(
+    settings: Settings, ledger: Ledger
+) -> None:
     seed(2)
     collect(settings, ledger)
     assert cursor(ledger) == now() - timedelta(minutes=5)  # the stream's lag
@@ -106,8 +121,9 @@ def test_backfill_never_moves_the_cursor_back(settings: Settings, ledger: Ledger
     assert cursor(ledger) == before
 
 
-def test_a_window_that_leaves_a_gap_does_not_advance_the_cursor(settings: Settings,
-                                                               ledger: Ledger) -> None:
+def test_a_window_that_leaves_a_gap_does_not_advance_the_cursor(
+    settings: Settings, ledger: Ledger
+) -> None:
     seed(3)
     collect(settings, ledger)
     before = cursor(ledger)
@@ -126,8 +142,9 @@ def test_missing_token_skips_the_source_with_a_message(settings: Settings, ledge
     assert report.exit_code == 1
 
 
-def test_auth_failure_fails_every_stream_once_without_retrying(settings: Settings,
-                                                               ledger: Ledger) -> None:
+def test_auth_failure_fails_every_stream_once_without_retrying(
+    settings: Settings, ledger: Ledger
+) -> None:
     WORLD.auth_fails = True
     report = collect(settings, ledger)
     assert [r.status for r in report.records] == ["failed", "failed"]
@@ -158,8 +175,6 @@ def test_tokens_never_reach_stored_errors(settings: Settings, ledger: Ledger) ->
     WORLD.auth_fails = True
     WORLD.items["things"] = []
     secret = TOKEN["MEMORY_TOKEN"]
-    from fakes import memory
-
     original = memory.MemoryConnector.fetch
 
     def leaky(self: memory.MemoryConnector, *args: object) -> object:

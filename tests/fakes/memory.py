@@ -48,23 +48,44 @@ class MemoryConnector(Connector):
         if WORLD.auth_fails:
             raise AuthError(f"source {self.name!r}: 401 Bad credentials")
         limit = WORLD.fail_after.get(stream)
-        chosen = [i for i in WORLD.items[stream]
-                  if i.updated_at >= since and (until is None or i.updated_at < until)]
+        chosen = [
+            i
+            for i in WORLD.items[stream]
+            if i.updated_at >= since and (until is None or i.updated_at < until)
+        ]
         for count, item in enumerate(sorted(chosen, key=lambda i: i.updated_at)):
             if limit is not None and count >= limit:
                 raise SourceUnavailable(f"source {self.name!r}: 502 Bad Gateway after retries")
             yield item
 
 
-def make_item(number: int, *, updated: datetime, title: str = "", source: str = "mem",
-              kind: str = "pull_request") -> Item:
+def make_item(
+    number: int,
+    *,
+    updated: datetime,
+    title: str = "",
+    source: str = "mem",
+    kind: str = "pull_request",
+) -> Item:
     return Item(
-        source=source, kind=kind, external_id=f"acme/app#{number}",
-        url=f"https://example.test/acme/app/pull/{number}", title=title or f"Change {number}",
-        created_at=updated - timedelta(days=1), updated_at=updated, occurred_at=updated,
-        state="merged", repo="acme/app", author="ada", labels=("backend",),
-        paths=(f"src/module_{number}.py",), additions=10, deletions=2, changed_files=1,
-        extra={"number": number}, raw={"number": number, "title": title},
+        source=source,
+        kind=kind,
+        external_id=f"acme/app#{number}",
+        url=f"https://example.test/acme/app/pull/{number}",
+        title=title or f"Change {number}",
+        created_at=updated - timedelta(days=1),
+        updated_at=updated,
+        occurred_at=updated,
+        state="merged",
+        repo="acme/app",
+        author="ada",
+        labels=("backend",),
+        paths=(f"src/module_{number}.py",),
+        additions=10,
+        deletions=2,
+        changed_files=1,
+        extra={"number": number},
+        raw={"number": number, "title": title},
     )
 
 
