@@ -11,10 +11,8 @@ from typing import Annotated
 from zoneinfo import ZoneInfo
 
 import typer
-from rich.markup import escape
-from rich.table import Table
 
-from collector.commands.common import ConfigOption, handles_errors, out, state
+from collector.commands.common import ConfigOption, handles_errors, state
 from collector.errors import UsageError
 from collector.review import decisions
 from collector.review.card import item_ref
@@ -94,46 +92,50 @@ def list_suggestions(
     settings, ledger = app.settings(), app.ledger()
     with ledger.read() as session:
         rows = iter_listed(session, ledger.owner, status.value)
-        if fmt is ListFormat.json:
-            for entry in rows:
+        count = 0
+        for count, entry in enumerate(rows, start=1):
+            if fmt is ListFormat.json:
                 print(json.dumps(listed_json(entry), ensure_ascii=False))
-            return
-        table = _table(status)
-        for entry in rows:
-            table.add_row(*_cells(entry, settings.owner.zone))
-    if table.row_count:
-        out.print(table)
-    else:
-        out.print(f"No {status.value} {'items' if status is Status.unmapped else 'suggestions'}.")
+            else:
+                if count == 1:
+                    print(_line(_HEADERS[status is Status.unmapped]))
+                print(_line(_cells(entry, settings.owner.zone)))
+    if count == 0 and fmt is ListFormat.table:
+        print(f"No {status.value} {'items' if status is Status.unmapped else 'suggestions'}.")
 
 
-def _table(status: Status) -> Table:
-    table = Table(box=None, header_style="bold", pad_edge=False)
-    first = "item" if status is Status.unmapped else "id"
-    for column in (first, "status", "date", "kind", "item", "title", "mapped to", "rules", "note"):
-        table.add_column(column, overflow="fold")
-    return table
+# Plain fixed-width lines, streamed: one row per line however long the ledger is.
+_WIDTHS = (6, 10, 22, 26, 22)
+_HEADERS = {
+    False: ["id", "date", "ref", "mapped to", "rules", "title · note"],
+    True: ["item", "date", "ref", "", "", "title"],
+}
+
+
+def _fit(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _line(cells: list[str]) -> str:
+    fixed = [_fit(c, w).ljust(w) for c, w in zip(cells, _WIDTHS, strict=False)]
+    fixed[0] = cells[0].rjust(_WIDTHS[0] - 1) + " "
+    return " ".join([*fixed, *cells[len(_WIDTHS) :]]).rstrip()
 
 
 def _cells(entry: Listed, zone: ZoneInfo) -> list[str]:
     item, suggestion = entry.item, entry.suggestion
     day = item.occurred_at.astimezone(zone).strftime("%Y-%m-%d")
-    common = [day, escape(clean(item.kind)), escape(item_ref(item)), escape(clean(item.title)[:70])]
+    title = f'"{_fit(clean(item.title), 70)}"'
     if suggestion is None:
-        return [str(item.id), "unmapped", *common, "", "", ""]
-    status = suggestion.status
-    if entry.changed_upstream:
-        status += " [yellow](changed upstream since)[/]"
-    rules = "by hand" if suggestion.origin == "manual" else ", ".join(suggestion.rules)
+        return [str(item.id), day, item_ref(item), "", "", title]
+    rules = "by hand" if suggestion.origin == "manual" else ",".join(map(clean, suggestion.rules))
     rules += f" ·{suggestion.weight:g}" if suggestion.origin == "rule" else ""
-    return [
-        str(suggestion.id),
-        status,
-        *common,
-        f"{suggestion.destination}·{suggestion.skill}",
-        escape(clean(rules)),
-        escape(clean(suggestion.note)[:60]),
-    ]
+    status = "" if suggestion.status not in ("accepted", "rejected") else f"{suggestion.status} "
+    if entry.changed_upstream:
+        title = "⚠ changed upstream since accepted · " + title
+    note = f" · note: {_fit(clean(suggestion.note), 60)}" if suggestion.note else ""
+    mapped = f"{status}{suggestion.destination}·{suggestion.skill}"
+    return [str(suggestion.id), day, item_ref(item), mapped, rules, title + note]
 
 
 RuleOption = Annotated[

@@ -58,7 +58,7 @@ def load_suggestions(
                 SuggestionRow.owner == owner, SuggestionRow.id.in_(unique[start : start + CHUNK])
             )
         )
-        found.update({s.id: (s, i) for s, i in rows.tuples()})
+        found.update({s.id: (s, i) for s, i in rows})
     missing = [i for i in unique if i not in found]
     if missing:
         raise UsageError(
@@ -82,7 +82,7 @@ def select_pending(
         query = query.where(ItemRow.kind == selection.kind)
     if selection.since is not None:
         query = query.where(ItemRow.occurred_at >= selection.since)
-    for chunk in session.execute(query.execution_options(yield_per=CHUNK)).tuples().partitions():
+    for chunk in session.execute(query.execution_options(yield_per=CHUNK)).partitions():
         for suggestion, item in chunk:
             # `rules` is a JSON list: filtering here keeps the query portable across backends.
             if selection.rule is None or selection.rule in suggestion.rules:

@@ -148,5 +148,3 @@ def make_world(url: str, folder: Path) -> Iterator[World]:
         yield World(ledger, config)
     finally:
         ledger.close()
-
-

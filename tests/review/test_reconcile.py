@@ -38,7 +38,10 @@ def test_adds_refreshes_withdraws_and_revives(any_world: World) -> None:
 
     with any_world.ledger.write() as session:
         third = reconcile_suggestions(
-            session, "default", item, [fresh("observability", 3, "otel-paths"), fresh("testing")],
+            session,
+            "default",
+            item,
+            [fresh("observability", 3, "otel-paths"), fresh("testing")],
             now=LATER,
         )
     assert (third.added, third.refreshed, third.withdrawn) == (1, 0, 0)
