@@ -10,10 +10,8 @@ from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 import typer
-from rich.markup import escape
-from rich.table import Table
 
-from collector.commands.common import ConfigOption, handles_errors, out, state
+from collector.commands.common import ConfigOption, handles_errors, state
 from collector.errors import UsageError
 from collector.ledger.models import ManualArtifactRow
 from collector.review.artifacts import (
@@ -24,6 +22,7 @@ from collector.review.artifacts import (
     list_artifacts,
     remove_artifact,
 )
+from collector.review.card import columns, fit
 from collector.textsafe import clean
 from collector.timeparse import parse_when
 
@@ -132,22 +131,18 @@ def list_cmd(
             print(json.dumps(artifact_json(row), ensure_ascii=False))
         return
     if not rows:
-        out.print("No manual artifacts yet: `growthmap add talk --title ...` adds one.")
+        print("No manual artifacts yet: `growthmap add talk --title ...` adds one.")
         return
-    table = Table(box=None, header_style="bold", pad_edge=False)
-    for column in ("id", "date", "kind", "title", "mapped to", "outcome"):
-        table.add_column(column, overflow="fold")
+    print(columns(["id", "date", "kind", "mapped to", "title · outcome"], _WIDTHS))
     for row in rows:
-        title = clean(row.title) + (f" — {clean(row.endorser)}" if row.endorser else "")
-        table.add_row(
-            str(row.id),
-            row.date.isoformat(),
-            row.kind,
-            escape(title[:80]),
-            escape(f"{row.destination}·{','.join(row.skills)}"),
-            escape(clean(row.outcome)[:60]),
-        )
-    out.print(table)
+        title = f'"{fit(clean(row.title), 70)}"'
+        title += f" — {clean(row.endorser)}" if row.endorser else ""
+        title += f" · {fit(clean(row.outcome), 60)}" if row.outcome else ""
+        mapped = f"{row.destination}·{','.join(row.skills)}"
+        print(columns([str(row.id), row.date.isoformat(), row.kind, mapped, title], _WIDTHS))
+
+
+_WIDTHS = (6, 10, 11, 30)
 
 
 @artifacts_app.command("remove")

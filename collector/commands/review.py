@@ -15,7 +15,7 @@ import typer
 from collector.commands.common import ConfigOption, handles_errors, state
 from collector.errors import UsageError
 from collector.review import decisions
-from collector.review.card import item_ref
+from collector.review.card import columns, fit, item_ref
 from collector.review.interactive import Keys, Opener, ReviewSession, TerminalKeys
 from collector.review.listing import Listed, iter_listed, listed_json
 from collector.textsafe import clean
@@ -98,8 +98,8 @@ def list_suggestions(
                 print(json.dumps(listed_json(entry), ensure_ascii=False))
             else:
                 if count == 1:
-                    print(_line(_HEADERS[status is Status.unmapped]))
-                print(_line(_cells(entry, settings.owner.zone)))
+                    print(columns(_HEADERS[status is Status.unmapped], _WIDTHS))
+                print(columns(_cells(entry, settings.owner.zone), _WIDTHS))
     if count == 0 and fmt is ListFormat.table:
         print(f"No {status.value} {'items' if status is Status.unmapped else 'suggestions'}.")
 
@@ -112,20 +112,10 @@ _HEADERS = {
 }
 
 
-def _fit(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def _line(cells: list[str]) -> str:
-    fixed = [_fit(c, w).ljust(w) for c, w in zip(cells, _WIDTHS, strict=False)]
-    fixed[0] = cells[0].rjust(_WIDTHS[0] - 1) + " "
-    return " ".join([*fixed, *cells[len(_WIDTHS) :]]).rstrip()
-
-
 def _cells(entry: Listed, zone: ZoneInfo) -> list[str]:
     item, suggestion = entry.item, entry.suggestion
     day = item.occurred_at.astimezone(zone).strftime("%Y-%m-%d")
-    title = f'"{_fit(clean(item.title), 70)}"'
+    title = f'"{fit(clean(item.title), 70)}"'
     if suggestion is None:
         return [str(item.id), day, item_ref(item), "", "", title]
     rules = "by hand" if suggestion.origin == "manual" else ",".join(map(clean, suggestion.rules))
@@ -133,7 +123,7 @@ def _cells(entry: Listed, zone: ZoneInfo) -> list[str]:
     status = "" if suggestion.status not in ("accepted", "rejected") else f"{suggestion.status} "
     if entry.changed_upstream:
         title = "⚠ changed upstream since accepted · " + title
-    note = f" · note: {_fit(clean(suggestion.note), 60)}" if suggestion.note else ""
+    note = f" · note: {fit(clean(suggestion.note), 60)}" if suggestion.note else ""
     mapped = f"{status}{suggestion.destination}·{suggestion.skill}"
     return [str(suggestion.id), day, item_ref(item), mapped, rules, title + note]
 

@@ -93,3 +93,17 @@ def choice_lines(growth_map: GrowthMap) -> list[str]:
     for number, (destination, skill) in enumerate(choices(growth_map), start=1):
         lines.append(f"  {number:>2}  {skill_label(growth_map, destination, skill)}  ({skill})")
     return lines
+
+
+def fit(text: str, width: int) -> str:
+    """`text` cut to `width` characters, with an ellipsis when cut."""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def columns(cells: list[str], widths: tuple[int, ...]) -> str:
+    """One plain line: the first cells padded to `widths` (the first right-aligned, as an id),
+    the rest as they are. Streams: no need to see every row first."""
+    fixed = [fit(cell, width).ljust(width) for cell, width in zip(cells, widths, strict=False)]
+    if fixed:
+        fixed[0] = cells[0].rjust(widths[0] - 1) + " "
+    return " ".join([*fixed, *cells[len(widths) :]]).rstrip()
