@@ -51,7 +51,7 @@ def add(
     ] = None,
     when: Annotated[
         str | None,
-        typer.Option("--date", help="When: 2026-11-19 or 3d ago style (default: today)."),
+        typer.Option("--date", help="When: 2026-11-19, or 3d for three days ago (default: today)."),
     ] = None,
     url: Annotated[str | None, typer.Option(help="Where to see it (optional).")] = None,
     destination: Annotated[str | None, typer.Option(help="Destination id, e.g. C.")] = None,

@@ -27,10 +27,8 @@ open_in_browser: Opener = webbrowser.open
 
 IDS_HELP = "Suggestion ids (the id column of `growthmap review list`)."
 
-review_app = typer.Typer(
-    help="Decide what counts: accept, reject or re-map suggested evidence, and note outcomes.",
-    invoke_without_command=True,
-)
+# No help= here: `growthmap review --help` shows the callback's docstring (the keys).
+review_app = typer.Typer(invoke_without_command=True)
 
 
 class Status(StrEnum):
@@ -49,10 +47,13 @@ class ListFormat(StrEnum):
 @review_app.callback()
 @handles_errors
 def review(ctx: typer.Context, config: ConfigOption = None) -> None:
-    """Review pending suggestions one card at a time, strongest first, then the items no rule
-    mapped. Keys: a accept · r reject · s skip · c change destination/skill · n note the
-    outcome · o open in the browser · q quit. Every decision is stored at once; Ctrl-C keeps
-    them all."""
+    """Decide what counts: review suggested evidence one card at a time, strongest first,
+    then map the items no rule caught.
+
+    Keys: a accept · r reject · s skip · c change destination/skill · n note the outcome ·
+    o open in the browser · q quit. Every decision is stored at once; Ctrl-C keeps them all.
+    For scripts: `review list`, `review accept|reject ID... | --rule R | --kind K`,
+    `review note ID TEXT` (IDs are suggestion ids, shown by `review list`)."""
     app = state(ctx, config)
     if ctx.invoked_subcommand is not None:
         return

@@ -20,6 +20,7 @@ import typer
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from collector.errors import UsageError
 from collector.ledger import Ledger
 from collector.ledger.models import ItemRow, SuggestionRow
 from collector.review import decisions, rulefile
@@ -48,7 +49,15 @@ class TerminalKeys:
     def key(self, prompt: str) -> str:
         sys.stdout.write(prompt)
         sys.stdout.flush()
-        char = typer.getchar()
+        try:
+            char = typer.getchar()
+        except EOFError:  # Ctrl-D on a real terminal
+            char = ""
+        except OSError:
+            raise UsageError(
+                "`growthmap review` needs a terminal; in scripts use `growthmap review list` "
+                "and `growthmap review accept|reject|note`"
+            ) from None
         # A real terminal raises on Ctrl-C inside getchar; piped or scripted input sends ^C.
         if char == "\x03":
             raise KeyboardInterrupt
@@ -215,6 +224,12 @@ class ReviewSession:
         if picked is None:
             return False
         destination, skill = picked
+        if card.suggestion is not None and picked == (
+            card.suggestion.destination,
+            card.suggestion.skill,
+        ):
+            self._decide(card, "accepted")
+            return True
         now = self.clock()
         with self.ledger.write() as session:
             item = session.get(ItemRow, card.item.id)
