@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from collector.errors import UsageError
 from collector.ledger.models import DecisionRow, ItemRow, SuggestionRow
+from collector.review.reconcile import literal_ids
 from collector.settings_model import GrowthMap
 
 CHUNK = 500
@@ -55,7 +56,8 @@ def load_suggestions(
             select(SuggestionRow, ItemRow)
             .join(ItemRow, ItemRow.id == SuggestionRow.item_id)
             .where(
-                SuggestionRow.owner == owner, SuggestionRow.id.in_(unique[start : start + CHUNK])
+                SuggestionRow.owner == owner,
+                SuggestionRow.id.in_(literal_ids(unique[start : start + CHUNK])),
             )
         )
         found.update({s.id: (s, i) for s, i in rows})

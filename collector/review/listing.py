@@ -15,7 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from collector.ledger.models import ItemRow, SuggestionRow
-from collector.review.queue import iter_chunked, strongest_first, unmapped_query
+from collector.review.queue import iter_chunked, strongest_first, unmapped_condition
+from collector.review.reconcile import literal_ids
 
 STATUSES = ("suggested", "accepted", "rejected", "withdrawn", "unmapped")
 
@@ -59,7 +60,8 @@ def changed_since_acceptance(
     found: set[int] = set()
     ids = list(suggestion_ids)
     for start in range(0, len(ids), 900):
-        found |= set(session.scalars(query.where(SuggestionRow.id.in_(ids[start : start + 900]))))
+        chunk = literal_ids(ids[start : start + 900])
+        found |= set(session.scalars(query.where(SuggestionRow.id.in_(chunk))))
     return found
 
 
@@ -69,7 +71,7 @@ def iter_listed(session: Session, owner: str, status: str) -> Iterator[Listed]:
     if status not in STATUSES:
         raise ValueError(f"unknown status {status!r}")
     if status == "unmapped":
-        items = select(ItemRow).where(ItemRow.id.in_(unmapped_query(owner).scalar_subquery()))
+        items = select(ItemRow).where(ItemRow.owner == owner, unmapped_condition())
         for row in iter_chunked(session, strongest_first(items, with_weight=False)):
             yield Listed(row[0], None)
         return

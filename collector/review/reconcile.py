@@ -9,7 +9,7 @@ and never touches an accepted or rejected suggestion or any note: decisions are 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, NamedTuple
 
@@ -69,14 +69,22 @@ def reconcile_many(
     for start in range(0, len(item_ids), ID_CHUNK):
         chunk = item_ids[start : start + ID_CHUNK]
         existing = _existing(session, owner, chunk)
-        inserts: list[dict[str, Any]] = []
-        updates: list[dict[str, Any]] = []
+        plan = Plan()
         for item_id in chunk:
             wanted = _merge(fresh_by_item[item_id])
-            _plan_item(owner, item_id, wanted, existing.get(item_id, {}), now, result, inserts)
-            _plan_updates(wanted, existing.get(item_id, {}), now, result, updates)
-        _write(session, inserts, updates)
+            _plan_item(owner, item_id, wanted, existing.get(item_id, {}), now, result, plan.inserts)
+            _plan_updates(wanted, existing.get(item_id, {}), now, result, plan)
+        _write(session, plan, now)
     return result
+
+
+@dataclass
+class Plan:
+    """The writes of one chunk: rows to insert, rows to refresh, ids to withdraw."""
+
+    inserts: list[dict[str, Any]] = field(default_factory=list)
+    updates: list[dict[str, Any]] = field(default_factory=list)
+    withdraw: list[int] = field(default_factory=list)
 
 
 Key = tuple[str, str]
@@ -94,12 +102,18 @@ def _existing(session: Session, owner: str, item_ids: list[int]) -> dict[int, di
             SuggestionRow.weight,
             SuggestionRow.rules,
             SuggestionRow.rule_hash,
-        ).where(SuggestionRow.owner == owner, SuggestionRow.item_id.in_(item_ids))
+        ).where(SuggestionRow.owner == owner, SuggestionRow.item_id.in_(literal_ids(item_ids)))
     )
     grouped: dict[int, dict[Key, Any]] = {}
     for row in rows:
         grouped.setdefault(row.item_id, {})[(row.destination, row.skill)] = row
     return grouped
+
+
+def literal_ids(ids: list[int]) -> Any:
+    """Integer ids rendered inline: PostgreSQL then hashes the IN list. As bound parameters
+    in a prepared statement's generic plan it compares each row with every id."""
+    return bindparam("ids", [int(i) for i in ids], expanding=True, literal_execute=True)
 
 
 def _merge(fresh: Fresh) -> dict[Key, FreshSuggestion]:
@@ -152,7 +166,7 @@ def _plan_updates(
     existing: dict[Key, Any],
     now: datetime,
     result: ReconcileResult,
-    updates: list[dict[str, Any]],
+    plan: Plan,
 ) -> None:
     for key, row in existing.items():
         if row.status not in OPEN:
@@ -162,7 +176,7 @@ def _plan_updates(
         if entry is None:
             if row.status == "suggested" and row.origin == "rule":
                 result.withdrawn += 1
-                updates.append(_values(row, "withdrawn", row.weight, row.rules, row.rule_hash, now))
+                plan.withdraw.append(row.id)
             continue
         if row.status == "withdrawn":
             result.added += 1
@@ -174,7 +188,7 @@ def _plan_updates(
             continue
         else:
             result.refreshed += 1
-        updates.append(
+        plan.updates.append(
             _values(row, "suggested", entry.weight, list(entry.rules), entry.rule_hash, now)
         )
 
@@ -193,19 +207,25 @@ def _values(
     }
 
 
-def _write(session: Session, inserts: list[dict[str, Any]], updates: list[dict[str, Any]]) -> None:
-    if inserts:
+def _write(session: Session, plan: Plan, now: datetime) -> None:
+    if plan.inserts:
         dialect = session.get_bind().dialect.name
         insert = pg_insert if dialect == "postgresql" else sqlite_insert
         # A concurrent writer may have added the same (item, destination, skill): keep theirs.
         adding = insert(SuggestionRow).on_conflict_do_nothing(
             index_elements=["item_id", "destination", "skill"]
         )
-        session.execute(adding, inserts)
-    if updates:
-        table = SuggestionRow.__table__
-        assert isinstance(table, Table)
-        # The status condition makes a decision taken meanwhile (in another session) win.
+        session.execute(adding, plan.inserts)
+    table = SuggestionRow.__table__
+    assert isinstance(table, Table)
+    # The status conditions make a decision taken meanwhile (in another session) win.
+    if plan.withdraw:
+        session.connection().execute(
+            update(table)
+            .where(table.c.id.in_(literal_ids(plan.withdraw)), table.c.status == "suggested")
+            .values(status="withdrawn", updated_at=now)
+        )
+    if plan.updates:
         changing = (
             update(table)
             .where(table.c.id == bindparam("b_id"), table.c.status == bindparam("b_old"))
@@ -217,4 +237,4 @@ def _write(session: Session, inserts: list[dict[str, Any]], updates: list[dict[s
                 updated_at=bindparam("updated_at"),
             )
         )
-        session.connection().execute(changing, updates)
+        session.connection().execute(changing, plan.updates)

@@ -13,6 +13,10 @@ from collector.ledger.items import record_items
 
 @pytest.fixture
 def mixed(world: World) -> dict[str, int]:
+    return seed(world)
+
+
+def seed(world: World) -> dict[str, int]:
     pr_old = world.item(20)
     pr_new = world.item(1, additions=300)
     review = world.item(2, kind="review", external_id="acme/checkout#2/r1")
@@ -126,7 +130,9 @@ def test_note_is_stored_with_its_time_and_history(world: World, mixed: dict[str,
     ]
 
 
-def test_list_flags_an_accepted_item_changed_upstream(world: World, mixed: dict[str, int]) -> None:
+def test_list_flags_an_accepted_item_changed_upstream(any_world: World) -> None:
+    world = any_world
+    mixed = seed(world)
     world.cli("review", "accept", str(mixed["tracing_old"]), str(mixed["review"]))
     changed = make_item(20, title="Renamed upstream", updated_at=NOW + timedelta(hours=1))
     with world.ledger.write() as session:
@@ -138,7 +144,8 @@ def test_list_flags_an_accepted_item_changed_upstream(world: World, mixed: dict[
     assert code == 0 and "⚠ changed upstream since accepted" in out
 
 
-def test_list_unmapped_shows_items_without_a_live_mapping(world: World) -> None:
+def test_list_unmapped_shows_items_without_a_live_mapping(any_world: World) -> None:
+    world = any_world
     bare = world.item(1)
     withdrawn = world.item(2)
     world.suggest(withdrawn, status="withdrawn")

@@ -101,7 +101,8 @@ def test_a_decision_taken_while_reconcile_planned_wins(any_world: World) -> None
             .where(module.SuggestionRow.id == suggestion)
             .values(status="accepted")
         )
-        updates: list[dict[str, Any]] = []
-        module._plan_updates({}, existing[item], LATER, module.ReconcileResult(), updates)
-        module._write(session, [], updates)
+        plan = module.Plan()
+        module._plan_updates({}, existing[item], LATER, module.ReconcileResult(), plan)
+        assert plan.withdraw == [suggestion]  # it would have been withdrawn
+        module._write(session, plan, LATER)
     assert any_world.suggestion(suggestion).status == "accepted"

@@ -229,3 +229,18 @@ def test_terminal_keys_turn_ctrl_c_into_keyboard_interrupt(
     monkeypatch.setattr("typer.getchar", lambda: "\x03")
     with pytest.raises(KeyboardInterrupt):
         TerminalKeys().key("> ")
+
+
+def test_a_whole_session_on_each_backend(any_world: World) -> None:
+    first = any_world.suggest(any_world.item(1), weight=2)
+    second = any_world.suggest(any_world.item(2))
+    lone = any_world.item(3, labels=())
+    code, out, _ = any_world.cli("review", input="ncut p99 by 30%\na" + "r" + "c3\nn")
+    assert code == 0, out
+    assert "3/3  pull_request · acme/checkout#3" in out
+    rows = {s.id: s for s in any_world.suggestions()}
+    assert (rows[first].status, rows[first].note) == ("accepted", "cut p99 by 30%")
+    assert rows[second].status == "rejected"
+    [mapped] = [s for s in rows.values() if s.item_id == lone]
+    assert (mapped.destination, mapped.skill, mapped.origin) == ("B", "mentoring", "manual")
+    assert "1 accepted · 1 rejected · 0 skipped · 1 mapped by hand · 1 note" in out
