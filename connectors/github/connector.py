@@ -1,0 +1,350 @@
+"""The GitHub connector: PRs authored, reviews given, design docs, and (opt-in) issues closed."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any, ClassVar
+
+from connectors.base import Connector, Runtime, Stream
+from connectors.errors import NotFound, SourceUnavailable
+from connectors.github import queries
+from connectors.github.config import GitHubConfig
+from connectors.github.design_docs import DesignDocCollector
+from connectors.github.normalize import (
+    normalize_pull_request,
+    normalize_review,
+    normalize_ticket,
+    pr_ref,
+    repo_name,
+)
+from connectors.github.search import SEARCH_CAP, Window, scope_qualifiers, search_nodes, window
+from connectors.github.transport import GitHubTransport
+from connectors.item import Item
+
+_MAX_FILE_PAGES = 30  # GitHub lists at most 3,000 files of a PR
+_MAX_HISTORY_ROUNDS = 50
+_CONTRIBUTION_SPAN = timedelta(days=365)  # contributionsCollection spans at most a year
+_LINK_NEXT = re.compile(r'<([^>]+)>;\s*rel="next"')
+
+
+class GitHubConnector(Connector):
+    """Collects one engineer's GitHub work. See the package docstring for the request budget."""
+
+    type_name = "github"
+    config_model = GitHubConfig
+    all_streams: ClassVar[tuple[Stream, ...]] = (
+        Stream("pull_requests", "pull_request", timedelta(minutes=10)),
+        Stream("reviews", "review", timedelta(minutes=10)),
+        Stream("design_docs", "design_doc", timedelta(minutes=10)),
+        Stream("issues", "ticket", timedelta(minutes=10), default_enabled=False),
+    )
+
+    def __init__(self, config: GitHubConfig, token: str, runtime: Runtime | None = None) -> None:
+        super().__init__(config, token, runtime)
+        self.config: GitHubConfig = config
+        self._transport = GitHubTransport(config, token, self.runtime, self.stats)
+        self._login: str | None = config.login
+
+    def streams(self) -> list[Stream]:
+        # Every stream reads GitHub's search index (or contributions), which lags writes.
+        lag = self.config.lag
+        return [Stream(s.name, s.kind, lag, s.default_enabled) for s in super().streams()]
+
+    def check(self) -> str:
+        return self._owner()
+
+    def close(self) -> None:
+        self._transport.close()
+
+    def fetch(self, stream: str, since: datetime, until: datetime | None = None) -> Iterator[Item]:
+        fetchers = {
+            "pull_requests": self.fetch_pull_requests,
+            "reviews": self.fetch_reviews,
+            "design_docs": self.fetch_design_docs,
+            "issues": self.fetch_issues,
+        }
+        if stream not in fetchers:
+            raise ValueError(f"unknown GitHub stream {stream!r}")
+        end = (until or self.runtime.now()).astimezone(UTC)
+        start = since.astimezone(UTC)
+        if start >= end:
+            return iter(())
+        return fetchers[stream](start, end)
+
+    # -- streams -----------------------------------------------------------------------
+
+    def fetch_pull_requests(self, since: datetime, until: datetime) -> Iterator[Item]:
+        login = self._owner()
+        seen: set[str] = set()
+        for node in self._search(
+            queries.AUTHORED_PULL_REQUESTS,
+            f"is:pr author:{login}",
+            since,
+            until,
+            "reading authored pull requests",
+        ):
+            key = pr_ref(repo_name(node), node.get("number"))
+            if key in seen:
+                continue
+            seen.add(key)
+            yield normalize_pull_request(self.name, node, self._all_paths(node))
+
+    def fetch_reviews(self, since: datetime, until: datetime) -> Iterator[Item]:
+        login = self._owner()
+        seen: set[str] = set()
+        for node in self._search(
+            queries.REVIEWED_PULL_REQUESTS,
+            f"is:pr reviewed-by:{login} -author:{login}",
+            since,
+            until,
+            "reading reviewed pull requests",
+        ):
+            item = normalize_review(self.name, node, login)
+            if item is not None and item.external_id not in seen:
+                seen.add(item.external_id)
+                yield item
+
+    def fetch_design_docs(self, since: datetime, until: datetime) -> Iterator[Item]:
+        login = self._owner()
+        docs = DesignDocCollector(self.name, self.config)
+        for node in self._search(
+            queries.DOC_PULL_REQUESTS,
+            f"is:pr author:{login}",
+            since,
+            until,
+            "reading pull requests for design docs",
+        ):
+            paths = self._all_paths(node)
+            if any(self.config.is_design_doc(p) for p in paths):
+                docs.add_pull_request(node, paths)
+        self._collect_direct_commits(login, since, until, docs)
+        yield from docs.items()
+
+    def fetch_issues(self, since: datetime, until: datetime) -> Iterator[Item]:
+        login = self._owner()
+        base = f"is:issue assignee:{login} {self._scope()}".strip()
+        seen: set[str] = set()
+        pending = [window(since, until)]
+        for _ in range(512):
+            if not pending:
+                return
+            part = pending.pop()
+            q = f"{base} {part.qualifier('closed')}"
+            for issue in self._rest_search_window(q, part, pending):
+                item = normalize_ticket(self.name, issue)
+                if item.external_id not in seen and self.config.repo_allowed(item.repo or ""):
+                    seen.add(item.external_id)
+                    yield item
+
+    # -- helpers -----------------------------------------------------------------------
+
+    def _owner(self) -> str:
+        """The configured login, else the token's own user (one request, once)."""
+        if self._login is None:
+            data = self._transport.graphql(
+                queries.VIEWER, {}, what="identifying the token's user"
+            ).data
+            self._login = str(((data or {}).get("viewer") or {}).get("login") or "")
+            if not self._login:
+                raise SourceUnavailable(
+                    f"{self._transport.where()}: GitHub did not name the token's user"
+                )
+        return self._login
+
+    def _scope(self) -> str:
+        return scope_qualifiers(self.config.repos, self.config.orgs)
+
+    def _search(
+        self, query: str, base: str, since: datetime, until: datetime, what: str
+    ) -> Iterator[dict[str, Any]]:
+        login = self._owner()
+        prefix = f"{base} {self._scope()}".strip()
+
+        def build_q(part: Window) -> str:
+            return f"{prefix} {part.qualifier('updated')} sort:updated-asc"
+
+        for node in search_nodes(
+            self._transport,
+            query=query,
+            build_q=build_q,
+            whole=window(since, until),
+            login=login,
+            what=what,
+        ):
+            if self.config.repo_allowed(repo_name(node)):
+                yield node
+
+    def _all_paths(self, node: Mapping[str, Any]) -> list[str]:
+        """The PR's changed paths; more pages through GraphQL when it has over 100 files."""
+        files = node.get("files") or {}
+        paths = [str(f["path"]) for f in files.get("nodes") or [] if f and f.get("path")]
+        info = files.get("pageInfo") or {}
+        owner, _, name = repo_name(node).partition("/")
+        after = info.get("endCursor")
+        for _ in range(_MAX_FILE_PAGES):
+            if not info.get("hasNextPage") or not after:
+                break
+            variables = {"owner": owner, "name": name, "number": node.get("number"), "after": after}
+            response = self._transport.graphql(
+                queries.PULL_REQUEST_FILES,
+                variables,
+                what=f"listing files of {repo_name(node)}#{node.get('number')}",
+            )
+            pr = ((response.data or {}).get("repository") or {}).get("pullRequest") or {}
+            page = pr.get("files") or {}
+            paths.extend(str(f["path"]) for f in page.get("nodes") or [] if f and f.get("path"))
+            info = page.get("pageInfo") or {}
+            after = info.get("endCursor")
+        return paths
+
+    def _rest_search_window(
+        self, q: str, part: Window, pending: list[Window]
+    ) -> Iterator[dict[str, Any]]:
+        """Pages of REST issue search; a crowded window is split onto `pending` instead."""
+        for page in range(1, SEARCH_CAP // 100 + 1):
+            body = self._rest_search_page(q, page)
+            total = int(body.get("total_count") or 0)
+            if page == 1 and total > SEARCH_CAP and (halves := part.halves()) is not None:
+                pending.extend(reversed(halves))
+                return
+            items = [i for i in body.get("items") or [] if isinstance(i, dict)]
+            yield from items
+            if len(items) < 100 or page * 100 >= total:
+                return
+
+    def _rest_search_page(self, q: str, page: int) -> dict[str, Any]:
+        params = {"q": q, "sort": "updated", "order": "asc", "per_page": 100, "page": page}
+        for attempt in range(self.config.max_retries + 1):
+            body = self._transport.rest(
+                "/search/issues", params, what="searching closed issues"
+            ).data
+            if not isinstance(body, dict):
+                break
+            if not body.get("incomplete_results"):
+                return body
+            # GitHub's search timed out on its side: the page may miss items. Ask again.
+            self.stats.retries += 1
+            self.runtime.sleep(min(30.0, 2.0**attempt))
+        raise SourceUnavailable(
+            f"{self._transport.where()}: GitHub kept answering issue search with incomplete results"
+        )
+
+    # -- direct commits (see design_docs module docstring for the trade-off) -----------
+
+    def _collect_direct_commits(
+        self, login: str, since: datetime, until: datetime, docs: DesignDocCollector
+    ) -> None:
+        user_id, repos = self._commit_repositories(login, since, until)
+        allowed = sorted(r for r in repos if self.config.repo_allowed(r))
+        for start in range(0, len(allowed), queries.MAX_HISTORY_REPOS):
+            batch = allowed[start : start + queries.MAX_HISTORY_REPOS]
+            for repository, commit in self._default_branch_commits(batch, user_id, since, until):
+                associated = (commit.get("associatedPullRequests") or {}).get("nodes") or []
+                if associated:
+                    continue  # landed through a PR: the PR search covers it
+                paths = self._commit_paths(str(repository["nameWithOwner"]), str(commit["oid"]))
+                docs.add_commit(repository, commit, paths)
+
+    def _commit_repositories(
+        self, login: str, since: datetime, until: datetime
+    ) -> tuple[str, set[str]]:
+        user_id = ""
+        repos: set[str] = set()
+        start = since
+        for _ in range(100):
+            if start >= until:
+                break
+            end = min(until, start + _CONTRIBUTION_SPAN)
+            variables = {"login": login, "from": _iso(start), "to": _iso(end)}
+            data = (
+                self._transport.graphql(
+                    queries.COMMIT_CONTRIBUTIONS,
+                    variables,
+                    what="finding repositories with direct commits",
+                ).data
+                or {}
+            )
+            user = data.get("user") or {}
+            user_id = str(user.get("id") or user_id)
+            collection = user.get("contributionsCollection") or {}
+            for entry in collection.get("commitContributionsByRepository") or []:
+                name = ((entry or {}).get("repository") or {}).get("nameWithOwner")
+                if name:
+                    repos.add(str(name))
+            start = end
+        return user_id, repos
+
+    def _default_branch_commits(
+        self, batch: list[str], user_id: str, since: datetime, until: datetime
+    ) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
+        cursors: dict[str, str | None] = dict.fromkeys(batch)
+        for _ in range(_MAX_HISTORY_ROUNDS):
+            if not cursors or not user_id:
+                return
+            names = list(cursors)
+            variables: dict[str, Any] = {
+                "authorId": user_id,
+                "since": _iso(since),
+                "until": _iso(until),
+            }
+            for i, name in enumerate(names):
+                owner, _, repo = name.partition("/")
+                variables.update({f"o{i}": owner, f"n{i}": repo, f"a{i}": cursors[name]})
+            data = (
+                self._transport.graphql(
+                    queries.default_branch_commits(len(names)),
+                    variables,
+                    what="reading commits on default branches",
+                ).data
+                or {}
+            )
+            cursors = {}
+            for i, name in enumerate(names):
+                repository = data.get(f"r{i}")
+                if repository is None:
+                    self._warn_unreadable(name)
+                    continue
+                history = _history(repository)
+                for commit in history.get("nodes") or []:
+                    if commit and commit.get("oid"):
+                        yield repository, commit
+                info = history.get("pageInfo") or {}
+                if info.get("hasNextPage") and info.get("endCursor"):
+                    cursors[name] = info["endCursor"]
+
+    def _commit_paths(self, repo: str, oid: str) -> list[str]:
+        url: str | None = f"/repos/{repo}/commits/{oid}"
+        paths: list[str] = []
+        for _ in range(10):  # GitHub lists at most 3,000 files of a commit, 300 per page
+            if url is None:
+                break
+            try:
+                response = self._transport.rest(url, what=f"reading commit {oid[:10]} in {repo}")
+            except NotFound:
+                self._warn_unreadable(repo)
+                break
+            body = response.data if isinstance(response.data, dict) else {}
+            paths.extend(str(f["filename"]) for f in body.get("files") or [] if f.get("filename"))
+            found = _LINK_NEXT.search(response.headers.get("link", ""))
+            url = found.group(1) if found else None
+        return paths
+
+    def _warn_unreadable(self, repo: str) -> None:
+        self.runtime.logger.warning(
+            "%s: repository %s cannot be read with this token; skipped",
+            self._transport.where(),
+            repo,
+        )
+
+
+def _history(repository: Mapping[str, Any]) -> dict[str, Any]:
+    ref = repository.get("defaultBranchRef") or {}
+    target = ref.get("target") or {}
+    history: dict[str, Any] = target.get("history") or {}
+    return history
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
