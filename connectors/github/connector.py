@@ -109,17 +109,27 @@ class GitHubConnector(Connector):
     def fetch_design_docs(self, since: datetime, until: datetime) -> Iterator[Item]:
         login = self._owner()
         docs = DesignDocCollector(self.name, self.config)
+        users: list[dict[str, Any]] = []
+        # Within a year, the owner's commit contributions come with the search's first page.
+        together = until - since <= _CONTRIBUTION_SPAN
+        extra = {"from": _iso(since), "to": _iso(until), "withContributions": together}
         for node in self._search(
             queries.DOC_PULL_REQUESTS,
             f"is:pr author:{login}",
             since,
             until,
             "reading pull requests for design docs",
+            extra_vars=extra,
+            on_user=users.append,
         ):
             paths = self._all_paths(node)
             if any(self.config.is_design_doc(p) for p in paths):
                 docs.add_pull_request(node, paths)
-        self._collect_direct_commits(login, since, until, docs)
+        if together and users:
+            user_id, repos = str(users[0].get("id") or ""), _contribution_repos(users[0])
+        else:
+            user_id, repos = self._commit_repositories(login, since, until)
+        self._collect_direct_commits(user_id, repos, since, until, docs)
         yield from docs.items()
 
     def fetch_issues(self, since: datetime, until: datetime) -> Iterator[Item]:
@@ -157,7 +167,13 @@ class GitHubConnector(Connector):
         return scope_qualifiers(self.config.repos, self.config.orgs)
 
     def _search(
-        self, query: str, base: str, since: datetime, until: datetime, what: str
+        self,
+        query: str,
+        base: str,
+        since: datetime,
+        until: datetime,
+        what: str,
+        **more: Any,
     ) -> Iterator[dict[str, Any]]:
         login = self._owner()
         prefix = f"{base} {self._scope()}".strip()
@@ -172,6 +188,7 @@ class GitHubConnector(Connector):
             whole=window(since, until),
             login=login,
             what=what,
+            **more,
         ):
             if self.config.repo_allowed(repo_name(node)):
                 yield node
@@ -234,9 +251,13 @@ class GitHubConnector(Connector):
     # -- direct commits (see design_docs module docstring for the trade-off) -----------
 
     def _collect_direct_commits(
-        self, login: str, since: datetime, until: datetime, docs: DesignDocCollector
+        self,
+        user_id: str,
+        repos: set[str],
+        since: datetime,
+        until: datetime,
+        docs: DesignDocCollector,
     ) -> None:
-        user_id, repos = self._commit_repositories(login, since, until)
         allowed = sorted(r for r in repos if self.config.repo_allowed(r))
         for start in range(0, len(allowed), queries.MAX_HISTORY_REPOS):
             batch = allowed[start : start + queries.MAX_HISTORY_REPOS]
@@ -268,11 +289,7 @@ class GitHubConnector(Connector):
             )
             user = data.get("user") or {}
             user_id = str(user.get("id") or user_id)
-            collection = user.get("contributionsCollection") or {}
-            for entry in collection.get("commitContributionsByRepository") or []:
-                name = ((entry or {}).get("repository") or {}).get("nameWithOwner")
-                if name:
-                    repos.add(str(name))
+            repos |= _contribution_repos(user)
             start = end
         return user_id, repos
 
@@ -337,6 +354,16 @@ class GitHubConnector(Connector):
             self._transport.where(),
             repo,
         )
+
+
+def _contribution_repos(user: Mapping[str, Any]) -> set[str]:
+    collection = user.get("contributionsCollection") or {}
+    names = set()
+    for entry in collection.get("commitContributionsByRepository") or []:
+        name = ((entry or {}).get("repository") or {}).get("nameWithOwner")
+        if name:
+            names.add(str(name))
+    return names
 
 
 def _history(repository: Mapping[str, Any]) -> dict[str, Any]:

@@ -57,10 +57,27 @@ query ReviewedPullRequests($q: String!, $first: Int!, $after: String, $login: St
 }}
 """
 
+_CONTRIBUTIONS = """
+    contributionsCollection(from: $from, to: $to) {
+      commitContributionsByRepository(maxRepositories: 100) {
+        repository { nameWithOwner }
+        contributions { totalCount }
+      }
+    }"""
+
+# The owner's commit contributions ride along with the PR search (when the window spans at
+# most a year, GitHub's limit), so a run with nothing new costs one request.
 DOC_PULL_REQUESTS = f"""
-query DesignDocPullRequests($q: String!, $first: Int!, $after: String, $login: String!) {{
+query DesignDocPullRequests(
+  $q: String!, $first: Int!, $after: String, $login: String!,
+  $from: DateTime, $to: DateTime, $withContributions: Boolean!
+) {{
   {_RATE}
-  user(login: $login) {{ login }}
+  user(login: $login) {{
+    login id
+    ... on User @include(if: $withContributions) {{{_CONTRIBUTIONS}
+    }}
+  }}
   search(query: $q, type: ISSUE, first: $first, after: $after) {{
     issueCount
     {_PAGE_INFO}
@@ -93,13 +110,7 @@ COMMIT_CONTRIBUTIONS = f"""
 query CommitContributions($login: String!, $from: DateTime!, $to: DateTime!) {{
   {_RATE}
   user(login: $login) {{
-    id
-    contributionsCollection(from: $from, to: $to) {{
-      commitContributionsByRepository(maxRepositories: 100) {{
-        repository {{ nameWithOwner }}
-        contributions {{ totalCount }}
-      }}
-    }}
+    id{_CONTRIBUTIONS}
   }}
 }}
 """

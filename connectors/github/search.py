@@ -67,14 +67,20 @@ def search_nodes(
     whole: Window,
     login: str,
     what: str,
+    extra_vars: dict[str, Any] | None = None,
+    on_user: Callable[[dict[str, Any]], None] | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """Yield every search node in `whole` (oldest update first), splitting crowded windows."""
+    """Yield every search node in `whole` (oldest update first), splitting crowded windows.
+
+    `extra_vars` go with every page; `on_user` sees the query's `user` field of each page.
+    """
     pending = [whole]
     done = 0
     while pending and done < _MAX_WINDOWS:
         part = pending.pop()
         done += 1
-        pages = _pages(transport, query, build_q(part), login, what)
+        variables = {**(extra_vars or {}), "q": build_q(part), "login": login}
+        pages = _pages(transport, query, variables, what, on_user)
         count, first_nodes = next(pages)
         halves = part.halves() if count > SEARCH_CAP else None
         if halves is not None:
@@ -97,12 +103,17 @@ def search_nodes(
 
 
 def _pages(
-    transport: GitHubTransport, query: str, q: str, login: str, what: str
+    transport: GitHubTransport,
+    query: str,
+    base_vars: dict[str, Any],
+    what: str,
+    on_user: Callable[[dict[str, Any]], None] | None,
 ) -> Generator[tuple[int, list[dict[str, Any]]], None, None]:
     after: str | None = None
+    login = base_vars["login"]
     # 1,000 reachable results at the smallest page size after 502s, plus slack.
     for _ in range(SEARCH_CAP // 5 + 2):
-        variables = {"q": q, "first": transport.page_size, "after": after, "login": login}
+        variables = {**base_vars, "first": transport.page_size, "after": after}
         response = transport.graphql(query, variables, what=what, paged=True)
         data = response.data or {}
         if data.get("user") is None:
@@ -110,6 +121,8 @@ def _pages(
                 f"{transport.where()}: GitHub has no user {login!r}",
                 hint="fix `login` in this source's config (or remove it to use the token's user)",
             )
+        if on_user is not None:
+            on_user(data["user"])
         search = data.get("search") or {}
         nodes = [n for n in search.get("nodes") or [] if n and n.get("__typename") == "PullRequest"]
         yield int(search.get("issueCount") or 0), nodes

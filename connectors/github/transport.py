@@ -120,9 +120,10 @@ class GitHubTransport:
         (a repository that cannot be read comes back as null + NOT_FOUND/FORBIDDEN).
         """
         body = {"query": query, "variables": variables}
-        return self._send(
-            "POST", self.graphql_url, {}, body, what=what, paged_var="first" if paged else None
-        )
+        paged_var = "first" if paged else None
+        raw = self._send("POST", self.graphql_url, {}, body, what=what, paged_var=paged_var)
+        data = raw.data.get("data") if isinstance(raw.data, dict) else None
+        return Response(raw.status, raw.headers, data, raw.errors)
 
     # -- the retry loop ----------------------------------------------------------------
 
@@ -138,6 +139,7 @@ class GitHubTransport:
     ) -> Response:
         failures = 0
         primary_waits = 0
+        secondary_hits = 0
         while True:
             if body is not None and paged_var is not None:
                 body["variables"][paged_var] = self.page_size
@@ -153,8 +155,9 @@ class GitHubTransport:
                     self._exhausted.pop(_resource(url, {}), None)
                 else:
                     failures += 1
+                    secondary_hits += 1
                     self._give_up_if(failures, what, "secondary rate limit", rate=True)
-                    self._wait_secondary(limit.retry_after, failures, what)
+                    self._wait_secondary(limit.retry_after, secondary_hits, what)
             except _Retry as retry:
                 failures += 1
                 self._give_up_if(failures, what, str(retry))
@@ -179,7 +182,7 @@ class GitHubTransport:
             payload: Any = json.loads(text) if text else {}
         except ValueError:
             if status < 400 or status in _RETRY_STATUSES:
-                raise _Retry(f"HTTP {status} with an unreadable body") from None
+                raise _Retry(f"HTTP {status}, unreadable body", bad_gateway=status == 502) from None
             payload = {}
         if 200 <= status < 300:
             return self._success(status, headers, payload)
@@ -199,7 +202,7 @@ class GitHubTransport:
         if payload.get("data") is None:
             # GitHub answers a query that timed out on its side with 200, errors, no data.
             raise _Retry("GraphQL answered without data: " + _messages(errors))
-        return Response(status, headers, payload.get("data"), errors)
+        return Response(status, headers, payload, errors)
 
     def _raise_if_rate_limited(self, status: int, headers: dict[str, str], message: str) -> None:
         lowered = message.lower()
@@ -250,11 +253,11 @@ class GitHubTransport:
         )
         self._sleep(wait, rate=True)
 
-    def _wait_secondary(self, retry_after: float | None, failures: int, what: str) -> None:
+    def _wait_secondary(self, retry_after: float | None, hits: int, what: str) -> None:
         if retry_after is not None:
             wait = max(retry_after, 1.0)
         else:
-            wait = _SECONDARY_DEFAULT_WAIT * 2 ** (failures - 1)
+            wait = _SECONDARY_DEFAULT_WAIT * 2 ** (hits - 1)  # back off on repeats
         if wait > self.config.max_rate_limit_wait:
             raise self._rate_limited(what, self.runtime.now() + timedelta(seconds=wait))
         self.runtime.logger.warning(
