@@ -132,13 +132,13 @@ class _Handler(BaseHTTPRequestHandler):
     server_fake: FakeGitHub
     protocol_version = "HTTP/1.1"
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         """Quiet: the request log is in `FakeGitHub.log`."""
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         self._serve("GET")
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         self._serve("POST")
 
     def _serve(self, method: str) -> None:
@@ -219,7 +219,8 @@ def _fault_response(kind: str, fake: FakeGitHub, resource: str) -> tuple[int, di
             403,
             headers,
             {
-                "message": "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
+                "message": "You have exceeded a secondary rate limit. "
+                "Please wait a few minutes before you try again.",
                 "documentation_url": "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api",
             },
         )

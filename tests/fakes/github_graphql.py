@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from github_data import WEB, Dataset, PullRequest, Review
+from github_search import matching_prs
 from graphql import GraphQLError, GraphQLSchema, build_schema, graphql_sync
 
 SCHEMA_PATH = Path(__file__).with_name("github-schema.graphql")
@@ -24,7 +25,7 @@ def github_schema() -> GraphQLSchema:
     field, deprecations on interface implementations) that GitHub's own server ignores, so
     those checks are skipped; operation validation stays on."""
     schema = build_schema(SCHEMA_PATH.read_text(encoding="utf-8"), assume_valid_sdl=True)
-    schema._validation_errors = []  # noqa: SLF001 - see the docstring
+    schema._validation_errors = []
     return schema
 
 
@@ -134,7 +135,7 @@ class _Root:
                 counts[c.repo] = counts.get(c.repo, 0) + 1
         repos = sorted(counts, key=lambda r: -counts[r])
 
-        def by_repo(info: Any, maxRepositories: int = 25) -> list[dict[str, Any]]:  # noqa: N803
+        def by_repo(info: Any, maxRepositories: int = 25) -> list[dict[str, Any]]:
             return [
                 {
                     "repository": self.repo_view(r),
@@ -272,11 +273,9 @@ class _Root:
         query: str,
         type: str,
         first: int | None = None,
-        after: str | None = None,  # noqa: A002
+        after: str | None = None,
         **_: Any,
     ) -> dict[str, Any]:
-        from github_search import matching_prs
-
         if type != "ISSUE":
             raise FakeGraphQLError("INVALID", "only ISSUE search is faked")
         found = matching_prs(self.ds, query)

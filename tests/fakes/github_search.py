@@ -96,26 +96,23 @@ def matching_prs(ds: Dataset, query: str) -> list[PullRequest]:
     return _sorted(found, sort)
 
 
+def _issue_test(key: str, value: str) -> Callable[[Issue], bool]:
+    tests: dict[str, Callable[[Issue], bool]] = {
+        "is": lambda i: value == "issue" or (value == "closed" and i.closed is not None),
+        "assignee": lambda i: value in i.assignees,
+        "author": lambda i: i.author == value,
+        "closed": lambda i: _in_range(value, i.closed),
+        "updated": lambda i: _in_range(value, i.updated),
+        "repo": lambda i: i.repo == value,
+        "org": lambda i: i.repo.split("/")[0] == value,
+    }
+    if key not in tests:
+        raise ValueError(f"the fake does not know the qualifier {key!r}")
+    return tests[key]
+
+
 def matching_issues(ds: Dataset, query: str, sort: str, order: str) -> list[Issue]:
     terms, _ = parse(query)
-    found = []
-    for issue in ds.issues:
-        ok = ds.visible(issue.repo)
-        for neg, key, value in terms:
-            checks: dict[str, Callable[[], bool]] = {
-                "is": lambda: value == "issue" or (value == "closed" and issue.closed is not None),
-                "assignee": lambda: value in issue.assignees,
-                "author": lambda: issue.author == value,
-                "closed": lambda: _in_range(value, issue.closed),
-                "updated": lambda: _in_range(value, issue.updated),
-                "repo": lambda: issue.repo == value,
-                "org": lambda: issue.repo.split("/")[0] == value,
-            }
-            check = checks.get(key)
-            hit = check() if check else None
-            if hit is None:
-                raise ValueError(f"the fake does not know the qualifier {key!r}")
-            ok = ok and hit != neg
-        if ok:
-            found.append(issue)
+    tests = [(neg, _issue_test(key, value)) for neg, key, value in terms]
+    found = [i for i in ds.issues if ds.visible(i.repo) and all(t(i) != neg for neg, t in tests)]
     return _sorted(found, f"{sort}-{order}")
