@@ -121,6 +121,7 @@ class GitHubConnector(Connector):
             "reading pull requests for design docs",
             extra_vars=extra,
             on_user=users.append,
+            page_scale=2,  # a light query (paths only): twice the PRs per page
         ):
             paths = self._all_paths(node)
             if any(self.config.is_design_doc(p) for p in paths):

@@ -69,6 +69,7 @@ def search_nodes(
     what: str,
     extra_vars: dict[str, Any] | None = None,
     on_user: Callable[[dict[str, Any]], None] | None = None,
+    page_scale: int = 1,
 ) -> Iterator[dict[str, Any]]:
     """Yield every search node in `whole` (oldest update first), splitting crowded windows.
 
@@ -80,7 +81,7 @@ def search_nodes(
         part = pending.pop()
         done += 1
         variables = {**(extra_vars or {}), "q": build_q(part), "login": login}
-        pages = _pages(transport, query, variables, what, on_user)
+        pages = _pages(transport, query, variables, what, on_user, page_scale)
         count, first_nodes = next(pages)
         halves = part.halves() if count > SEARCH_CAP else None
         if halves is not None:
@@ -108,13 +109,14 @@ def _pages(
     base_vars: dict[str, Any],
     what: str,
     on_user: Callable[[dict[str, Any]], None] | None,
+    page_scale: int,
 ) -> Generator[tuple[int, list[dict[str, Any]]], None, None]:
     after: str | None = None
     login = base_vars["login"]
     # 1,000 reachable results at the smallest page size after 502s, plus slack.
     for _ in range(SEARCH_CAP // 5 + 2):
         variables = {**base_vars, "first": transport.page_size, "after": after}
-        response = transport.graphql(query, variables, what=what, paged=True)
+        response = transport.graphql(query, variables, what=what, paged=True, page_scale=page_scale)
         data = response.data or {}
         if data.get("user") is None:
             raise ConfigProblem(
@@ -123,6 +125,14 @@ def _pages(
             )
         if on_user is not None:
             on_user(data["user"])
+        if response.errors:
+            # e.g. an organisation that requires SAML sign-in: its PRs come back as null.
+            transport.runtime.logger.warning(
+                "%s: GitHub withheld part of %s: %s",
+                transport.where(),
+                what,
+                "; ".join(str(e.get("message", "?")) for e in response.errors)[:300],
+            )
         search = data.get("search") or {}
         nodes = [n for n in search.get("nodes") or [] if n and n.get("__typename") == "PullRequest"]
         yield int(search.get("issueCount") or 0), nodes

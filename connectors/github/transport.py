@@ -80,6 +80,7 @@ class GitHubTransport:
         self.runtime = runtime
         self.stats = stats
         self.page_size = config.page_size
+        self._page_scale = 1
         self._exhausted: dict[str, datetime] = {}
         self._random = random.Random()
         # PyGithub asserts an int timeout; round up so a 0.5 s setting still means "short".
@@ -112,15 +113,23 @@ class GitHubTransport:
         return self._send("GET", path, dict(params or {}), None, what=what, paged_var=None)
 
     def graphql(
-        self, query: str, variables: dict[str, Any], *, what: str, paged: bool = False
+        self,
+        query: str,
+        variables: dict[str, Any],
+        *,
+        what: str,
+        paged: bool = False,
+        page_scale: int = 1,
     ) -> Response:
-        """POST a GraphQL query; `paged` queries take `$first` from the (shrinkable) page size.
+        """POST a GraphQL query; `paged` queries take `$first` from the (shrinkable) page size,
+        times `page_scale` for light queries (at most 100, GitHub's limit).
 
         Returns data and errors; errors other than rate limits are the caller's to judge
         (a repository that cannot be read comes back as null + NOT_FOUND/FORBIDDEN).
         """
         body = {"query": query, "variables": variables}
         paged_var = "first" if paged else None
+        self._page_scale = page_scale
         raw = self._send("POST", self.graphql_url, {}, body, what=what, paged_var=paged_var)
         data = raw.data.get("data") if isinstance(raw.data, dict) else None
         return Response(raw.status, raw.headers, data, raw.errors)
@@ -142,7 +151,7 @@ class GitHubTransport:
         secondary_hits = 0
         while True:
             if body is not None and paged_var is not None:
-                body["variables"][paged_var] = self.page_size
+                body["variables"][paged_var] = min(100, self.page_size * self._page_scale)
             self._wait_if_exhausted(url, what)
             try:
                 return self._attempt(verb, url, params, body, what)

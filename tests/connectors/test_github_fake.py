@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from github_data import Dataset, generate
-from github_fake import FakeGitHub
-from github_harness import Clock, collect, connector, ids, start_fake
+from fakes.github_data import Dataset, generate
+from fakes.github_fake import FakeGitHub
+from fakes.github_harness import Clock, collect, connector, ids, start_fake
 
 from connectors.errors import AuthError, ConfigProblem, RateLimited, SourceUnavailable
 

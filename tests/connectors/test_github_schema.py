@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from github_graphql import github_schema
+from fakes.github_graphql import github_schema
 from graphql import parse, validate
 
 from connectors.github import queries

@@ -12,7 +12,7 @@ import pydantic
 import pytest
 import requests
 import responses
-from github_harness import Clock
+from fakes.github_harness import Clock
 
 from connectors.base import Runtime
 from connectors.errors import AuthError, ConfigProblem, SourceUnavailable

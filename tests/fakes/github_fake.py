@@ -18,9 +18,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlparse
 
-from github_data import WEB, Dataset
-from github_graphql import execute, iso
-from github_search import matching_issues
+from fakes.github_data import WEB, Dataset
+from fakes.github_graphql import execute, iso
+from fakes.github_search import matching_issues
 
 FAULT_KINDS = (
     "502",

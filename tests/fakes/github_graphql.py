@@ -11,9 +11,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from github_data import WEB, Dataset, PullRequest, Review
-from github_search import matching_prs
 from graphql import GraphQLError, GraphQLSchema, build_schema, graphql_sync
+
+from fakes.github_data import WEB, Dataset, PullRequest, Review
+from fakes.github_search import matching_prs
 
 SCHEMA_PATH = Path(__file__).with_name("github-schema.graphql")
 SEARCH_CAP = 1000

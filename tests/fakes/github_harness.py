@@ -7,12 +7,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from github_data import Dataset
-from github_fake import FakeGitHub
-
 from connectors.base import Runtime
 from connectors.github import GitHubConfig, GitHubConnector
 from connectors.item import Item
+from fakes.github_data import Dataset
+from fakes.github_fake import FakeGitHub
 
 
 @dataclass

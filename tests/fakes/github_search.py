@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from github_data import Dataset, Issue, PullRequest
+from fakes.github_data import Dataset, Issue, PullRequest
 
 
 def _moment(text: str) -> datetime:
