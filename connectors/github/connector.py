@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
 from connectors.base import Connector, Runtime, Stream
-from connectors.errors import NotFound, SourceUnavailable
+from connectors.errors import SourceUnavailable
 from connectors.github import queries
+from connectors.github.commits import (
+    CONTRIBUTION_SPAN,
+    CommitReader,
+    contribution_repos,
+    iso,
+)
 from connectors.github.config import GitHubConfig
 from connectors.github.design_docs import DesignDocCollector
 from connectors.github.normalize import (
@@ -24,9 +29,6 @@ from connectors.github.transport import GitHubTransport
 from connectors.item import Item
 
 _MAX_FILE_PAGES = 30  # GitHub lists at most 3,000 files of a PR
-_MAX_HISTORY_ROUNDS = 50
-_CONTRIBUTION_SPAN = timedelta(days=365)  # contributionsCollection spans at most a year
-_LINK_NEXT = re.compile(r'<([^>]+)>;\s*rel="next"')
 
 
 class GitHubConnector(Connector):
@@ -46,6 +48,7 @@ class GitHubConnector(Connector):
         self.config: GitHubConfig = config
         self._transport = GitHubTransport(config, token, self.runtime, self.stats)
         self._login: str | None = config.login
+        self._commits = CommitReader(self._transport)
 
     def streams(self) -> list[Stream]:
         # Every stream reads GitHub's search index (or contributions), which lags writes.
@@ -111,8 +114,8 @@ class GitHubConnector(Connector):
         docs = DesignDocCollector(self.name, self.config)
         users: list[dict[str, Any]] = []
         # Within a year, the owner's commit contributions come with the search's first page.
-        together = until - since <= _CONTRIBUTION_SPAN
-        extra = {"from": _iso(since), "to": _iso(until), "withContributions": together}
+        together = until - since <= CONTRIBUTION_SPAN
+        extra = {"from": iso(since), "to": iso(until), "withContributions": together}
         for node in self._search(
             queries.DOC_PULL_REQUESTS,
             f"is:pr author:{login}",
@@ -127,10 +130,17 @@ class GitHubConnector(Connector):
             if any(self.config.is_design_doc(p) for p in paths):
                 docs.add_pull_request(node, paths)
         if together and users:
-            user_id, repos = str(users[0].get("id") or ""), _contribution_repos(users[0])
+            user_id, repos = str(users[0].get("id") or ""), contribution_repos(users[0])
         else:
-            user_id, repos = self._commit_repositories(login, since, until)
-        self._collect_direct_commits(user_id, repos, since, until, docs)
+            user_id, repos = self._commits.contribution_repositories(login, since, until)
+        allowed = sorted(r for r in repos if self.config.repo_allowed(r))
+        for repository, commit, paths in self._commits.direct_commits(
+            allowed, user_id, since, until
+        ):
+            docs.add_commit(repository, commit, paths)
+        if user_id:
+            for details in self._commits.doc_details(docs.landed(), user_id):
+                docs.add_details(details)
         yield from docs.items()
 
     def fetch_issues(self, since: datetime, until: datetime) -> Iterator[Item]:
@@ -248,131 +258,3 @@ class GitHubConnector(Connector):
         raise SourceUnavailable(
             f"{self._transport.where()}: GitHub kept answering issue search with incomplete results"
         )
-
-    # -- direct commits (see design_docs module docstring for the trade-off) -----------
-
-    def _collect_direct_commits(
-        self,
-        user_id: str,
-        repos: set[str],
-        since: datetime,
-        until: datetime,
-        docs: DesignDocCollector,
-    ) -> None:
-        allowed = sorted(r for r in repos if self.config.repo_allowed(r))
-        for start in range(0, len(allowed), queries.MAX_HISTORY_REPOS):
-            batch = allowed[start : start + queries.MAX_HISTORY_REPOS]
-            for repository, commit in self._default_branch_commits(batch, user_id, since, until):
-                associated = (commit.get("associatedPullRequests") or {}).get("nodes") or []
-                if associated:
-                    continue  # landed through a PR: the PR search covers it
-                paths = self._commit_paths(str(repository["nameWithOwner"]), str(commit["oid"]))
-                docs.add_commit(repository, commit, paths)
-
-    def _commit_repositories(
-        self, login: str, since: datetime, until: datetime
-    ) -> tuple[str, set[str]]:
-        user_id = ""
-        repos: set[str] = set()
-        start = since
-        for _ in range(100):
-            if start >= until:
-                break
-            end = min(until, start + _CONTRIBUTION_SPAN)
-            variables = {"login": login, "from": _iso(start), "to": _iso(end)}
-            data = (
-                self._transport.graphql(
-                    queries.COMMIT_CONTRIBUTIONS,
-                    variables,
-                    what="finding repositories with direct commits",
-                ).data
-                or {}
-            )
-            user = data.get("user") or {}
-            user_id = str(user.get("id") or user_id)
-            repos |= _contribution_repos(user)
-            start = end
-        return user_id, repos
-
-    def _default_branch_commits(
-        self, batch: list[str], user_id: str, since: datetime, until: datetime
-    ) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
-        cursors: dict[str, str | None] = dict.fromkeys(batch)
-        for _ in range(_MAX_HISTORY_ROUNDS):
-            if not cursors or not user_id:
-                return
-            names = list(cursors)
-            variables: dict[str, Any] = {
-                "authorId": user_id,
-                "since": _iso(since),
-                "until": _iso(until),
-            }
-            for i, name in enumerate(names):
-                owner, _, repo = name.partition("/")
-                variables.update({f"o{i}": owner, f"n{i}": repo, f"a{i}": cursors[name]})
-            data = (
-                self._transport.graphql(
-                    queries.default_branch_commits(len(names)),
-                    variables,
-                    what="reading commits on default branches",
-                ).data
-                or {}
-            )
-            cursors = {}
-            for i, name in enumerate(names):
-                repository = data.get(f"r{i}")
-                if repository is None:
-                    self._warn_unreadable(name)
-                    continue
-                history = _history(repository)
-                for commit in history.get("nodes") or []:
-                    if commit and commit.get("oid"):
-                        yield repository, commit
-                info = history.get("pageInfo") or {}
-                if info.get("hasNextPage") and info.get("endCursor"):
-                    cursors[name] = info["endCursor"]
-
-    def _commit_paths(self, repo: str, oid: str) -> list[str]:
-        url: str | None = f"/repos/{repo}/commits/{oid}"
-        paths: list[str] = []
-        for _ in range(10):  # GitHub lists at most 3,000 files of a commit, 300 per page
-            if url is None:
-                break
-            try:
-                response = self._transport.rest(url, what=f"reading commit {oid[:10]} in {repo}")
-            except NotFound:
-                self._warn_unreadable(repo)
-                break
-            body = response.data if isinstance(response.data, dict) else {}
-            paths.extend(str(f["filename"]) for f in body.get("files") or [] if f.get("filename"))
-            found = _LINK_NEXT.search(response.headers.get("link", ""))
-            url = found.group(1) if found else None
-        return paths
-
-    def _warn_unreadable(self, repo: str) -> None:
-        self.runtime.logger.warning(
-            "%s: repository %s cannot be read with this token; skipped",
-            self._transport.where(),
-            repo,
-        )
-
-
-def _contribution_repos(user: Mapping[str, Any]) -> set[str]:
-    collection = user.get("contributionsCollection") or {}
-    names = set()
-    for entry in collection.get("commitContributionsByRepository") or []:
-        name = ((entry or {}).get("repository") or {}).get("nameWithOwner")
-        if name:
-            names.add(str(name))
-    return names
-
-
-def _history(repository: Mapping[str, Any]) -> dict[str, Any]:
-    ref = repository.get("defaultBranchRef") or {}
-    target = ref.get("target") or {}
-    history: dict[str, Any] = target.get("history") or {}
-    return history
-
-
-def _iso(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

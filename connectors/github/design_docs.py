@@ -1,15 +1,5 @@
 """Design documents: one item per (repo, path) the owner added or changed, by PR or by a
-commit pushed straight to the default branch.
-
-Finding direct pushes cheaply: GraphQL has no commit search and its `Commit` has no file
-list. So `contributionsCollection` names the repositories where the owner has commits on a
-default branch in the window (one request), one aliased query reads those commits with
-their associated PR for up to ten repositories at once, and only commits with no PR (the
-direct pushes, usually few) cost one REST request each for their changed files. The
-trade-off: contributions count only repositories the token may see and commits whose
-date falls in the window (a commit authored long before it was pushed is missed), and
-the per-commit file lookup grows with the number of direct pushes, not with PRs.
-"""
+commit pushed straight to the default branch. How commits are found: see `commits`."""
 
 from __future__ import annotations
 
@@ -19,6 +9,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
+from connectors.github.commits import DocDetails, associated_pr
 from connectors.github.config import GitHubConfig
 from connectors.github.normalize import PLATFORM, parse_time, pr_ref, repo_name
 from connectors.item import Item
@@ -39,6 +30,7 @@ class _Doc:
     path: str
     repo_url: str
     branch: str
+    title: str | None = None
     touches: dict[str, Touch] = field(default_factory=dict)
 
 
@@ -91,6 +83,33 @@ class DesignDocCollector:
         )
         doc.touches[touch.ref] = touch
 
+    def landed(self) -> list[tuple[str, str, str]]:
+        """(repo, default branch, path) of documents that reached a default branch."""
+        return [
+            (d.repo, d.branch, d.path)
+            for _, d in sorted(self._docs.items())
+            if any(t.landed for t in d.touches.values())
+        ]
+
+    def add_details(self, details: DocDetails) -> None:
+        """The document's title and the owner's earlier changes to it on the default branch."""
+        doc = self._docs.get((details.repo, details.path))
+        if doc is None:
+            return
+        doc.title = details.title
+        for commit in details.history:
+            at = parse_time(commit.get("committedDate"))
+            if at is None:
+                continue
+            pr = associated_pr(commit)
+            if pr is not None:
+                ref = pr_ref(doc.repo, pr.get("number"))
+                touch = Touch("pull_request", ref, str(pr.get("url") or ""), at, True)
+            else:
+                ref = f"{doc.repo}@{commit.get('oid')}"
+                touch = Touch("commit", ref, str(commit.get("url") or ""), at, True)
+            doc.touches.setdefault(ref, touch)  # what the search saw wins (merge time)
+
     def items(self) -> Iterator[Item]:
         for key in sorted(self._docs):
             yield self._item(self._docs[key])
@@ -104,7 +123,7 @@ class DesignDocCollector:
             kind="design_doc",
             external_id=f"{doc.repo}:{doc.path}",
             url=f"{doc.repo_url}/blob/{quote(doc.branch)}/{quote(doc.path)}",
-            title=name,
+            title=doc.title or name,
             repo=doc.repo,
             path=doc.path,
             created_at=first.at,

@@ -156,6 +156,40 @@ def default_branch_commits(count: int) -> str:
     )
 
 
+_DOC_ALIAS = """
+  d{i}: repository(owner: $o{i}, name: $n{i}) {{
+    object(expression: $e{i}) {{ ... on Blob {{ text isBinary }} }}
+    defaultBranchRef {{
+      target {{
+        ... on Commit {{
+          history(first: 50, path: $p{i}, author: {{id: $authorId}}) {{
+            nodes {{
+              oid committedDate url
+              associatedPullRequests(first: 1) {{ nodes {{ number url }} }}
+            }}
+          }}
+        }}
+      }}
+    }}
+  }}"""
+
+MAX_DOC_DETAILS = 30
+
+
+def doc_details(count: int) -> str:
+    """A query for `count` documents' text (for the title) and the owner's commits to them.
+
+    Alias `d{i}` takes `$o{i}`, `$n{i}` (owner, name), `$e{i}` ("branch:path") and `$p{i}`.
+    """
+    if not 1 <= count <= MAX_DOC_DETAILS:
+        raise ValueError(f"count must be 1..{MAX_DOC_DETAILS}")
+    params = ", ".join(
+        f"$o{i}: String!, $n{i}: String!, $e{i}: String!, $p{i}: String!" for i in range(count)
+    )
+    aliases = "".join(_DOC_ALIAS.format(i=i) for i in range(count))
+    return f"query DesignDocDetails($authorId: ID!, {params}) {{\n  {_RATE}{aliases}\n}}\n"
+
+
 def all_queries() -> list[str]:
     """Every document the connector can send (for the schema validation test)."""
     fixed = [
@@ -166,4 +200,8 @@ def all_queries() -> list[str]:
         VIEWER,
         COMMIT_CONTRIBUTIONS,
     ]
-    return fixed + [default_branch_commits(n) for n in range(1, MAX_HISTORY_REPOS + 1)]
+    return (
+        fixed
+        + [default_branch_commits(n) for n in range(1, MAX_HISTORY_REPOS + 1)]
+        + [doc_details(n) for n in range(1, MAX_DOC_DETAILS + 1)]
+    )

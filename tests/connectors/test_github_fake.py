@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from fakes.github_data import Dataset, generate
+from fakes.github_data import Dataset, doc_title, generate
 from fakes.github_fake import FakeGitHub
 from fakes.github_harness import Clock, collect, connector, ids, start_fake
 
@@ -131,6 +131,31 @@ def test_design_docs_by_pr_and_direct_commit(
     assert "acme/api:docs/design/alice.md" not in items  # someone else's commit
     assert "acme/api:README.md" not in items
     assert "acme/secret" in caplog.text and "skipped" in caplog.text
+
+
+def test_design_doc_title_and_earlier_changes(
+    fake: FakeGitHub, clock: Clock, dataset: Dataset
+) -> None:
+    changes = sorted(c.committed for c in dataset.commits if "docs/design/web-cache.md" in c.files)
+    since = changes[-1] - timedelta(days=1)  # the window holds only the latest change
+    items = {i.external_id: i for i in collect(connector(fake, clock), "design_docs", since)}
+    doc = items["acme/web:docs/design/web-cache.md"]
+
+    assert doc.title == doc_title("docs/design/web-cache.md")
+    assert len(doc.extra["touched_by"]) == 2
+    assert doc.created_at == changes[0] and doc.occurred_at == changes[-1]
+    open_only = [i for i in items.values() if i.state == "open"]
+    assert open_only and all(i.title == i.path.rsplit("/", 1)[-1] for i in open_only)
+
+
+def test_design_doc_touched_by_pr_names_the_pr(
+    fake: FakeGitHub, clock: Clock, dataset: Dataset
+) -> None:
+    items = {i.external_id: i for i in collect(connector(fake, clock), "design_docs", SINCE)}
+    big = next(p for p in dataset.prs if len(p.files) > 100)
+    doc = items["acme/api:rfcs/0042-big-change.md"]
+    assert [t["ref"] for t in doc.extra["touched_by"]] == [big.ref]
+    assert doc.state == "merged" and doc.occurred_at == big.merged
 
 
 def test_second_run_yields_the_same_items(fake: FakeGitHub, clock: Clock) -> None:

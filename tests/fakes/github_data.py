@@ -19,6 +19,16 @@ DOC_GLOBS = re.compile(
 )
 
 
+def doc_title(path: str) -> str:
+    """The first heading the fake puts into a document's text."""
+    stem = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    return "Design: " + stem.replace("-", " ").capitalize()
+
+
+def doc_text(path: str) -> str:
+    return f"---\nstatus: accepted\n---\n\n# {doc_title(path)}\n\nWhy and how.\n\n## Context\n"
+
+
 @dataclass
 class Review:
     author: str

@@ -13,7 +13,7 @@ from typing import Any
 
 from graphql import GraphQLError, GraphQLSchema, build_schema, graphql_sync
 
-from fakes.github_data import WEB, Dataset, PullRequest, Review
+from fakes.github_data import WEB, Dataset, PullRequest, Review, doc_text
 from fakes.github_search import matching_prs
 
 SCHEMA_PATH = Path(__file__).with_name("github-schema.graphql")
@@ -173,7 +173,18 @@ class _Root:
                 },
             },
             "pullRequest": lambda info, number: self.pull_request(name, number),
+            "object": lambda info, expression=None, **_: self.blob(name, expression or ""),
         }
+
+    def blob(self, repo: str, expression: str) -> dict[str, Any] | None:
+        """`branch:path` on the default branch: files any commit there has touched."""
+        branch, _, path = expression.partition(":")
+        if branch not in ("HEAD", self.ds.repos[repo].default_branch):
+            return None
+        if not any(c.repo == repo and path in c.files for c in self.ds.commits):
+            return None
+        text = doc_text(path)
+        return {"__typename": "Blob", "text": text, "isBinary": False, "byteSize": len(text)}
 
     def pull_request(self, repo: str, number: int) -> dict[str, Any] | None:
         for pr in self.ds.prs:
