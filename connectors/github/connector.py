@@ -28,6 +28,7 @@ from connectors.github.search import SEARCH_CAP, Window, scope_qualifiers, searc
 from connectors.github.transport import GitHubTransport
 from connectors.item import Item
 
+_MAX_WINDOWS = 512
 _MAX_FILE_PAGES = 30  # GitHub lists at most 3,000 files of a PR
 
 
@@ -148,7 +149,7 @@ class GitHubConnector(Connector):
         base = f"is:issue assignee:{login} {self._scope()}".strip()
         seen: set[str] = set()
         pending = [window(since, until)]
-        for _ in range(512):
+        for _ in range(_MAX_WINDOWS):
             if not pending:
                 return
             part = pending.pop()
@@ -158,6 +159,10 @@ class GitHubConnector(Connector):
                 if item.external_id not in seen and self.config.repo_allowed(item.repo or ""):
                     seen.add(item.external_id)
                     yield item
+        raise SourceUnavailable(
+            f"{self._transport.where()}: closed issues need more than {_MAX_WINDOWS} search "
+            "windows; collect a shorter period at a time"
+        )
 
     # -- helpers -----------------------------------------------------------------------
 
@@ -234,9 +239,17 @@ class GitHubConnector(Connector):
         for page in range(1, SEARCH_CAP // 100 + 1):
             body = self._rest_search_page(q, page)
             total = int(body.get("total_count") or 0)
-            if page == 1 and total > SEARCH_CAP and (halves := part.halves()) is not None:
-                pending.extend(reversed(halves))
-                return
+            if page == 1 and total > SEARCH_CAP:
+                halves = part.halves()
+                if halves is not None:
+                    pending.extend(reversed(halves))
+                    return
+                self.runtime.logger.warning(
+                    "%s: %d issues closed within one second; GitHub shows only %d",
+                    self._transport.where(),
+                    total,
+                    SEARCH_CAP,
+                )
             items = [i for i in body.get("items") or [] if isinstance(i, dict)]
             yield from items
             if len(items) < 100 or page * 100 >= total:

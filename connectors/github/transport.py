@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 from github import Auth, Github
@@ -109,8 +110,22 @@ class GitHubTransport:
     # -- public verbs ------------------------------------------------------------------
 
     def rest(self, path: str, params: Mapping[str, Any] | None = None, *, what: str) -> Response:
-        """GET a REST path (relative to base_url, or an absolute `Link` URL)."""
-        return self._send("GET", path, dict(params or {}), None, what=what, paged_var=None)
+        """GET a REST path (relative to base_url, or an absolute `Link` URL).
+
+        An absolute URL is cut back to its path under base_url, so the request always goes
+        to the configured host (with its port spelling), never with the token elsewhere.
+        """
+        return self._send(
+            "GET", self._relative(path), dict(params or {}), None, what=what, paged_var=None
+        )
+
+    def _relative(self, url: str) -> str:
+        if url.startswith("/"):
+            return url
+        parts = urlsplit(url)
+        prefix = urlsplit(self.config.base_url).path.rstrip("/")
+        path = parts.path.removeprefix(prefix) if prefix else parts.path
+        return path + (f"?{parts.query}" if parts.query else "")
 
     def graphql(
         self,
@@ -184,9 +199,11 @@ class GitHubTransport:
             raise _Retry(f"{type(exc).__name__}") from None
         headers = {str(k).lower(): str(v) for k, v in headers.items()}
         self._note_budget(url, headers)
-        return self._classify(status, headers, text, what)
+        return self._classify(status, headers, text, what, url)
 
-    def _classify(self, status: int, headers: dict[str, str], text: str, what: str) -> Response:
+    def _classify(
+        self, status: int, headers: dict[str, str], text: str, what: str, url: str
+    ) -> Response:
         try:
             payload: Any = json.loads(text) if text else {}
         except ValueError:
@@ -200,7 +217,7 @@ class GitHubTransport:
             self._raise_if_rate_limited(status, headers, message)
         if status in _RETRY_STATUSES:
             raise _Retry(f"HTTP {status}", bad_gateway=status == 502)
-        raise self._http_error(status, message, what)
+        raise self._http_error(status, message, what, url)
 
     def _success(self, status: int, headers: dict[str, str], payload: Any) -> Response:
         if not isinstance(payload, dict) or "errors" not in payload:
@@ -220,14 +237,16 @@ class GitHubTransport:
         if "retry-after" in headers or status == 429 or "rate limit" in lowered:
             raise _RateLimit(False, _reset_at(headers), _retry_after(headers))
 
-    def _http_error(self, status: int, message: str, what: str) -> ConnectorError:
+    def _http_error(self, status: int, message: str, what: str, url: str) -> ConnectorError:
         detail = f"{self.where()}: {what} failed with HTTP {status}"
         if message:
             detail += f" ({message})"
         if status == 401:
             return AuthError(f"{self.where()}: GitHub rejected the token (HTTP 401)")
-        if status in (403, 404):
+        if status == 404 or (status == 403 and "/repos/" in url):
             return NotFound(detail)
+        if status == 403:
+            return AuthError(detail, hint="the token lacks a scope or SSO authorization for this")
         if status == 422:
             return ConfigProblem(
                 detail, hint="check `login`, `repos` and `orgs` in this source's config"

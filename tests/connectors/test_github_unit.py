@@ -338,3 +338,40 @@ def test_review_of_a_deleted_author_and_pending_only() -> None:
     item = normalize_review("gh", node, "octo")
     assert item is not None and item.extra["review_states"] == ["APPROVED"]
     assert item.external_id == "a/b#9/review"
+
+
+# -- REST commit files (direct pushes) --------------------------------------------------
+
+
+def test_commit_files_follow_link_even_with_another_host_spelling(
+    clock: Clock, mocked: responses.RequestsMock
+) -> None:
+    url = MOCK_API + "/repos/acme/api/commits/abc"
+    next_link = "https://ghe.example.com:443/api/v3/repos/acme/api/commits/abc?page=2"
+    mocked.get(
+        url, json={"files": [{"filename": "a.md"}]}, headers={"Link": f'<{next_link}>; rel="next"'}
+    )
+    mocked.get(url + "?page=2", json={"files": [{"filename": "b.md"}]})
+    conn = make(clock)
+    assert conn._commits.commit_paths("acme/api", "abc") == ["a.md", "b.md"]
+    assert conn.stats.requests == 2
+
+
+@pytest.mark.parametrize("status", [403, 404])
+def test_unreadable_repository_is_skipped_with_a_warning(
+    clock: Clock, mocked: responses.RequestsMock, caplog: pytest.LogCaptureFixture, status: int
+) -> None:
+    mocked.get(
+        MOCK_API + "/repos/acme/secret/commits/abc",
+        status=status,
+        json={"message": "Not Found" if status == 404 else "Resource not accessible"},
+    )
+    with caplog.at_level(logging.WARNING):
+        assert make(clock)._commits.commit_paths("acme/secret", "abc") == []
+    assert "acme/secret cannot be read" in caplog.text
+
+
+def test_forbidden_search_is_an_auth_error(clock: Clock, mocked: responses.RequestsMock) -> None:
+    mocked.post(GRAPHQL, status=403, json={"message": "Resource protected by organization SAML"})
+    with pytest.raises(AuthError, match="SAML"):
+        list(make(clock).fetch("pull_requests", SINCE, UNTIL))
