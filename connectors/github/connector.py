@@ -33,7 +33,15 @@ _MAX_FILE_PAGES = 30  # GitHub lists at most 3,000 files of a PR
 
 
 class GitHubConnector(Connector):
-    """Collects one engineer's GitHub work. See the package docstring for the request budget."""
+    """Collects one engineer's GitHub work: PRs authored, reviews given, design docs, issues.
+
+    Every stream reads GitHub search through GraphQL (`search(type: ISSUE)`, sorted by
+    update time ascending) so that one request brings a page of PRs with what an Item
+    needs; REST serves only issue search (which reports `incomplete_results`) and the
+    file lists of directly pushed commits. Windows over 1,000 results are halved until
+    they fit. Streams' `lag` is `lag_minutes`: the search index trails writes. Retries,
+    rate limits and error translation live in `GitHubTransport`.
+    """
 
     type_name = "github"
     config_model = GitHubConfig

@@ -56,13 +56,6 @@ def normalize_pull_request(
     closed = parse_time(node.get("closedAt"))
     author = _login(node.get("author"))
     files = node.get("files") or {}
-    reviews = [
-        r
-        for r in _nodes(node.get("reviews"))
-        if r.get("state") != "PENDING"
-        and r.get("submittedAt")
-        and _login(r.get("author")) != author
-    ]
     changed = [str(f.get("path")) for f in _nodes(files) if f.get("path")]
     return Item(
         source=source,
@@ -88,13 +81,28 @@ def normalize_pull_request(
             "draft": bool(node.get("isDraft")),
             "merged_at": merged.isoformat() if merged else None,
             "closed_at": closed.isoformat() if closed else None,
-            "reviews_received": len(reviews),
-            "approvals": sum(1 for r in reviews if r.get("state") == "APPROVED"),
-            "reviewers": sorted({x for r in reviews if (x := _login(r.get("author")))}),
             "files_total": files.get("totalCount") if isinstance(files, Mapping) else None,
+            **_reviews_received(node, author),
         },
         raw=dict(node),
     )
+
+
+def _reviews_received(node: Mapping[str, Any], author: str | None) -> dict[str, Any]:
+    """Submitted reviews by others: the author's replies in threads and pending ones are not."""
+    reviews = [
+        r
+        for r in _nodes(node.get("reviews"))
+        if r.get("state") != "PENDING"
+        and r.get("submittedAt")
+        and _login(r.get("author")) != author
+    ]
+    approvers = {_login(r.get("author")) for r in reviews if r.get("state") == "APPROVED"}
+    return {
+        "reviews_received": len(reviews),
+        "approvals": len(approvers),
+        "reviewers": sorted({x for r in reviews if (x := _login(r.get("author")))}),
+    }
 
 
 def normalize_review(source: str, node: Mapping[str, Any], login: str) -> Item | None:
