@@ -247,11 +247,12 @@ class GitHubConnector(Connector):
         for page in range(1, SEARCH_CAP // 100 + 1):
             body = self._rest_search_page(q, page)
             total = int(body.get("total_count") or 0)
-            if page == 1 and total > SEARCH_CAP:
+            if page == 1 and total >= SEARCH_CAP:
                 halves = part.halves()
                 if halves is not None:
                     pending.extend(reversed(halves))
                     return
+            if page == 1 and total > SEARCH_CAP:
                 self.runtime.logger.warning(
                     "%s: %d issues closed within one second; GitHub shows only %d",
                     self._transport.where(),

@@ -83,7 +83,8 @@ def search_nodes(
         variables = {**(extra_vars or {}), "q": build_q(part), "login": login}
         pages = _pages(transport, query, variables, what, on_user, page_scale)
         count, first_nodes = next(pages)
-        halves = part.halves() if count > SEARCH_CAP else None
+        # At the cap exactly, split too: some servers report the capped count, not the true one.
+        halves = part.halves() if count >= SEARCH_CAP else None
         if halves is not None:
             pages.close()
             pending.extend(reversed(halves))  # the older half is read first
@@ -134,7 +135,11 @@ def _pages(
                 "; ".join(str(e.get("message", "?")) for e in response.errors)[:300],
             )
         search = data.get("search") or {}
-        nodes = [n for n in search.get("nodes") or [] if n and n.get("__typename") == "PullRequest"]
+        nodes = [
+            n
+            for n in search.get("nodes") or []
+            if n and n.get("__typename", "PullRequest") == "PullRequest" and "number" in n
+        ]
         yield int(search.get("issueCount") or 0), nodes
         info = search.get("pageInfo") or {}
         if not info.get("hasNextPage") or not info.get("endCursor"):
