@@ -65,7 +65,10 @@ class GitHubConnector(Connector):
         return [Stream(s.name, s.kind, lag, s.default_enabled) for s in super().streams()]
 
     def check(self) -> str:
-        return self._owner()
+        """One request: the token's own login (it must work even when `login` is set)."""
+        login = self._viewer("checking the token")
+        self._login = self._login or login
+        return login
 
     def close(self) -> None:
         self._transport.close()
@@ -177,15 +180,17 @@ class GitHubConnector(Connector):
     def _owner(self) -> str:
         """The configured login, else the token's own user (one request, once)."""
         if self._login is None:
-            data = self._transport.graphql(
-                queries.VIEWER, {}, what="identifying the token's user"
-            ).data
-            self._login = str(((data or {}).get("viewer") or {}).get("login") or "")
-            if not self._login:
-                raise SourceUnavailable(
-                    f"{self._transport.where()}: GitHub did not name the token's user"
-                )
+            self._login = self._viewer("identifying the token's user")
         return self._login
+
+    def _viewer(self, what: str) -> str:
+        data = self._transport.graphql(queries.VIEWER, {}, what=what).data
+        login = str(((data or {}).get("viewer") or {}).get("login") or "")
+        if not login:
+            raise SourceUnavailable(
+                f"{self._transport.where()}: GitHub did not name the token's user"
+            )
+        return login
 
     def _scope(self) -> str:
         return scope_qualifiers(self.config.repos, self.config.orgs)

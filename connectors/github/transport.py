@@ -223,11 +223,14 @@ class GitHubTransport:
         if not isinstance(payload, dict) or "errors" not in payload:
             return Response(status, headers, payload)
         errors = [e for e in payload.get("errors") or [] if isinstance(e, dict)]
-        if any(e.get("type") == "RATE_LIMITED" for e in errors):
-            raise _RateLimit(True, _reset_at(headers), _retry_after(headers))
+        kinds = [str(e.get("type") or "").upper() for e in errors]
+        if any("RATE_LIMIT" in k for k in kinds):
+            secondary = any("SECONDARY" in k for k in kinds) and "retry-after" in headers
+            raise _RateLimit(not secondary, _reset_at(headers), _retry_after(headers))
         if payload.get("data") is None:
-            # GitHub answers a query that timed out on its side with 200, errors, no data.
-            raise _Retry("GraphQL answered without data: " + _messages(errors))
+            # GitHub answers a query that timed out on its side with 200, errors, no data:
+            # retry with a smaller page, as after a 502.
+            raise _Retry("GraphQL answered without data: " + _messages(errors), bad_gateway=True)
         return Response(status, headers, payload, errors)
 
     def _raise_if_rate_limited(self, status: int, headers: dict[str, str], message: str) -> None:

@@ -280,7 +280,11 @@ def test_allow_lists_narrow_the_items(fake: FakeGitHub, clock: Clock) -> None:
 
 
 def test_check_names_the_tokens_user(fake: FakeGitHub, clock: Clock) -> None:
-    assert connector(fake, clock).check() == "octo"
+    conn = connector(fake, clock, login="alice")
+    assert conn.check() == "octo" and conn.stats.requests == 1
+    conn.close()
+    with pytest.raises(AuthError):
+        connector(fake, clock, token="wrong", login="alice").check()
 
 
 def test_github_com_layout_without_api_prefix(

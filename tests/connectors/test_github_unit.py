@@ -181,10 +181,26 @@ def test_502_retries_with_a_smaller_page(clock: Clock, mocked: responses.Request
     assert conn.stats.requests == 2 and conn.stats.retries == 1 and len(clock.sleeps) == 1
 
 
-def test_graphql_without_data_is_retried(clock: Clock, mocked: responses.RequestsMock) -> None:
+def test_graphql_without_data_is_retried_smaller(
+    clock: Clock, mocked: responses.RequestsMock
+) -> None:
     mocked.post(GRAPHQL, json={"data": None, "errors": [{"message": "Something went wrong"}]})
     mocked.post(GRAPHQL, json=search_page([pr_node(1)]))
     assert len(list(make(clock).fetch("pull_requests", SINCE, UNTIL))) == 1
+    assert [b["variables"]["first"] for b in bodies(mocked)] == [50, 25]
+
+
+def test_graphql_rate_limited_at_http_200(clock: Clock, mocked: responses.RequestsMock) -> None:
+    reset = int((clock.now + timedelta(seconds=300)).timestamp())
+    mocked.post(
+        GRAPHQL,
+        json={"errors": [{"type": "RATE_LIMITED", "message": "API rate limit exceeded"}]},
+        headers={"x-ratelimit-remaining": "0", "x-ratelimit-reset": str(reset)},
+    )
+    mocked.post(GRAPHQL, json=search_page([pr_node(1)]))
+    conn = make(clock)
+    assert len(list(conn.fetch("pull_requests", SINCE, UNTIL))) == 1
+    assert clock.sleeps == [301] and conn.stats.rate_limit_waits == 1
 
 
 @pytest.mark.parametrize(
