@@ -294,3 +294,14 @@ def test_github_com_layout_without_api_prefix(
     items = collect(conn, "reviews", SINCE)
     assert sorted(ids(items)) == sorted(expected(dataset, "reviews", clock.now))
     assert any(s.path == "/graphql" for s in fake.log)
+
+
+def test_the_token_stays_out_of_logs_and_items(
+    fake: FakeGitHub, clock: Clock, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake.inject("502", "graphql")
+    with caplog.at_level(logging.DEBUG):
+        items = collect(connector(fake, clock), "pull_requests", SINCE)
+    assert "Authorization" in caplog.text or "retry" in caplog.text  # something was logged
+    assert "owner-token" not in caplog.text
+    assert not any("owner-token" in repr(i) for i in items)
