@@ -14,21 +14,12 @@ import json
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from tests.fakes.gitlab_data import OWNER, GitLabData
-
-Query = dict[str, str]
-Answer = tuple[int, Any, dict[str, str]]
-
-
-class HttpError(Exception):
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
+from tests.fakes.gitlab_routes import Answer, HttpError, Query, route
 
 
 @dataclass
@@ -99,8 +90,6 @@ class FakeGitLab:
         return None
 
     def answer(self, path: str, query: Query) -> Answer:
-        from tests.fakes.gitlab_routes import route  # routes are long: their own module
-
         return route(self, path, query)
 
     def paginate(self, rows: list[dict[str, Any]], path: str, query: Query) -> Answer:
@@ -133,19 +122,11 @@ def _public(row: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in row.items() if not k.startswith("_")}
 
 
-def parse_moment(value: str) -> datetime:
-    return datetime.fromisoformat(value)
-
-
-def parse_day(value: str) -> date:
-    return date.fromisoformat(value[:10])
-
-
 def _handler(fake: FakeGitLab) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib name
+        def log_message(self, format: str, *args: Any) -> None:
             """Quiet: the tests read `fake.requests`."""
 
         def do_GET(self) -> None:

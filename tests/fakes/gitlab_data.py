@@ -133,17 +133,6 @@ def make_diff(path: str, rng: random.Random, *, new: bool) -> dict[str, Any]:
     }
 
 
-def generate(seed: int = 7, owner_mrs: int = 30, other_mrs: int = 40, days: int = 60) -> GitLabData:
-    from tests.fakes.gitlab_world import populate  # the builders live next door (size limits)
-
-    data = GitLabData(
-        users=[OWNER, *OTHERS],
-        projects={pid: make_project(pid, path, branch) for pid, path, branch in PROJECTS},
-    )
-    populate(data, random.Random(seed), owner_mrs=owner_mrs, other_mrs=other_mrs, days=days)
-    return data
-
-
 def when(rng: random.Random, days: int) -> datetime:
     """A moment in the `days` before BASE, on whole seconds (ties happen: on purpose)."""
     return BASE - timedelta(seconds=rng.randrange(days * 86400 // 600) * 600)

@@ -10,7 +10,7 @@ import pytest
 from connectors.base import Runtime
 from connectors.gitlab import GitLabConfig, GitLabConnector
 from tests.fakes.gitlab import FakeGitLab
-from tests.fakes.gitlab_data import generate
+from tests.fakes.gitlab_world import generate
 
 
 class SleepRecorder:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
@@ -12,11 +12,29 @@ from tests.fakes.gitlab_data import HIDDEN_PROJECTS
 from tests.fakes.gitlab_data import user_ref as public_user
 
 if TYPE_CHECKING:
-    from tests.fakes.gitlab import Answer, FakeGitLab, Query
+    from tests.fakes.gitlab import FakeGitLab
 
-from tests.fakes.gitlab import HttpError, parse_day, parse_moment
+Query = dict[str, str]
+Answer = tuple[int, Any, dict[str, str]]
 
-Handler = Callable[["FakeGitLab", re.Match[str], "Query"], "Answer"]
+
+class HttpError(Exception):
+    """An error answer: GitLab sends `{"message": ...}` with the status."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def parse_moment(value: str) -> datetime:
+    return datetime.fromisoformat(value)
+
+
+def parse_day(value: str) -> date:
+    return date.fromisoformat(value[:10])
+
+
+Handler = Callable[["FakeGitLab", re.Match[str], Query], Answer]
 ROUTES: list[tuple[re.Pattern[str], Handler]] = []
 
 

@@ -12,14 +12,25 @@ from tests.fakes.gitlab_data import (
     OTHER_PATHS,
     OTHERS,
     OWNER,
+    PROJECTS,
     GitLabData,
     make_diff,
+    make_project,
     stamp,
     user_ref,
     when,
 )
 
 VISIBLE = (10, 11, 12)
+
+
+def generate(seed: int = 7, owner_mrs: int = 30, other_mrs: int = 40, days: int = 60) -> GitLabData:
+    data = GitLabData(
+        users=[OWNER, *OTHERS],
+        projects={pid: make_project(pid, path, branch) for pid, path, branch in PROJECTS},
+    )
+    populate(data, random.Random(seed), owner_mrs=owner_mrs, other_mrs=other_mrs, days=days)
+    return data
 
 
 def populate(
@@ -30,7 +41,7 @@ def populate(
         pid = rng.choice(VISIBLE)
         iids[pid] += 1
         author = OWNER if n < owner_mrs else rng.choice(OTHERS)
-        mr = add_merge_request(data, rng, pid, iids[pid], author, days)
+        mr = add_merge_request(data, rng, pid, iids[pid], author=author, days=days)
         if author is OWNER:
             owner_activity_on_own(data, rng, mr)
         else:
@@ -42,7 +53,13 @@ def populate(
 
 
 def add_merge_request(
-    data: GitLabData, rng: random.Random, pid: int, iid: int, author: dict[str, Any], days: int
+    data: GitLabData,
+    rng: random.Random,
+    pid: int,
+    iid: int,
+    *,
+    author: dict[str, Any],
+    days: int,
 ) -> dict[str, Any]:
     project = data.projects[pid]
     created = when(rng, days)
@@ -223,9 +240,9 @@ def push(
     rng: random.Random,
     pid: int,
     branch: str,
+    *,
     at: datetime,
     paths: list[str],
-    *,
     title: str = "Update docs",
     new_branch: bool = False,
 ) -> None:
@@ -264,22 +281,22 @@ def add_pushes(data: GitLabData, rng: random.Random, days: int) -> None:
         project = data.projects[pid]
         at = when(rng, days)
         doc = rng.choice(DOC_PATHS)
-        push(data, rng, pid, project["default_branch"], at, [doc, "src/app.py"])
+        push(data, rng, pid, project["default_branch"], at=at, paths=[doc, "src/app.py"])
         data.truth.docs.setdefault(f"{project['path_with_namespace']}:{doc}", []).append(at)
     # Not direct changes by the owner: a feature branch, a new branch, a merge commit.
-    push(data, rng, 10, "feature-x", when(rng, days), ["docs/design/feature-only.md"])
-    push(data, rng, 10, "spike", when(rng, days), ["rfcs/spike.md"], new_branch=True)
+    push(data, rng, 10, "feature-x", at=when(rng, days), paths=["docs/design/feature-only.md"])
+    push(data, rng, 10, "spike", at=when(rng, days), paths=["rfcs/spike.md"], new_branch=True)
     push(
         data,
         rng,
         12,
         "main",
-        when(rng, days),
-        ["docs/design/merged-by-push.md"],
+        at=when(rng, days),
+        paths=["docs/design/merged-by-push.md"],
         title="Merge branch 'feature-y' into 'main'",
     )
     # A push to a project deleted since: its lookup is a 404, skipped with a warning.
-    push(data, rng, 13, "main", when(rng, days), ["docs/design/gone.md"])
+    push(data, rng, 13, "main", at=when(rng, days), paths=["docs/design/gone.md"])
 
 
 def add_issues(data: GitLabData, rng: random.Random, days: int) -> None:
