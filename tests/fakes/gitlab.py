@@ -125,6 +125,7 @@ def _public(row: dict[str, Any]) -> dict[str, Any]:
 def _handler(fake: FakeGitLab) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # headers and body go out as two writes
 
         def log_message(self, format: str, *args: Any) -> None:
             """Quiet: the tests read `fake.requests`."""
