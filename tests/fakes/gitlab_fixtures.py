@@ -6,10 +6,12 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+import responses
 
 from connectors.base import Runtime
 from connectors.gitlab import GitLabConfig, GitLabConnector
 from tests.fakes.gitlab import FakeGitLab
+from tests.fakes.gitlab_mocks import API, ME
 from tests.fakes.gitlab_world import generate
 
 
@@ -62,3 +64,15 @@ def make_connector(fake_gitlab: FakeGitLab, sleeps: SleepRecorder) -> Iterator[C
     yield build
     for connector in made:
         connector.close()
+
+
+@pytest.fixture
+def mocked() -> Iterator[responses.RequestsMock]:
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        rsps.get(f"{API}/user", json=ME)
+        yield rsps
+
+
+@pytest.fixture
+def waits() -> list[float]:
+    return []
