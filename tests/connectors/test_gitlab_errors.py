@@ -7,11 +7,11 @@ from datetime import timedelta
 import pytest
 import requests
 import responses
+from fakes.gitlab_mocks import API, NOW, SINCE, connector
 
 from connectors.errors import AuthError, ConfigProblem, RateLimited, SourceUnavailable
-from tests.fakes.gitlab_mocks import API, NOW, SINCE, connector
 
-pytest_plugins = ["tests.fakes.gitlab_fixtures"]
+pytest_plugins = ["fakes.gitlab_fixtures"]
 
 
 @pytest.mark.parametrize(

@@ -7,15 +7,15 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 import pytest
+from fakes.gitlab import FakeGitLab
+from fakes.gitlab_data import BASE, OWNER
 
 from connectors.item import Item
-from tests.fakes.gitlab import FakeGitLab
-from tests.fakes.gitlab_data import BASE, OWNER
 
 if TYPE_CHECKING:  # the plugin module itself is loaded (and rewritten) by pytest_plugins
-    from tests.fakes.gitlab_fixtures import ConnectorFactory
+    from fakes.gitlab_fixtures import ConnectorFactory
 
-pytest_plugins = ["tests.fakes.gitlab_fixtures"]
+pytest_plugins = ["fakes.gitlab_fixtures"]
 
 SINCE = BASE - timedelta(days=30)
 ALL_STREAMS = ["merge_requests", "reviews", "design_docs", "issues"]

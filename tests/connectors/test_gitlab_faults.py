@@ -8,15 +8,15 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 import pytest
+from fakes.gitlab import FakeGitLab
+from fakes.gitlab_data import BASE
 
 from connectors.errors import AuthError, ConfigProblem, RateLimited, SourceUnavailable
-from tests.fakes.gitlab import FakeGitLab
-from tests.fakes.gitlab_data import BASE
 
 if TYPE_CHECKING:
-    from tests.fakes.gitlab_fixtures import ConnectorFactory, SleepRecorder
+    from fakes.gitlab_fixtures import ConnectorFactory, SleepRecorder
 
-pytest_plugins = ["tests.fakes.gitlab_fixtures"]
+pytest_plugins = ["fakes.gitlab_fixtures"]
 
 SINCE = BASE - timedelta(days=30)
 

@@ -9,14 +9,14 @@ from urllib.parse import urlsplit
 
 import pytest
 import responses
+from fakes.gitlab_mocks import API, ME, SINCE, connector, enrich, mr, query_of
 from pydantic import ValidationError
 
 from connectors.errors import ConfigProblem
 from connectors.gitlab import GitLabConfig, GitLabConnector
 from connectors.registry import connector_class
-from tests.fakes.gitlab_mocks import API, ME, SINCE, connector, enrich, mr, query_of
 
-pytest_plugins = ["tests.fakes.gitlab_fixtures"]
+pytest_plugins = ["fakes.gitlab_fixtures"]
 
 
 def test_the_merge_request_query_uses_scope_all_and_ascending_update_time(

@@ -18,8 +18,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from tests.fakes.gitlab_data import OWNER, GitLabData
-from tests.fakes.gitlab_routes import Answer, HttpError, Query, route
+from fakes.gitlab_data import OWNER, GitLabData
+from fakes.gitlab_routes import Answer, HttpError, Query, route
 
 
 @dataclass

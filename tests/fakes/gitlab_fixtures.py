@@ -10,9 +10,9 @@ import responses
 
 from connectors.base import Runtime
 from connectors.gitlab import GitLabConfig, GitLabConnector
-from tests.fakes.gitlab import FakeGitLab
-from tests.fakes.gitlab_mocks import API, ME
-from tests.fakes.gitlab_world import generate
+from fakes.gitlab import FakeGitLab
+from fakes.gitlab_mocks import API, ME
+from fakes.gitlab_world import generate
 
 
 class SleepRecorder:

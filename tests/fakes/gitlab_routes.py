@@ -8,11 +8,11 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
-from tests.fakes.gitlab_data import HIDDEN_PROJECTS
-from tests.fakes.gitlab_data import user_ref as public_user
+from fakes.gitlab_data import HIDDEN_PROJECTS
+from fakes.gitlab_data import user_ref as public_user
 
 if TYPE_CHECKING:
-    from tests.fakes.gitlab import FakeGitLab
+    from fakes.gitlab import FakeGitLab
 
 Query = dict[str, str]
 Answer = tuple[int, Any, dict[str, str]]

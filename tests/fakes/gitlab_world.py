@@ -6,7 +6,7 @@ import random
 from datetime import datetime, timedelta
 from typing import Any
 
-from tests.fakes.gitlab_data import (
+from fakes.gitlab_data import (
     BASE,
     DOC_PATHS,
     OTHER_PATHS,
