@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from urllib.parse import quote
 
 import gitlab
 from gitlab.exceptions import GitlabAuthenticationError, GitlabError, GitlabParsingError
@@ -46,7 +46,7 @@ class GitLabClient:
             config.name, config.max_retries, config.max_rate_limit_wait, runtime, stats
         )
         self.gl = gitlab.Gitlab(
-            config.base_url,
+            instance_url(config.base_url),
             private_token=token,
             timeout=config.timeout,
             # Inert by design: the backend below retries and raises before python-gitlab's
@@ -186,8 +186,9 @@ class GitLabClient:
         )
 
 
-def encode_project(path_or_id: str | int) -> str:
-    return quote(str(path_or_id), safe="")
+def instance_url(base_url: str) -> str:
+    """The instance's address; python-gitlab adds /api/v4 itself, so a pasted one is dropped."""
+    return re.sub(r"/api/v4/?$", "", base_url.rstrip("/"))
 
 
 def _updated(row: Mapping[str, Any]) -> datetime:

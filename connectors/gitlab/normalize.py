@@ -59,14 +59,18 @@ def glob_match(path: str, patterns: Iterable[str]) -> bool:
 
 
 def project_allowed(path: str, groups: Sequence[str], projects: Sequence[str]) -> bool:
-    """Both allow-lists empty: every project. Else the project or one of its groups matches."""
+    """Both allow-lists empty: every project. Else the project or one of its groups matches.
+
+    A group glob is tried on every leading part of the path, the project's own included,
+    so `acme`, `acme/*` and `acme/infra` all mean "projects under that group".
+    """
     if not groups and not projects:
         return True
     if glob_match(path, projects):
         return True
-    parts = path.split("/")[:-1]
-    ancestors = ["/".join(parts[: n + 1]) for n in range(len(parts))]
-    return any(glob_match(group, groups) for group in ancestors)
+    parts = path.split("/")
+    prefixes = ["/".join(parts[: n + 1]) for n in range(len(parts))]
+    return any(glob_match(prefix, groups) for prefix in prefixes)
 
 
 def mr_reference(mr: Payload) -> str:
@@ -178,7 +182,7 @@ def normalize_merge_request(
         created_at=created,
         updated_at=updated,
         occurred_at=merged or closed or created,
-        state=MR_STATES.get(str(mr.get("state")), str(mr.get("state"))),
+        state=mr_state(mr.get("state"), merged, closed),
         labels=tuple(str(label) for label in mr.get("labels") or ()),
         paths=diffs.paths,
         additions=diffs.additions,
@@ -199,6 +203,13 @@ def normalize_merge_request(
         },
         raw={"merge_request": dict(mr), "approvals": dict(approvals or {}), "diffs": raw_diffs},
     )
+
+
+def mr_state(state: Any, merged: datetime | None, closed: datetime | None) -> str:
+    """open / merged / closed; a payload without `state` is judged by its timestamps."""
+    if state in MR_STATES:
+        return MR_STATES[state]
+    return "merged" if merged else "closed" if closed else "open"
 
 
 def normalize_issue(source: str, owner: str, issue: Payload) -> Item:

@@ -83,7 +83,7 @@ class RetryingBackend(RequestsBackend):
         super().__init__(session)
         self.policy = policy
 
-    def http_request(  # noqa: PLR0917 - the signature python-gitlab calls
+    def http_request(
         self,
         method: str,
         url: str,

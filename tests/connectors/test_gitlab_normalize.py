@@ -47,6 +47,8 @@ def test_design_doc_globs(path: str, matches: bool) -> None:
         ("acme/infra/deploy", ["acme"], [], True),
         ("acme/infra/deploy", ["acme/infra"], [], True),
         ("acme/api", ["acme/infra"], [], False),
+        ("acme/checkout", ["acme/*"], [], True),
+        ("other/checkout", ["acme/*"], [], False),
         ("acmeco/api", ["acme"], [], False),
         ("tools/cli", [], ["tools/*"], True),
         ("tools/sub/cli", [], ["tools/*"], False),

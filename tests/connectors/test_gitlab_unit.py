@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import responses
-from fakes.gitlab_mocks import API, ME, SINCE, connector, enrich, mr, query_of
+from fakes.gitlab_mocks import API, BASE_URL, ME, SINCE, connector, enrich, mr, query_of
 from pydantic import ValidationError
 
 from connectors.errors import ConfigProblem
@@ -277,3 +277,32 @@ def test_bad_config_is_rejected(bad: dict[str, Any]) -> None:
 def test_the_token_stays_out_of_repr(waits: list[float]) -> None:
     built = connector(waits)
     assert "glpat-secret" not in repr(built) and "glpat-secret" not in repr(built.config)
+
+
+def test_a_pasted_api_v4_suffix_is_tolerated(waits: list[float]) -> None:
+    with responses.RequestsMock() as rsps:
+        rsps.get(f"{API}/user", json=ME)
+        assert connector(waits, base_url=f"{API}/").check() == "ada"
+
+
+def test_payloads_missing_optional_fields_are_stored_with_what_there_is(
+    mocked: responses.RequestsMock, waits: list[float]
+) -> None:
+    bare = {
+        "id": 9,
+        "iid": 3,
+        "project_id": 7,
+        "created_at": "2026-11-02T10:00:00Z",
+        "updated_at": "2026-11-02T11:00:00Z",
+        "web_url": f"{BASE_URL}/g/sub/p/-/merge_requests/3",
+    }
+    mocked.get(f"{API}/merge_requests", json=[bare])
+    mocked.get(f"{API}/projects/7/merge_requests/3/diffs", json=[])
+    mocked.get(f"{API}/projects/7/merge_requests/3/approvals", json={})
+
+    (item,) = connector(waits).fetch("merge_requests", SINCE)
+
+    assert item.external_id == "g/sub/p!3" and item.repo == "g/sub/p"
+    assert item.title == "" and item.labels == () and item.author is None
+    assert item.state == "open" and item.extra["approvals"] == 0
+    assert item.occurred_at == datetime(2026, 11, 2, 10, tzinfo=UTC)
