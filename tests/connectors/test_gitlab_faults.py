@@ -7,6 +7,7 @@ import time
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+import gitlab.utils
 import pytest
 from fakes.gitlab import FakeGitLab
 from fakes.gitlab_data import BASE
@@ -23,6 +24,21 @@ SINCE = BASE - timedelta(days=30)
 
 def collect(connector_factory: ConnectorFactory, stream: str, **overrides: object) -> set[str]:
     return {i.external_id for i in connector_factory(**overrides).fetch(stream, SINCE)}
+
+
+@pytest.fixture(autouse=True)
+def _python_gitlab_never_sleeps(monkeypatch: pytest.MonkeyPatch) -> None:
+    """python-gitlab's own retry loop calls time.sleep; the connector's backend must pre-empt it."""
+
+    class NoSleep:
+        def __getattr__(self, name: str) -> object:
+            return getattr(time, name)
+
+        @staticmethod
+        def sleep(seconds: float) -> None:
+            raise AssertionError(f"python-gitlab slept {seconds}s itself")
+
+    monkeypatch.setattr(gitlab.utils, "time", NoSleep())
 
 
 def test_a_429_with_retry_after_is_waited_out_and_nothing_is_lost(
