@@ -89,6 +89,19 @@ def fetch_reviews(client: GitLabClient, since: datetime, until: datetime | None)
             yield item
 
 
+def split_notes(
+    owner_notes: Sequence[Mapping[str, Any]],
+) -> tuple[list[Mapping[str, Any]], list[Mapping[str, Any]]]:
+    """The owner's own comments, and the system notes GitLab writes when they approve."""
+    comments = [n for n in owner_notes if not n.get("system")]
+    approvals = [
+        n
+        for n in owner_notes
+        if n.get("system") and str(n.get("body", "")).startswith(APPROVAL_NOTE)
+    ]
+    return comments, approvals
+
+
 def normalize_review(
     source: str,
     owner: Owner,
@@ -99,12 +112,7 @@ def normalize_review(
     event_times: Sequence[datetime],
 ) -> Item | None:
     """One review item per MR; None when nothing of the owner's is left on it."""
-    comments = [n for n in owner_notes if not n.get("system")]
-    approval_notes = [
-        n
-        for n in owner_notes
-        if n.get("system") and str(n.get("body", "")).startswith(APPROVAL_NOTE)
-    ]
+    comments, approval_notes = split_notes(owner_notes)
     approvers = {(a.get("user") or {}).get("id") for a in approvals.get("approved_by") or []}
     approved = owner.id in approvers
     moments = [t for t in (parse_time(n.get("created_at")) for n in comments + approval_notes) if t]
