@@ -186,3 +186,14 @@ def test_a_project_deleted_since_is_skipped_with_a_warning(
         found = collect(make_connector, "design_docs")
     assert found == fake_gitlab.data.expected_docs(SINCE)
     assert "skipping project 13" in caplog.text
+
+
+def test_an_allow_listed_project_that_is_gone_is_skipped_with_a_warning(
+    fake_gitlab: FakeGitLab, make_connector: ConnectorFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="growthmap"):
+        found = collect(make_connector, "design_docs", groups=["legacy", "platform"])
+
+    expected = {key for key in fake_gitlab.data.expected_docs(SINCE) if key.startswith("platform/")}
+    assert found == expected and expected
+    assert "skipping project 13" in caplog.text
