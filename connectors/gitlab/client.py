@@ -92,9 +92,9 @@ class GitLabClient:
     def _resolve_owner(self) -> Owner:
         username = self.config.username
         if username is None:
-            with self.translate("the token's user (/user)"):
-                me = self.gl.http_get("/user")
-            assert isinstance(me, dict)
+            what = "the token's user (/user)"
+            with self.translate(what):
+                me = self.json_object(self.gl.http_get("/user"), what)
             return Owner(int(me["id"]), str(me["username"]))
         with self.translate(f"user {username!r}"):
             found = self.gl.http_list("/users", {"username": username}, get_all=False)
@@ -107,10 +107,21 @@ class GitLabClient:
             )
         return Owner(int(match[0]["id"]), str(match[0]["username"]))
 
-    def get(self, path: str, query: Mapping[str, Any] | None = None, *, what: str) -> Any:
+    def get(
+        self, path: str, query: Mapping[str, Any] | None = None, *, what: str
+    ) -> dict[str, Any]:
         """One object; raises `Skipped` on 403/404."""
         with self.translate(what, skippable=True):
-            return self.gl.http_get(path, dict(query or {}))
+            return self.json_object(self.gl.http_get(path, dict(query or {})), what)
+
+    def json_object(self, answer: Any, what: str) -> dict[str, Any]:
+        """python-gitlab hands back the raw response when it is not JSON: a broken proxy."""
+        if not isinstance(answer, dict):
+            raise SourceUnavailable(
+                f"source {self.config.name}: GitLab at {self.config.base_url} answered "
+                f"{what} with something not JSON"
+            )
+        return answer
 
     def iterate(
         self, path: str, query: Mapping[str, Any], *, what: str, skippable: bool = False

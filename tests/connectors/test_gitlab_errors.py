@@ -95,3 +95,10 @@ def test_a_body_that_is_not_json_is_source_unavailable(
 
     with pytest.raises(SourceUnavailable, match="not JSON"):
         list(connector(waits).fetch("merge_requests", SINCE))
+
+
+def test_a_login_page_instead_of_json_is_source_unavailable(waits: list[float]) -> None:
+    with responses.RequestsMock() as rsps:
+        rsps.get(f"{API}/user", body="<html>sign in</html>", content_type="text/html")
+        with pytest.raises(SourceUnavailable, match="not JSON"):
+            connector(waits).check()
