@@ -15,7 +15,7 @@ from gitlab.exceptions import GitlabAuthenticationError, GitlabError, GitlabPars
 from connectors.base import RequestStats, Runtime, count_requests
 from connectors.errors import AuthError, ConfigProblem, ConnectorError, SourceUnavailable
 from connectors.gitlab.config import GitLabConfig
-from connectors.gitlab.normalize import api_time, parse_time
+from connectors.gitlab.normalize import DiffSummary, api_time, parse_time
 from connectors.gitlab.transport import RetryPolicy, backend_factory
 
 MAX_PAGES = 10_000
@@ -59,6 +59,10 @@ class GitLabClient:
         count_requests(self.gl.session, stats)
         self._owner: Owner | None = None
         self._projects: dict[int, Mapping[str, Any] | None] = {}
+        # Filled by the merge_requests stream, read by design_docs: one run, small values.
+        self.diff_summaries: dict[tuple[int, int, str], DiffSummary] = {}
+        # (project id, iid) of MRs the owner authored, seen this run: reviews skips them unread.
+        self.owner_merge_requests: set[tuple[int, int]] = set()
 
     def close(self) -> None:
         self.gl.session.close()

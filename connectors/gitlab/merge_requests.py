@@ -34,6 +34,7 @@ def fetch_owner_merge_requests(
     for mr in client.walk_by_update(
         "/merge_requests", query, since, until, what="the owner's merge requests"
     ):
+        client.owner_merge_requests.add((int(mr["project_id"]), int(mr["iid"])))
         if allowed(client, project_of(mr)):
             yield mr
 
@@ -53,7 +54,11 @@ def fetch_diffs(client: GitLabClient, mr: Mapping[str, Any]) -> list[dict[str, A
 def fetch_merge_requests(
     client: GitLabClient, since: datetime, until: datetime | None
 ) -> Iterator[Item]:
-    """One item per MR; costs the list pages plus two requests per MR (diffs, approvals)."""
+    """One item per MR; costs the list pages plus two requests per MR (diffs, approvals).
+
+    The diff summaries are kept for this connector's life (one run), so design_docs
+    need not read the same diffs again.
+    """
     for mr in fetch_owner_merge_requests(client, since, until):
         base = f"/projects/{mr['project_id']}/merge_requests/{mr['iid']}"
         try:
@@ -62,8 +67,10 @@ def fetch_merge_requests(
         except Skipped as skip:
             client.warn_skip(str(mr["web_url"]), skip)
             continue
+        summary = summarize_diffs(diffs)
+        client.diff_summaries[diff_key(mr)] = summary
         yield normalize_merge_request(
-            client.config.name, mr, summarize_diffs(diffs), approvals, without_diff_text(diffs)
+            client.config.name, mr, summary, approvals, without_diff_text(diffs)
         )
 
 
@@ -80,7 +87,16 @@ def fetch_issues(client: GitLabClient, since: datetime, until: datetime | None) 
             yield item
 
 
+def diff_key(mr: Mapping[str, Any]) -> tuple[int, int, str]:
+    """An MR version: a changed MR has a new `updated_at`, so a stale summary is never used."""
+    return int(mr["project_id"]), int(mr["iid"]), str(mr.get("updated_at"))
+
+
 def summary_of(client: GitLabClient, mr: Mapping[str, Any]) -> DiffSummary | None:
+    """The MR's changed files; free when the merge_requests stream just read them."""
+    cached = client.diff_summaries.get(diff_key(mr))
+    if cached is not None:
+        return cached
     try:
         return summarize_diffs(fetch_diffs(client, mr))
     except Skipped as skip:

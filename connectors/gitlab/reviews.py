@@ -64,6 +64,8 @@ def fetch_activity(
 def fetch_reviews(client: GitLabClient, since: datetime, until: datetime | None) -> Iterator[Item]:
     owner = client.owner()
     for (project_id, iid), moments in fetch_activity(client, owner, since, until).items():
+        if (project_id, iid) in client.owner_merge_requests:
+            continue  # their own MR, known from the merge_requests stream: no request
         base = f"/projects/{project_id}/merge_requests/{iid}"
         try:
             mr = client.get(base, what=f"merge request {project_id}!{iid}")

@@ -196,3 +196,30 @@ def test_until_bounds_the_window(fake_gitlab: FakeGitLab, make_connector: Connec
     expected = {ref for ref, t in fake_gitlab.data.truth.owner_mrs.items() if SINCE <= t <= until}
     assert set(ids(items)) == expected
     assert expected and expected != fake_gitlab.data.expected_mrs(SINCE)
+
+
+def test_later_streams_reuse_what_merge_requests_read_in_the_same_run(
+    fake_gitlab: FakeGitLab, make_connector: ConnectorFactory
+) -> None:
+    connector = make_connector()
+    list(connector.fetch("merge_requests", SINCE))
+    fake_gitlab.reset_counts()
+
+    reviews = list(connector.fetch("reviews", SINCE))
+    owner_mrs = {
+        (m["project_id"], m["iid"])
+        for m in fake_gitlab.data.merge_requests
+        if m["author"]["id"] == OWNER["id"]
+    }
+    own_reads = [
+        seen.path
+        for seen in fake_gitlab.requests
+        for pid, iid in owner_mrs
+        if seen.path == f"/api/v4/projects/{pid}/merge_requests/{iid}"
+    ]
+    docs = list(connector.fetch("design_docs", SINCE))
+
+    assert own_reads == []
+    assert fake_gitlab.count("/diffs") == 0
+    assert {i.external_id for i in reviews} == review_ids(fake_gitlab)
+    assert {i.external_id for i in docs} == fake_gitlab.data.expected_docs(SINCE)
