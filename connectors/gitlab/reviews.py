@@ -1,7 +1,8 @@
 """The reviews stream: MRs by others that the owner approved or commented on.
 
 Found through the owner's own events (`approved`, `commented`) instead of scanning every
-MR; each MR found is then read once: the MR, its approvals and its notes (3 requests).
+MR; each MR found is then read once: the MR, its approvals and its notes (3 requests;
+none for the owner's own MRs already seen by the merge_requests stream in this run).
 """
 
 from __future__ import annotations
