@@ -7,7 +7,7 @@ whole minutes, before it can bound a search.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 # No zone on earth is further than this from UTC; used when the user's zone is unknown.
@@ -30,9 +30,12 @@ def user_zone(name: str | None) -> tzinfo | None:
 
 
 def _instants(wall: datetime, zone: tzinfo) -> tuple[datetime, datetime]:
-    """Both readings of a wall-clock time: they differ only in a DST fold."""
-    first = wall.replace(tzinfo=zone, fold=0)
-    second = wall.replace(tzinfo=zone, fold=1)
+    """Both readings of a wall-clock time, in UTC: they differ only in a DST fold.
+
+    In UTC because datetimes sharing a tzinfo compare by wall time, ignoring `fold`.
+    """
+    first = wall.replace(tzinfo=zone, fold=0).astimezone(UTC)
+    second = wall.replace(tzinfo=zone, fold=1).astimezone(UTC)
     return first, second
 
 
@@ -41,7 +44,7 @@ def lower_bound(since: datetime, zone: tzinfo | None) -> str:
     if zone is None:
         # Unknown zone: a UTC wall time pulled back by the widest offset is early enough
         # in every zone; the extra results are deduplicated downstream.
-        return (since.astimezone(ZoneInfo("UTC")) - WIDEST_OFFSET).strftime(_FORMAT)
+        return (since.astimezone(UTC) - WIDEST_OFFSET).strftime(_FORMAT)
     wall = since.astimezone(zone).replace(tzinfo=None, second=0, microsecond=0)
     for _ in range(4):  # a fold is at most a few hours; one or two steps suffice
         if max(_instants(wall, zone)) <= since:
@@ -53,7 +56,7 @@ def lower_bound(since: datetime, zone: tzinfo | None) -> str:
 def upper_bound(until: datetime, zone: tzinfo | None) -> str:
     """A JQL literal at or after `until` (used with `<`), so nothing before it is cut."""
     if zone is None:
-        return (until.astimezone(ZoneInfo("UTC")) + WIDEST_OFFSET + _MINUTE).strftime(_FORMAT)
+        return (until.astimezone(UTC) + WIDEST_OFFSET + _MINUTE).strftime(_FORMAT)
     local = until.astimezone(zone).replace(tzinfo=None)
     wall = local.replace(second=0, microsecond=0)
     if wall < local:

@@ -12,9 +12,7 @@ from connectors.jira.fields import CustomFields
 
 BODY_LIMIT = 1000
 _ADF_DEPTH = 50
-_BLOCKS = frozenset(
-    {"paragraph", "heading", "blockquote", "codeBlock", "listItem", "tableRow", "panel", "rule"}
-)
+_BLOCKS = frozenset({"paragraph", "heading", "blockquote", "codeBlock", "panel", "rule", "table"})
 # Greenhopper's toString order varies by version; a name ends at the next known key.
 _SPRINT_NAME = re.compile(
     r"[\[,]name=(.*?)(?:,(?:goal|startDate|endDate|completeDate|activatedDate|sequence|synced"
@@ -42,9 +40,17 @@ def adf_text(node: Any, depth: int = 0) -> str:
     if kind in ("mention", "emoji", "status", "date", "inlineCard"):
         attrs = node.get("attrs") or {}
         return str(attrs.get("text") or attrs.get("url") or attrs.get("shortName") or "")
-    parts = [adf_text(child, depth + 1) for child in node.get("content") or ()]
-    text = "".join(parts)
-    return text + "\n" if kind in _BLOCKS else text
+    children = [c for c in node.get("content") or () if isinstance(c, Mapping)]
+    if kind in ("bulletList", "orderedList"):
+        lines = [
+            f"{f'{n}.' if kind == 'orderedList' else '-'} {adf_text(c, depth + 1).strip()}"
+            for n, c in enumerate(children, start=1)
+        ]
+        return "\n".join(lines) + "\n\n"
+    if kind == "tableRow":
+        return " | ".join(adf_text(c, depth + 1).strip() for c in children) + "\n"
+    text = "".join(adf_text(c, depth + 1) for c in children)
+    return text + "\n\n" if kind in _BLOCKS else text
 
 
 def description_text(value: Any) -> str:
