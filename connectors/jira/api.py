@@ -241,10 +241,16 @@ class JiraApi:
         return ConfigProblem(f"{self._source}: Jira refused {what} (HTTP {status}): {detail}")
 
     def _auth_error(self, what: str, messages: list[str], status: int = 401) -> AuthError:
+        env = self._config.token_env
         if self._basic:
-            hint = f"check email and the API token in ${self._config.token_env}"
+            hint = f"check email and the API token in ${env}"
+        elif self.deployment == "server":
+            hint = f"check the personal access token in ${env}"
         else:
-            hint = f"check the personal access token in ${self._config.token_env}"
+            hint = (
+                f"Jira Cloud needs `email` with the API token in ${env}; "
+                f"Data Center needs a personal access token in ${env}"
+            )
         detail = "; ".join(messages) or ("not authenticated" if status == 401 else "forbidden")
         verb = "rejected the credentials" if status == 401 else "refused access"
         return AuthError(

@@ -113,13 +113,17 @@ def test_fields_are_found_by_type_and_name_on_each_flavour() -> None:
     assert cloud.sprint == ("customfield_10020",)
     assert cloud.epic_link == ("customfield_10014",)
     server = resolve_fields(JiraFields(), lambda: field_catalog("server"), "work")
-    assert server == CustomFields(("customfield_10106",), ("customfield_10104",),
-                                  ("customfield_10101",))
+    assert server == CustomFields(
+        ("customfield_10106",), ("customfield_10104",), ("customfield_10101",)
+    )
 
 
 def test_configured_field_names_resolve_and_unknown_ones_fail_by_key() -> None:
-    chosen = resolve_fields(JiraFields(story_points="story points", sprint="cf[10104]"),
-                            lambda: field_catalog("server"), "work")
+    chosen = resolve_fields(
+        JiraFields(story_points="story points", sprint="cf[10104]"),
+        lambda: field_catalog("server"),
+        "work",
+    )
     assert chosen.story_points == ("customfield_10106",)
     assert chosen.sprint == ("customfield_10104",)
     with pytest.raises(ConfigProblem) as info:
@@ -128,15 +132,19 @@ def test_configured_field_names_resolve_and_unknown_ones_fail_by_key() -> None:
 
 
 def test_field_ids_for_everything_skip_the_field_request() -> None:
-    ids = JiraFields(story_points="customfield_1", sprint="customfield_2",
-                     epic_link="customfield_3")
+    ids = JiraFields(
+        story_points="customfield_1", sprint="customfield_2", epic_link="customfield_3"
+    )
     assert not needs_lookup(ids)
 
     def boom() -> list[dict[str, object]]:
         raise AssertionError("/field must not be read")
 
-    assert resolve_fields(ids, boom, "w").ids() == ["customfield_1", "customfield_2",
-                                                    "customfield_3"]
+    assert resolve_fields(ids, boom, "w").ids() == [
+        "customfield_1",
+        "customfield_2",
+        "customfield_3",
+    ]
 
 
 # -- normalization ----------------------------------------------------------------------
@@ -145,8 +153,13 @@ def test_field_ids_for_everything_skip_the_field_request() -> None:
 def test_adf_is_flattened_to_readable_text() -> None:
     doc = adf("First line\nsecond line\n\n- one\n- two")
     assert description_text(doc) == "First line\nsecond line\n\n- one\n- two"
-    mention = {"type": "paragraph", "content": [
-        {"type": "text", "text": "ask "}, {"type": "mention", "attrs": {"text": "@Bob"}}]}
+    mention = {
+        "type": "paragraph",
+        "content": [
+            {"type": "text", "text": "ask "},
+            {"type": "mention", "attrs": {"text": "@Bob"}},
+        ],
+    }
     assert adf_text(mention).strip() == "ask @Bob"
 
 
@@ -160,7 +173,8 @@ def test_adf_nested_too_deep_stops_instead_of_recursing_forever() -> None:
 def test_sprint_names_from_objects_and_greenhopper_strings() -> None:
     assert sprint_names([{"id": 1, "name": "Sprint 41"}]) == ["Sprint 41"]
     assert sprint_names([server_sprint(3, "PLAT Sprint 8, hotfixes")]) == [
-        "PLAT Sprint 8, hotfixes"]
+        "PLAT Sprint 8, hotfixes"
+    ]
     assert sprint_names(None) == []
 
 
@@ -181,18 +195,29 @@ def test_normalize_keeps_key_url_times_and_extra() -> None:
             "priority": {"name": "High"},
             "resolution": {"name": "Fixed"},
             "assignee": {"name": "alice"},
-            "parent": {"key": "CORE-1", "fields": {"summary": "Login", "issuetype":
-                                                   {"name": "Story"}}},
+            "parent": {
+                "key": "CORE-1",
+                "fields": {"summary": "Login", "issuetype": {"name": "Story"}},
+            },
             "customfield_10106": 3,
         },
     }
-    item = normalize_issue(issue, source="work", base_url="https://jira.example.com/jira",
-                           custom=CustomFields(story_points=("customfield_10106",)), epics={})
+    item = normalize_issue(
+        issue,
+        source="work",
+        base_url="https://jira.example.com/jira",
+        custom=CustomFields(story_points=("customfield_10106",)),
+        epics={},
+    )
     assert item.url == "https://jira.example.com/jira/browse/CORE-7"
     assert item.occurred_at == datetime(2026, 11, 14, 4, 59, tzinfo=UTC)
     assert item.created_at.tzinfo == UTC
-    assert (item.kind, item.repo, item.author, item.labels) == ("ticket", "CORE", "alice",
-                                                               ("security",))
+    assert (item.kind, item.repo, item.author, item.labels) == (
+        "ticket",
+        "CORE",
+        "alice",
+        ("security",),
+    )
     assert item.body == "h1. Steps\n* one"
     assert item.extra["parent"] == {"key": "CORE-1", "summary": "Login", "issue_type": "Story"}
     assert item.extra["story_points"] == 3.0

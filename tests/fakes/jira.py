@@ -67,6 +67,7 @@ class FakeJira:
         deployment: str,
         users: list[FakeUser],
         issues: list[FakeIssue],
+        *,
         now: datetime,
         projects: dict[str, str] | None = None,
         context: str = "",
@@ -104,8 +105,14 @@ class FakeJira:
 
     # -- test controls ------------------------------------------------------------------
 
-    def fail(self, path_contains: str, status: int, times: int = 1,
-             headers: dict[str, str] | None = None, body: Any = None) -> None:
+    def fail(
+        self,
+        path_contains: str,
+        status: int,
+        times: int = 1,
+        headers: dict[str, str] | None = None,
+        body: Any = None,
+    ) -> None:
         """The next `times` requests whose path contains `path_contains` answer `status`."""
         self.faults.append(Fault(path_contains, status, times, headers or {}, body))
 
@@ -138,8 +145,11 @@ class FakeJira:
             for user in self.users:
                 if self.deployment == "cloud" and login == user.email and secret == user.secret:
                     return user
-                if self.deployment == "server" and login == user.account_id and \
-                        secret == user.password:
+                if (
+                    self.deployment == "server"
+                    and login == user.account_id
+                    and secret == user.password
+                ):
                     return user
             # Cloud serves a refused Basic pair as an anonymous caller; Server refuses it.
             return _ANONYMOUS if self.deployment == "cloud" else None
@@ -147,8 +157,14 @@ class FakeJira:
             return next((u for u in self.users if u.secret == value), None)
         return None
 
-    def route(self, method: str, path: str, query: dict[str, list[str]], body: Any,
-              caller: FakeUser | None) -> tuple[int, Any, dict[str, str]]:
+    def route(
+        self,
+        method: str,
+        path: str,
+        query: dict[str, list[str]],
+        body: Any,
+        caller: FakeUser | None,
+    ) -> tuple[int, Any, dict[str, str]]:
         api, _, rest = path.partition("/rest/api/")
         version, _, endpoint = rest.partition("/")
         if api or version not in self._versions():
@@ -173,35 +189,68 @@ class FakeJira:
         return ("2", "3") if self.deployment == "cloud" else ("2", "latest")
 
     def server_info(self) -> dict[str, Any]:
-        base = {"baseUrl": self.base_url, "serverTime": jira_time(self.now, self.site_zone),
-                "scmInfo": "0f1e2d3c", "serverTitle": "Jira"}
+        base = {
+            "baseUrl": self.base_url,
+            "serverTime": jira_time(self.now, self.site_zone),
+            "scmInfo": "0f1e2d3c",
+            "serverTitle": "Jira",
+        }
         if self.deployment == "cloud":
-            return {**base, "version": "1001.0.0-SNAPSHOT", "versionNumbers": [1001, 0, 0],
-                    "deploymentType": "Cloud", "buildNumber": 100281,
-                    "buildDate": "2026-11-18T00:00:00.000+0000"}
-        return {**base, "version": "9.12.15", "versionNumbers": [9, 12, 15],
-                "deploymentType": "Server", "buildNumber": 9120015,
-                "buildDate": "2026-10-01T00:00:00.000+0000"}
+            return {
+                **base,
+                "version": "1001.0.0-SNAPSHOT",
+                "versionNumbers": [1001, 0, 0],
+                "deploymentType": "Cloud",
+                "buildNumber": 100281,
+                "buildDate": "2026-11-18T00:00:00.000+0000",
+            }
+        return {
+            **base,
+            "version": "9.12.15",
+            "versionNumbers": [9, 12, 15],
+            "deploymentType": "Server",
+            "buildNumber": 9120015,
+            "buildDate": "2026-10-01T00:00:00.000+0000",
+        }
 
     def render_user(self, user: FakeUser) -> dict[str, Any]:
-        common = {"emailAddress": user.email, "displayName": user.display_name,
-                  "active": True, "timeZone": user.time_zone, "locale": "en_US",
-                  "avatarUrls": {"48x48": f"{self.base_url}/avatar/{user.account_id}"}}
+        common = {
+            "emailAddress": user.email,
+            "displayName": user.display_name,
+            "active": True,
+            "timeZone": user.time_zone,
+            "locale": "en_US",
+            "avatarUrls": {"48x48": f"{self.base_url}/avatar/{user.account_id}"},
+        }
         if self.deployment == "cloud":
-            return {"self": f"{self.base_url}/rest/api/3/user?accountId={user.account_id}",
-                    "accountId": user.account_id, "accountType": "atlassian", **common}
-        return {"self": f"{self.base_url}/rest/api/2/user?username={user.account_id}",
-                "key": f"JIRAUSER{10000 + self.users.index(user)}", "name": user.account_id,
-                "deleted": False, **common}
+            return {
+                "self": f"{self.base_url}/rest/api/3/user?accountId={user.account_id}",
+                "accountId": user.account_id,
+                "accountType": "atlassian",
+                **common,
+            }
+        return {
+            "self": f"{self.base_url}/rest/api/2/user?username={user.account_id}",
+            "key": f"JIRAUSER{10000 + self.users.index(user)}",
+            "name": user.account_id,
+            "deleted": False,
+            **common,
+        }
 
     # -- search -------------------------------------------------------------------------
 
-    def run_jql(self, text: str, caller: FakeUser | None, validate: bool = True
-                ) -> tuple[list[FakeIssue], list[str]]:
+    def run_jql(
+        self, text: str, caller: FakeUser | None, validate: bool = True
+    ) -> tuple[list[FakeIssue], list[str]]:
         zone = ZoneInfo(caller.time_zone) if caller else self.site_zone
-        ctx = jql.Context(user=caller.account_id if caller else None, zone=zone, now=self.now,
-                          projects=set(self.projects), keys={i.key for i in self.issues},
-                          validate=validate)
+        ctx = jql.Context(
+            user=caller.account_id if caller else None,
+            zone=zone,
+            now=self.now,
+            projects=set(self.projects),
+            keys={i.key for i in self.issues},
+            validate=validate,
+        )
         query = jql.parse(text)
         jql.check(query, ctx, jql.KNOWN_FIELDS)
         found = [i for i in self.issues if jql.matches(query.where, i, ctx, _get)]
@@ -209,8 +258,14 @@ class FakeJira:
             found.sort(key=lambda i, n=name: _sortable(_get(i, n)), reverse=desc)
         return found, ctx.warnings
 
-    def search_cloud(self, method: str, query: dict[str, list[str]], body: Any,
-                     caller: FakeUser | None, version: str) -> tuple[int, Any, dict[str, str]]:
+    def search_cloud(
+        self,
+        method: str,
+        query: dict[str, list[str]],
+        body: Any,
+        caller: FakeUser | None,
+        version: str,
+    ) -> tuple[int, Any, dict[str, str]]:
         params = _params(method, query, body)
         text = str(params.get("jql") or "")
         token = params.get("nextPageToken")
@@ -228,15 +283,22 @@ class FakeJira:
         if wanted - {"id", "key"}:
             limit = min(limit, self.cloud_page_cap)
         if not text.strip():
-            return 400, _errors("Unbounded JQL queries are not allowed here. Please add a "
-                                "search restriction to your query."), {}
+            return (
+                400,
+                _errors(
+                    "Unbounded JQL queries are not allowed here. Please add a "
+                    "search restriction to your query."
+                ),
+                {},
+            )
         try:
             found, _ = self.run_jql(text, caller)
         except jql.JqlError as err:
             return 400, {"errorMessages": err.messages, "errors": {}}, {}
-        page = found[offset: offset + limit]
-        data: dict[str, Any] = {"issues": [self.render(i, wanted, caller, version == "3")
-                                           for i in page]}
+        page = found[offset : offset + limit]
+        data: dict[str, Any] = {
+            "issues": [self.render(i, wanted, caller, version == "3") for i in page]
+        }
         if offset + limit < len(found):
             data["nextPageToken"] = _encode_token(offset + limit, text)
             data["isLast"] = False
@@ -244,8 +306,9 @@ class FakeJira:
             data["isLast"] = True
         return 200, data, {}
 
-    def search_server(self, method: str, query: dict[str, list[str]], body: Any,
-                      caller: FakeUser | None) -> tuple[int, Any, dict[str, str]]:
+    def search_server(
+        self, method: str, query: dict[str, list[str]], body: Any, caller: FakeUser | None
+    ) -> tuple[int, Any, dict[str, str]]:
         params = _params(method, query, body)
         text = str(params.get("jql") or "")
         try:
@@ -259,16 +322,21 @@ class FakeJira:
             found, warnings = self.run_jql(text, caller, validate)
         except jql.JqlError as err:
             return 400, {"errorMessages": err.messages, "errors": {}}, {}
-        page = found[start: start + limit]
-        data = {"expand": "schema,names", "startAt": start, "maxResults": limit,
-                "total": len(found), "issues": [self.render(i, wanted, caller, False)
-                                                for i in page]}
+        page = found[start : start + limit]
+        data = {
+            "expand": "schema,names",
+            "startAt": start,
+            "maxResults": limit,
+            "total": len(found),
+            "issues": [self.render(i, wanted, caller, False) for i in page],
+        }
         if warnings:
             data["warningMessages"] = warnings
         return 200, data, {}
 
-    def render(self, issue: FakeIssue, wanted: set[str], caller: FakeUser | None,
-               adf_body: bool) -> dict[str, Any]:
+    def render(
+        self, issue: FakeIssue, wanted: set[str], caller: FakeUser | None, adf_body: bool
+    ) -> dict[str, Any]:
         zone = ZoneInfo(caller.time_zone) if caller else self.site_zone
         everything = self.all_fields(issue, zone, adf_body)
         if wanted & {"*all", "*navigable"}:
@@ -276,10 +344,12 @@ class FakeJira:
         else:
             fields = {k: v for k, v in everything.items() if k in wanted}
         api = "3" if adf_body else "2"
-        out: dict[str, Any] = {"expand": "operations,editmeta,changelog,renderedFields",
-                               "id": issue.id,
-                               "self": f"{self.base_url}/rest/api/{api}/issue/{issue.id}",
-                               "key": issue.key}
+        out: dict[str, Any] = {
+            "expand": "operations,editmeta,changelog,renderedFields",
+            "id": issue.id,
+            "self": f"{self.base_url}/rest/api/{api}/issue/{issue.id}",
+            "key": issue.key,
+        }
         if fields or wanted - {"id"}:
             out["fields"] = fields
         return out
@@ -293,30 +363,48 @@ class FakeJira:
         values: dict[str, Any] = {
             "summary": issue.summary,
             "description": (adf(issue.description) if adf_body else issue.description or None),
-            "issuetype": {"id": "10001", "name": issue.issue_type,
-                          "subtask": issue.issue_type == "Sub-task"},
-            "project": {"id": str(10000 + sorted(self.projects).index(issue.project)),
-                        "key": issue.project, "name": self.projects[issue.project],
-                        "projectTypeKey": "software"},
+            "issuetype": {
+                "id": "10001",
+                "name": issue.issue_type,
+                "subtask": issue.issue_type == "Sub-task",
+            },
+            "project": {
+                "id": str(10000 + sorted(self.projects).index(issue.project)),
+                "key": issue.project,
+                "name": self.projects[issue.project],
+                "projectTypeKey": "software",
+            },
             "components": [{"id": str(n), "name": c} for n, c in enumerate(issue.components)],
             "labels": list(issue.labels),
             "priority": {"id": "3", "name": issue.priority},
-            "resolution": ({"id": "10000", "name": issue.resolution, "description": ""}
-                           if issue.resolution else None),
+            "resolution": (
+                {"id": "10000", "name": issue.resolution, "description": ""}
+                if issue.resolution
+                else None
+            ),
             "resolutiondate": jira_time(issue.resolved, zone),
             "created": jira_time(issue.created, zone),
             "updated": jira_time(issue.updated or issue.resolved or issue.created, zone),
-            "status": {"id": "10002", "name": issue.status,
-                       "statusCategory": _category(issue.category)},
+            "status": {
+                "id": "10002",
+                "name": issue.status,
+                "statusCategory": _category(issue.category),
+            },
             "assignee": self._assignee(issue.assignee),
             ids["story_points"]: issue.story_points,
             ids["sprint"]: self._sprints(issue.sprints) if issue.sprints else None,
             ids["epic_link"]: issue.epic,
         }
         if parent is not None:
-            values["parent"] = {"id": parent.id, "key": parent.key, "fields": {
-                "summary": parent.summary, "issuetype": {"name": parent.issue_type},
-                "status": {"name": parent.status}}}
+            values["parent"] = {
+                "id": parent.id,
+                "key": parent.key,
+                "fields": {
+                    "summary": parent.summary,
+                    "issuetype": {"name": parent.issue_type},
+                    "status": {"name": parent.status},
+                },
+            }
         return values
 
     def _assignee(self, account: str | None) -> dict[str, Any] | None:
@@ -329,9 +417,18 @@ class FakeJira:
 
     def _sprints(self, names: list[str]) -> list[Any]:
         if self.deployment == "cloud":
-            return [{"id": 30 + n, "name": name, "state": "closed", "boardId": 7,
-                     "goal": "", "startDate": "2026-11-02T17:00:00.000Z",
-                     "endDate": "2026-11-16T17:00:00.000Z"} for n, name in enumerate(names)]
+            return [
+                {
+                    "id": 30 + n,
+                    "name": name,
+                    "state": "closed",
+                    "boardId": 7,
+                    "goal": "",
+                    "startDate": "2026-11-02T17:00:00.000Z",
+                    "endDate": "2026-11-16T17:00:00.000Z",
+                }
+                for n, name in enumerate(names)
+            ]
         return [server_sprint(30 + n, name) for n, name in enumerate(names)]
 
 
@@ -348,14 +445,21 @@ def _get(issue: FakeIssue, name: str) -> Any:
         "status_history": [issue.status],
         "statuscategory": issue.category,
         "status": issue.status,
-        "resolved": issue.resolved, "resolutiondate": issue.resolved,
-        "created": issue.created, "createddate": issue.created,
+        "resolved": issue.resolved,
+        "resolutiondate": issue.resolved,
+        "created": issue.created,
+        "createddate": issue.created,
         "updated": issue.updated or issue.resolved or issue.created,
         "project": issue.project,
-        "key": issue.key, "issuekey": issue.key,
-        "issuetype": issue.issue_type, "type": issue.issue_type,
-        "labels": issue.labels, "component": issue.components, "components": issue.components,
-        "priority": issue.priority, "resolution": issue.resolution,
+        "key": issue.key,
+        "issuekey": issue.key,
+        "issuetype": issue.issue_type,
+        "type": issue.issue_type,
+        "labels": issue.labels,
+        "component": issue.components,
+        "components": issue.components,
+        "priority": issue.priority,
+        "resolution": issue.resolution,
     }
     return values.get(name)
 
@@ -421,7 +525,7 @@ def _handler_for(fake: FakeJira) -> type[BaseHTTPRequestHandler]:
             parts = urlsplit(self.path)
             path = parts.path
             if fake.context and path.startswith(fake.context):
-                path = path[len(fake.context):]
+                path = path[len(fake.context) :]
             length = int(self.headers.get("Content-Length") or 0)
             raw = self.rfile.read(length) if length else b""
             body = json.loads(raw) if raw.strip() else None
@@ -430,20 +534,27 @@ def _handler_for(fake: FakeJira) -> type[BaseHTTPRequestHandler]:
             fake.requests.append(Recorded(method, path, parse_qs(parts.query), scheme, body))
             fault = fake.take_fault(path)
             if fault is not None:
-                self._send(fault.status, fault.body if fault.body is not None else
-                           _errors(f"Injected HTTP {fault.status}"), fault.headers)
+                self._send(
+                    fault.status,
+                    fault.body
+                    if fault.body is not None
+                    else _errors(f"Injected HTTP {fault.status}"),
+                    fault.headers,
+                )
                 return
             who = fake.authenticate(header)
             if who is None:
                 if fake.deployment == "cloud":  # a bearer Cloud cannot read as a Connect JWT
                     self._send(403, {"error": "Failed to parse Connect Session Auth Token"}, {})
                 else:
-                    self._send(401, _errors(UNAUTHENTICATED),
-                               {"X-Seraph-LoginReason": "AUTHENTICATED_FAILED"})
+                    self._send(
+                        401,
+                        _errors(UNAUTHENTICATED),
+                        {"X-Seraph-LoginReason": "AUTHENTICATED_FAILED"},
+                    )
                 return
             caller = who if isinstance(who, FakeUser) else None
-            status, payload, headers = fake.route(method, path, parse_qs(parts.query), body,
-                                                  caller)
+            status, payload, headers = fake.route(method, path, parse_qs(parts.query), body, caller)
             self._send(status, payload, headers)
 
         def _send(self, status: int, payload: Any, headers: dict[str, str]) -> None:
@@ -460,4 +571,3 @@ def _handler_for(fake: FakeJira) -> type[BaseHTTPRequestHandler]:
             self.wfile.write(data)
 
     return Handler
-

@@ -54,49 +54,96 @@ def issues(owner: str, colleague: str) -> list[FakeIssue]:
         kw.setdefault("resolution", "Done")
         # Creation order deliberately differs from key order.
         kw.setdefault("created", created + timedelta(hours=sum(map(ord, key)) * 7 % 200))
-        return FakeIssue(key=key, summary=f"Work item {key}", resolved=resolved,
-                         updated=resolved + timedelta(minutes=3), **kw)  # type: ignore[arg-type]
+        return FakeIssue(
+            key=key,
+            summary=f"Work item {key}",
+            resolved=resolved,
+            updated=resolved + timedelta(minutes=3),
+            **kw,
+        )  # type: ignore[arg-type]
 
     tickets = [
         FakeIssue(
-            key="CORE-1", summary="Cache pricing quotes per cart", assignee=owner,
-            created=created, resolved=SINCE + 3 * day, updated=SINCE + 3 * day,
-            resolution="Done", description=DESCRIPTION, components=["API", "Billing"],
-            labels=["backend", "perf"], priority="High", story_points=5.0,
-            sprints=["CORE Sprint 41", "CORE Sprint 42"], epic="CORE-100"),
+            key="CORE-1",
+            summary="Cache pricing quotes per cart",
+            assignee=owner,
+            created=created,
+            resolved=SINCE + 3 * day,
+            updated=SINCE + 3 * day,
+            resolution="Done",
+            description=DESCRIPTION,
+            components=["API", "Billing"],
+            labels=["backend", "perf"],
+            priority="High",
+            story_points=5.0,
+            sprints=["CORE Sprint 41", "CORE Sprint 42"],
+            epic="CORE-100",
+        ),
         done("CORE-2", NOW - timedelta(minutes=2), issue_type="Bug"),
         done("CORE-3", SINCE + timedelta(seconds=20)),
         done("CORE-4", SINCE + timedelta(seconds=61)),
         done("CORE-5", SINCE + timedelta(hours=1), issue_type="Sub-task", parent="CORE-1"),
         done("CORE-6", SINCE - timedelta(hours=7)),
         done("CORE-7", SINCE - timedelta(minutes=2)),
-        FakeIssue(key="CORE-9", summary="Still in progress", assignee=owner, created=created,
-                  status="In Progress", category="indeterminate"),
+        FakeIssue(
+            key="CORE-9",
+            summary="Still in progress",
+            assignee=owner,
+            created=created,
+            status="In Progress",
+            category="indeterminate",
+        ),
         done("CORE-10", SINCE + 2 * day, status="Won't Do", resolution="Won't Do"),
         done("CORE-11", SINCE + day, assignee=colleague),
         done("CORE-12", SINCE + day, assignee=colleague, previous_assignees=[owner]),
-        FakeIssue(key="CORE-13", summary="Reopened after review", assignee=owner,
-                  created=created, status="Reopened", category="new"),
-        FakeIssue(key="CORE-100", summary="Checkout revamp", assignee=colleague,
-                  created=created - 10 * day, status="In Progress", category="indeterminate",
-                  issue_type="Epic"),
+        FakeIssue(
+            key="CORE-13",
+            summary="Reopened after review",
+            assignee=owner,
+            created=created,
+            status="Reopened",
+            category="new",
+        ),
+        FakeIssue(
+            key="CORE-100",
+            summary="Checkout revamp",
+            assignee=colleague,
+            created=created - 10 * day,
+            status="In Progress",
+            category="indeterminate",
+            issue_type="Epic",
+        ),
         done("OPS-1", SINCE + 2 * day, components=["Runbooks"]),
         done("PLAT-7", SINCE - 30 * day),
     ]
     for n in range(1, 7):
-        tickets.append(done(f"PLAT-{n}", SINCE + n * timedelta(hours=13), epic="CORE-100",
-                            story_points=float(n), sprints=[f"PLAT Sprint {n % 2 + 7}"]))
+        tickets.append(
+            done(
+                f"PLAT-{n}",
+                SINCE + n * timedelta(hours=13),
+                epic="CORE-100",
+                story_points=float(n),
+                sprints=[f"PLAT Sprint {n % 2 + 7}"],
+            )
+        )
     return tickets
 
 
-def expected_keys(owner: str, tickets: list[FakeIssue], since: datetime,
-                  until: datetime | None = None, who: str = "assignee",
-                  projects: set[str] | None = None) -> set[str]:
+def expected_keys(
+    owner: str,
+    tickets: list[FakeIssue],
+    since: datetime,
+    *,
+    until: datetime | None = None,
+    who: str = "assignee",
+    projects: set[str] | None = None,
+) -> set[str]:
     """Computed straight from the data, not through the fake's JQL engine."""
     result = set()
     for issue in tickets:
         mine = issue.assignee == owner or (
-            who == "assignee_was" and owner in issue.previous_assignees)
+            who == "assignee_was" and owner in issue.previous_assignees
+        )
         if not mine or issue.category != "done" or issue.resolved is None:
             continue
         if issue.resolved < since or (until is not None and issue.resolved >= until):
@@ -109,5 +156,11 @@ def expected_keys(owner: str, tickets: list[FakeIssue], since: datetime,
 
 def make_site(deployment: str, context: str = "") -> FakeJira:
     owner, colleague = users(deployment)
-    return FakeJira(deployment, [owner, colleague], issues(owner.account_id, colleague.account_id),
-                    now=NOW, projects=dict(PROJECTS), context=context)
+    return FakeJira(
+        deployment,
+        [owner, colleague],
+        issues(owner.account_id, colleague.account_id),
+        now=NOW,
+        projects=dict(PROJECTS),
+        context=context,
+    )

@@ -27,12 +27,31 @@ _TOKEN = re.compile(
 )
 _DATE_FORMATS = ("%Y/%m/%d %H:%M", "%Y-%m-%d %H:%M", "%Y/%m/%d", "%Y-%m-%d")
 _PERIOD = re.compile(r"^([-+]?)(\d+)([mhdw])$")
-_DATE_FIELDS = {"resolved": "resolved", "resolutiondate": "resolved", "created": "created",
-                "createddate": "created", "updated": "updated", "updateddate": "updated"}
-_TEXT_FIELDS = {"status", "issuetype", "type", "priority", "resolution", "labels", "component",
-                "components"}
-CATEGORIES = {"to do": "new", "new": "new", "in progress": "indeterminate",
-              "indeterminate": "indeterminate", "done": "done"}
+_DATE_FIELDS = {
+    "resolved": "resolved",
+    "resolutiondate": "resolved",
+    "created": "created",
+    "createddate": "created",
+    "updated": "updated",
+    "updateddate": "updated",
+}
+_TEXT_FIELDS = {
+    "status",
+    "issuetype",
+    "type",
+    "priority",
+    "resolution",
+    "labels",
+    "component",
+    "components",
+}
+CATEGORIES = {
+    "to do": "new",
+    "new": "new",
+    "in progress": "indeterminate",
+    "indeterminate": "indeterminate",
+    "done": "done",
+}
 
 
 class JqlError(Exception):
@@ -409,5 +428,11 @@ def _compare_date(actual: datetime | None, op: str, bound: datetime) -> bool:
 
 
 KNOWN_FIELDS = {
-    "assignee", "statuscategory", "project", "key", "issuekey", *_DATE_FIELDS, *_TEXT_FIELDS,
+    "assignee",
+    "statuscategory",
+    "project",
+    "key",
+    "issuekey",
+    *_DATE_FIELDS,
+    *_TEXT_FIELDS,
 }
