@@ -88,13 +88,16 @@ class JiraConnector(Connector):
                     if not key or key in seen:
                         continue  # offset pages may repeat a row when results shift
                     seen.add(key)
-                    yield normalize_issue(
+                    item = normalize_issue(
                         issue,
                         source=self.name,
                         base_url=self.config.base_url,
                         custom=custom,
                         epics=self._epics,
                     )
+                    # JQL has minute precision and is rounded outwards; trim the far end.
+                    if until is None or item.occurred_at < until:
+                        yield item
         except JqlRejected as err:
             raise self._jql_problem(err) from None
 
@@ -155,11 +158,13 @@ class JiraConnector(Connector):
             issues = _issues(data)
             yield issues
             now_total = int(data.get("total", 0))
-            if total is not None and now_total < total:
-                # Rows left the result set while paging (a ticket reopened): the rows
-                # after them moved up, so step back rather than skip them.
-                start = max(0, start - (total - now_total))
+            shrunk = total - now_total if total is not None and now_total < total else 0
             total = now_total
+            if shrunk:
+                # Rows left the result while paging (a ticket reopened): rows not yet read
+                # moved up by as many places, so read again from there; repeats are dropped.
+                start = max(0, start - shrunk)
+                continue
             start += len(issues)
             if not issues or start >= total:
                 return

@@ -83,11 +83,14 @@ class FakeJira:
         self.requests: list[Recorded] = []
         self.faults: list[Fault] = []
         self.cloud_page_cap = 100  # Cloud returns fewer rows than asked when fields are many
+        self._snapshots: list[list[str]] = []
         self._lock = threading.Lock()
         for n, issue in enumerate(issues, start=10001):
             issue.id = issue.id or str(n)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     @property
     def base_url(self) -> str:
@@ -269,9 +272,10 @@ class FakeJira:
         params = _params(method, query, body)
         text = str(params.get("jql") or "")
         token = params.get("nextPageToken")
-        offset = _decode_token(token, text) if token else 0
-        if offset is None:
+        decoded = _decode_token(str(token), text, len(self._snapshots)) if token else (0, 0)
+        if decoded is None:
             return 400, _errors("The provided next page token is invalid or expired."), {}
+        token_id, offset = decoded
         wanted = _fields_param(params.get("fields"), default={"id"})
         limit = params.get("maxResults", 50)
         try:
@@ -291,16 +295,25 @@ class FakeJira:
                 ),
                 {},
             )
-        try:
-            found, _ = self.run_jql(text, caller)
-        except jql.JqlError as err:
-            return 400, {"errorMessages": err.messages, "errors": {}}, {}
-        page = found[offset : offset + limit]
+        if token:
+            # A token pages through the result as it was when the search began (a cursor),
+            # so rows changing meanwhile neither shift nor repeat pages.
+            snapshot = self._snapshots[token_id]
+        else:
+            try:
+                found, _ = self.run_jql(text, caller)
+            except jql.JqlError as err:
+                return 400, {"errorMessages": err.messages, "errors": {}}, {}
+            token_id = len(self._snapshots)
+            snapshot = [i.key for i in found]
+            self._snapshots.append(snapshot)
+        by_key = {i.key: i for i in self.issues}
+        page = [by_key[k] for k in snapshot[offset : offset + limit] if k in by_key]
         data: dict[str, Any] = {
             "issues": [self.render(i, wanted, caller, version == "3") for i in page]
         }
-        if offset + limit < len(found):
-            data["nextPageToken"] = _encode_token(offset + limit, text)
+        if offset + limit < len(snapshot):
+            data["nextPageToken"] = _encode_token(token_id, offset + limit, text)
             data["isLast"] = False
         else:
             data["isLast"] = True
@@ -491,19 +504,22 @@ def _errors(*messages: str) -> dict[str, Any]:
     return {"errorMessages": list(messages), "errors": {}}
 
 
-def _encode_token(offset: int, text: str) -> str:
+def _encode_token(snapshot: int, offset: int, text: str) -> str:
     digest = hashlib.sha1(text.encode()).hexdigest()[:12]
-    raw = json.dumps({"o": offset, "q": digest}).encode()
+    raw = json.dumps({"s": snapshot, "o": offset, "q": digest}).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def _decode_token(token: str, text: str) -> int | None:
+def _decode_token(token: str, text: str, snapshots: int) -> tuple[int, int] | None:
+    """(snapshot, offset) from a token issued for this same JQL, else None."""
     try:
         padded = token + "=" * (-len(token) % 4)
         data = json.loads(base64.urlsafe_b64decode(padded))
         if data["q"] != hashlib.sha1(text.encode()).hexdigest()[:12]:
             return None
-        return int(data["o"])
+        if not 0 <= int(data["s"]) < snapshots:
+            return None
+        return int(data["s"]), int(data["o"])
     except (ValueError, KeyError, TypeError):
         return None
 
