@@ -10,13 +10,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
-
-from connectors.base import Runtime
-from connectors.errors import AuthError, ConfigProblem, SourceUnavailable
-from connectors.item import Item
-from connectors.jira import JiraConfig, JiraConnector
-from tests.fakes.jira import FakeJira
-from tests.fakes.jira_fixtures import (
+from fakes.jira import FakeJira
+from fakes.jira_fixtures import (
     CLOUD_TOKEN,
     EMAIL,
     NOW,
@@ -25,6 +20,11 @@ from tests.fakes.jira_fixtures import (
     expected_keys,
     make_site,
 )
+
+from connectors.base import Runtime
+from connectors.errors import AuthError, ConfigProblem, SourceUnavailable
+from connectors.item import Item
+from connectors.jira import JiraConfig, JiraConnector
 
 OVERLAP = timedelta(minutes=10)  # what the pipeline re-reads on the next run
 

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from fakes.jira_data import adf, field_catalog, server_sprint
 from pydantic import ValidationError
 
 from connectors.errors import ConfigProblem
@@ -13,7 +14,6 @@ from connectors.jira import JiraConfig, JiraFields
 from connectors.jira.fields import CustomFields, needs_lookup, resolve_fields
 from connectors.jira.jql import lower_bound, tickets_jql, upper_bound, user_zone
 from connectors.jira.normalize import adf_text, description_text, normalize_issue, sprint_names
-from tests.fakes.jira_data import adf, field_catalog, server_sprint
 
 LA = ZoneInfo("America/Los_Angeles")
 

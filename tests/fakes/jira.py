@@ -21,8 +21,8 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
-from tests.fakes import jira_jql as jql
-from tests.fakes.jira_data import (
+from fakes import jira_jql as jql
+from fakes.jira_data import (
     CLOUD_FIELDS,
     SERVER_FIELDS,
     FakeIssue,

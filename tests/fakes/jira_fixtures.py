@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from tests.fakes.jira import FakeJira
-from tests.fakes.jira_data import FakeIssue, FakeUser
+from fakes.jira import FakeJira
+from fakes.jira_data import FakeIssue, FakeUser
 
 NOW = datetime(2026, 11, 20, 18, 0, 0, tzinfo=UTC)  # 10:00 in Los Angeles
 # 20:03:30 on Nov 13 in Los Angeles, already Nov 14 in UTC.
@@ -44,10 +44,12 @@ def users(deployment: str) -> tuple[FakeUser, FakeUser]:
     return owner, colleague
 
 
-def issues(owner: str, colleague: str) -> list[FakeIssue]:
+def issues(
+    owner: str, colleague: str, now: datetime = NOW, since: datetime = SINCE
+) -> list[FakeIssue]:
     """Tickets in and around the window; `expected_keys` is the independent oracle."""
     day = timedelta(days=1)
-    created = SINCE - 20 * day
+    created = since - 20 * day
 
     def done(key: str, resolved: datetime, **kw: object) -> FakeIssue:
         kw.setdefault("assignee", owner)
@@ -68,8 +70,8 @@ def issues(owner: str, colleague: str) -> list[FakeIssue]:
             summary="Cache pricing quotes per cart",
             assignee=owner,
             created=created,
-            resolved=SINCE + 3 * day,
-            updated=SINCE + 3 * day,
+            resolved=since + 3 * day,
+            updated=since + 3 * day,
             resolution="Done",
             description=DESCRIPTION,
             components=["API", "Billing"],
@@ -79,12 +81,12 @@ def issues(owner: str, colleague: str) -> list[FakeIssue]:
             sprints=["CORE Sprint 41", "CORE Sprint 42"],
             epic="CORE-100",
         ),
-        done("CORE-2", NOW - timedelta(minutes=2), issue_type="Bug"),
-        done("CORE-3", SINCE + timedelta(seconds=20)),
-        done("CORE-4", SINCE + timedelta(seconds=61)),
-        done("CORE-5", SINCE + timedelta(hours=1), issue_type="Sub-task", parent="CORE-1"),
-        done("CORE-6", SINCE - timedelta(hours=7)),
-        done("CORE-7", SINCE - timedelta(minutes=2)),
+        done("CORE-2", now - timedelta(minutes=2), issue_type="Bug"),
+        done("CORE-3", since + timedelta(seconds=20)),
+        done("CORE-4", since + timedelta(seconds=61)),
+        done("CORE-5", since + timedelta(hours=1), issue_type="Sub-task", parent="CORE-1"),
+        done("CORE-6", since - timedelta(hours=7)),
+        done("CORE-7", since - timedelta(minutes=2)),
         FakeIssue(
             key="CORE-9",
             summary="Still in progress",
@@ -93,9 +95,9 @@ def issues(owner: str, colleague: str) -> list[FakeIssue]:
             status="In Progress",
             category="indeterminate",
         ),
-        done("CORE-10", SINCE + 2 * day, status="Won't Do", resolution="Won't Do"),
-        done("CORE-11", SINCE + day, assignee=colleague),
-        done("CORE-12", SINCE + day, assignee=colleague, previous_assignees=[owner]),
+        done("CORE-10", since + 2 * day, status="Won't Do", resolution="Won't Do"),
+        done("CORE-11", since + day, assignee=colleague),
+        done("CORE-12", since + day, assignee=colleague, previous_assignees=[owner]),
         FakeIssue(
             key="CORE-13",
             summary="Reopened after review",
@@ -113,14 +115,14 @@ def issues(owner: str, colleague: str) -> list[FakeIssue]:
             category="indeterminate",
             issue_type="Epic",
         ),
-        done("OPS-1", SINCE + 2 * day, components=["Runbooks"]),
-        done("PLAT-7", SINCE - 30 * day),
+        done("OPS-1", since + 2 * day, components=["Runbooks"]),
+        done("PLAT-7", since - 30 * day),
     ]
     for n in range(1, 7):
         tickets.append(
             done(
                 f"PLAT-{n}",
-                SINCE + n * timedelta(hours=13),
+                since + n * timedelta(hours=13),
                 epic="CORE-100",
                 story_points=float(n),
                 sprints=[f"PLAT Sprint {n % 2 + 7}"],
@@ -154,13 +156,12 @@ def expected_keys(
     return result
 
 
-def make_site(deployment: str, context: str = "") -> FakeJira:
+def make_site(
+    deployment: str, context: str = "", now: datetime = NOW, since: datetime = SINCE
+) -> FakeJira:
+    """A fake site whose tickets sit around `since` and `now`."""
     owner, colleague = users(deployment)
+    tickets = issues(owner.account_id, colleague.account_id, now, since)
     return FakeJira(
-        deployment,
-        [owner, colleague],
-        issues(owner.account_id, colleague.account_id),
-        now=NOW,
-        projects=dict(PROJECTS),
-        context=context,
+        deployment, [owner, colleague], tickets, now=now, projects=dict(PROJECTS), context=context
     )
