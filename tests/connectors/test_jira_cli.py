@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fakes.jira import FakeJira
@@ -65,7 +66,7 @@ def token(site: FakeJira, monkeypatch: pytest.MonkeyPatch) -> str:
     return secret
 
 
-def collect(config: Path, since: datetime) -> tuple[int, dict, str]:
+def collect(config: Path, since: datetime) -> tuple[int, dict[str, Any], str]:
     result = runner.invoke(
         app, ["collect", "--config", str(config), "--since", since.isoformat(), "--json"]
     )

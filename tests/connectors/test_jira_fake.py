@@ -34,6 +34,16 @@ class Sleeps(list[float]):
         self.append(seconds)
 
 
+@pytest.fixture(autouse=True)
+def no_library_sleep(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The jira package's own retry loop must never sleep: waits go through runtime.sleep."""
+
+    def forbidden(seconds: float) -> None:
+        raise AssertionError(f"jira.resilientsession slept {seconds}s")
+
+    monkeypatch.setattr("jira.resilientsession.time.sleep", forbidden)
+
+
 @pytest.fixture(params=["cloud", "server"])
 def site(request: pytest.FixtureRequest) -> Iterator[FakeJira]:
     # Data Center usually lives under a context path; Cloud at the root.

@@ -97,7 +97,9 @@ def connector(base: str, sleeps: Sleeps | None = None, **kw: Any) -> JiraConnect
     return JiraConnector(config, TOKEN, runtime)
 
 
-def issue(key: str, resolved: str = "2026-11-15T10:00:00.000-0800", **fields: Any) -> dict:
+def issue(
+    key: str, resolved: str = "2026-11-15T10:00:00.000-0800", **fields: Any
+) -> dict[str, Any]:
     project = key.partition("-")[0]
     return {
         "id": str(sum(map(ord, key))),
@@ -119,7 +121,7 @@ def query(call: Any) -> dict[str, list[str]]:
 
 
 def path(call: Any) -> str:
-    return urlsplit(call.request.url).path
+    return str(urlsplit(call.request.url).path)
 
 
 def cloud_basics(rsps: responses.RequestsMock) -> None:
@@ -448,7 +450,8 @@ def test_the_timeout_reaches_every_request(rsps: responses.RequestsMock) -> None
     server_basics(rsps, info=False)
     rsps.get(f"{SERVER}/rest/api/2/search", json={"startAt": 0, "total": 0, "issues": []})
     list(connector(SERVER, deployment="server", timeout=12.5).fetch("tickets", SINCE))
-    assert {c.request.req_kwargs["timeout"] for c in rsps.calls} == {12.5}
+    # responses keeps the keyword arguments requests' adapter was called with
+    assert {c.request.req_kwargs["timeout"] for c in rsps.calls} == {12.5}  # type: ignore[attr-defined]
 
 
 def test_a_login_page_instead_of_json_is_a_base_url_problem(

@@ -223,3 +223,10 @@ def test_normalize_keeps_key_url_times_and_extra() -> None:
     assert item.extra["story_points"] == 3.0
     assert item.extra["resolution"] == "Fixed"
     assert item.raw["key"] == "CORE-7"
+
+
+def test_import_jira_inside_the_connector_is_the_third_party_package() -> None:
+    from connectors.jira import api
+
+    assert api.JIRA.__module__ == "jira.client"
+    assert api.JIRA.__module__.split(".")[0] != "connectors"

@@ -16,6 +16,7 @@ import json
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -94,8 +95,8 @@ class FakeJira:
 
     @property
     def base_url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}{self.context}"
+        port = self._server.server_address[1]
+        return f"http://127.0.0.1:{port}{self.context}"
 
     def __enter__(self) -> FakeJira:
         self._thread.start()
@@ -257,8 +258,8 @@ class FakeJira:
         query = jql.parse(text)
         jql.check(query, ctx, jql.KNOWN_FIELDS)
         found = [i for i in self.issues if jql.matches(query.where, i, ctx, _get)]
-        for name, desc in reversed(query.order):
-            found.sort(key=lambda i, n=name: _sortable(_get(i, n)), reverse=desc)
+        for name, desc in reversed(query.order):  # stable sorts, last key first
+            found.sort(key=partial(_sort_value, name), reverse=desc)
         return found, ctx.warnings
 
     def search_cloud(
@@ -475,6 +476,10 @@ def _get(issue: FakeIssue, name: str) -> Any:
         "resolution": issue.resolution,
     }
     return values.get(name)
+
+
+def _sort_value(name: str, issue: FakeIssue) -> tuple[bool, Any]:
+    return _sortable(_get(issue, name))
 
 
 def _sortable(value: Any) -> tuple[bool, Any]:

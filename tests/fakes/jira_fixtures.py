@@ -6,6 +6,7 @@ reopened ones, an epic, a sub-task."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from fakes.jira import FakeJira
 from fakes.jira_data import FakeIssue, FakeUser
@@ -51,7 +52,7 @@ def issues(
     day = timedelta(days=1)
     created = since - 20 * day
 
-    def done(key: str, resolved: datetime, **kw: object) -> FakeIssue:
+    def done(key: str, resolved: datetime, **kw: Any) -> FakeIssue:
         kw.setdefault("assignee", owner)
         kw.setdefault("resolution", "Done")
         # Creation order deliberately differs from key order.
@@ -62,7 +63,7 @@ def issues(
             resolved=resolved,
             updated=resolved + timedelta(minutes=3),
             **kw,
-        )  # type: ignore[arg-type]
+        )
 
     tickets = [
         FakeIssue(

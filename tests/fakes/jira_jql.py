@@ -405,7 +405,7 @@ def _equal(name: str, actual: Any, value: Value, ctx: Context) -> bool:
         return actual in (None, "", [], ())
     wanted = value.text.lower()
     if name == "statuscategory":
-        return actual == CATEGORIES.get(wanted)
+        return bool(actual == CATEGORIES.get(wanted))
     if isinstance(actual, list | tuple | set):
         return wanted in {str(a).lower() for a in actual}
     return actual is not None and str(actual).lower() == wanted
