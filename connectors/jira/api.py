@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
+from functools import partial
 from typing import Any, TypeVar
 
 import requests
@@ -95,7 +96,7 @@ class JiraApi:
     def detect(self) -> str:
         """The deployment, "cloud" or "server": from config, else from serverInfo."""
         if self.deployment is None:
-            info = self._call("serverInfo", lambda: self.client().server_info())
+            info = self._get("serverInfo", ("2", "3"))
             kind = info.get("deploymentType") if isinstance(info, Mapping) else None
             self.deployment = "cloud" if kind == "Cloud" else "server"
         if self.deployment == "cloud" and not self._config.email:
@@ -106,17 +107,23 @@ class JiraApi:
             )
         return self.deployment
 
+    def _versions(self) -> tuple[str, ...]:
+        # Cloud serves v3 and v2 alike; Server and Data Center have only v2.
+        return ("3", "2") if self.detect() == "cloud" else ("2",)
+
     def myself(self) -> dict[str, Any]:
-        self.detect()
-        data = self._call("myself", lambda: self.client().myself())
+        data = self._get("myself", self._versions())
         if not isinstance(data, dict) or not data:
             # Server answers 200 with an empty body when the login failed (JRA-41559).
             raise self._auth_error("myself", ["the server did not accept the login"])
         return data
 
     def fields(self) -> list[Mapping[str, Any]]:
-        self.detect()
-        data = self._call("field", lambda: self.client().fields())
+        """The field catalog; empty (custom fields unknown) where a site does not serve it."""
+        try:
+            data = self._get("field", self._versions())
+        except EndpointMissing:
+            return []
         return [f for f in data if isinstance(f, Mapping)] if isinstance(data, list) else []
 
     def search_cloud(
@@ -126,7 +133,7 @@ class JiraApi:
         params: dict[str, Any] = {"jql": jql, "maxResults": max_results, "fields": ",".join(fields)}
         if token:
             params["nextPageToken"] = token
-        return self._search("/rest/api/3/search/jql", params)
+        return _page(self._get("search/jql", ("3", "2"), params, "search"), self._source)
 
     def search_server(
         self,
@@ -145,16 +152,27 @@ class JiraApi:
             # "true"/"false" rather than "strict"/"none": Jira 7 knows only the booleans.
             "validateQuery": "true" if validate else "false",
         }
-        return self._search("/rest/api/2/search", params)
+        return _page(self._get("search", ("2",), params, "search"), self._source)
 
-    def _search(self, path: str, params: dict[str, Any]) -> dict[str, Any]:
-        url = self._config.base_url + path
+    def _get(
+        self,
+        path: str,
+        versions: tuple[str, ...],
+        params: dict[str, Any] | None = None,
+        what: str | None = None,
+    ) -> Any:
+        """GET `/rest/api/{version}/{path}` as JSON, trying the next version on a 404."""
         session = self.client()._session
-        response = self._call("search", lambda: session.get(url, params=params))
-        data = _json(response, self._source, url)
-        if not isinstance(data, dict) or not isinstance(data.get("issues", []), list):
-            raise ConfigProblem(f"{self._source}: {url} answered with an unexpected body")
-        return data
+        for version in versions:
+            url = f"{self._config.base_url}/rest/api/{version}/{path}"
+            try:
+                response = self._call(what or path, partial(session.get, url, params=params))
+            except EndpointMissing:
+                if version == versions[-1]:
+                    raise
+                continue
+            return _json(response, self._source, url)
+        raise AssertionError("unreachable")  # versions is never empty
 
     # -- retries and errors -------------------------------------------------------------
 
@@ -167,13 +185,6 @@ class JiraApi:
             except JIRAError as err:
                 delay = self._retry_delay(err, attempt, what)
                 failure: ConnectorError = self._exhausted(err, what, attempt + 1)
-            except requests.JSONDecodeError:
-                # requests' JSONDecodeError is also a RequestException:
-                # a 200 that is not JSON is a wrong base_url, not a transient failure.
-                raise ConfigProblem(
-                    f"{self._source}: {self._config.base_url} did not answer {what} with JSON",
-                    hint="check base_url: it must be the Jira site itself",
-                ) from None
             except requests.RequestException as err:
                 delay = _backoff(attempt)
                 failure = self._unreachable(err, attempt + 1)
@@ -233,7 +244,7 @@ class JiraApi:
         if status == 400 and what == "search":
             return JqlRejected(self._source, messages)
         if status in (404, 405, 410):
-            return ConfigProblem(
+            return EndpointMissing(
                 f"{self._source}: {self._config.base_url} has no Jira {what} API "
                 f"(HTTP {status}: {detail})",
                 hint="check base_url and deployment (cloud or server)",
@@ -257,6 +268,10 @@ class JiraApi:
             f"{self._source}: {self._config.base_url} {verb} (HTTP {status} on {what}: {detail})",
             hint=hint,
         )
+
+
+class EndpointMissing(ConfigProblem):
+    """404, 405 or 410: this site has no such API (wrong base_url or deployment)."""
 
 
 class JqlRejected(ConfigProblem):
@@ -295,7 +310,15 @@ def _retry_after(response: requests.Response | None, now: datetime) -> float | N
     return max((when - now).total_seconds(), 0.0)
 
 
+def _page(data: Any, source: str) -> dict[str, Any]:
+    if not isinstance(data, dict) or not isinstance(data.get("issues", []), list):
+        raise ConfigProblem(f"{source}: Jira answered a search with an unexpected body")
+    return data
+
+
 def _json(response: requests.Response, source: str, url: str) -> Any:
+    if not response.content.strip():
+        return {}  # Jira sends some refusals as an empty 200 (see `myself`)
     try:
         return response.json()
     except ValueError:

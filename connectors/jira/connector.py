@@ -157,17 +157,20 @@ class JiraConnector(Connector):
             data = self._api.search_server(jql, fields, start, self.config.page_size)
             issues = _issues(data)
             yield issues
-            now_total = int(data.get("total", 0))
-            shrunk = total - now_total if total is not None and now_total < total else 0
+            reported = data.get("total")
+            now_total = reported if isinstance(reported, int) else None
+            shrunk = total - now_total if total and now_total is not None else 0
             total = now_total
-            if shrunk:
+            if shrunk > 0:
                 # Rows left the result while paging (a ticket reopened): rows not yet read
                 # moved up by as many places, so read again from there; repeats are dropped.
                 start = max(0, start - shrunk)
                 continue
             start += len(issues)
-            if not issues or start >= total:
+            if not issues or (total is not None and start >= total):
                 return
+            if total is None and len(issues) < self.config.page_size:
+                return  # no total reported: a short page is the last one
         raise SourceUnavailable(f"Jira source {self.name!r}: more than {_MAX_PAGES} pages")
 
     def _lookup_epics(self, page: Page, custom: CustomFields) -> None:
@@ -185,8 +188,10 @@ class JiraConnector(Connector):
                     data = self._api.search_server(
                         keys_jql(batch), ["summary"], 0, len(batch), validate=False
                     )
-            except JqlRejected:
-                continue  # an epic deleted or hidden: keep its key, go without its summary
+            except ConfigProblem:
+                # An epic deleted or hidden, or a site that cannot look keys up: the
+                # tickets keep the epic's key and go without its summary.
+                continue
             for epic in _issues(data):
                 summary = (epic.get("fields") or {}).get("summary")
                 if epic.get("key") and summary:

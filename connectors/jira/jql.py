@@ -73,8 +73,8 @@ def _quote(literal: str) -> str:
 
 
 def who_clause(who: str) -> str:
-    """`assignee WAS` also matches the current assignee, so it is a superset of `=`."""
-    return "assignee WAS currentUser()" if who == "assignee_was" else "assignee = currentUser()"
+    """`assignee was` also matches the current assignee, so it is a superset of `=`."""
+    return "assignee was currentUser()" if who == "assignee_was" else "assignee = currentUser()"
 
 
 def tickets_jql(

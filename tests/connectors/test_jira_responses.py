@@ -125,8 +125,8 @@ def path(call: Any) -> str:
 
 
 def cloud_basics(rsps: responses.RequestsMock) -> None:
-    rsps.get(f"{CLOUD}/rest/api/2/myself", json=ME_CLOUD)
-    rsps.get(f"{CLOUD}/rest/api/2/field", json=CLOUD_FIELDS)
+    rsps.get(f"{CLOUD}/rest/api/3/myself", json=ME_CLOUD)
+    rsps.get(f"{CLOUD}/rest/api/3/field", json=CLOUD_FIELDS)
 
 
 def server_basics(rsps: responses.RequestsMock, info: bool = True) -> None:
@@ -162,8 +162,8 @@ def test_cloud_sends_the_jql_in_the_users_zone_and_follows_page_tokens(
 
     assert keys == ["CORE-1", "CORE-2", "CORE-3"]
     assert [path(c) for c in rsps.calls] == [
-        "/rest/api/2/myself",
-        "/rest/api/2/field",
+        "/rest/api/3/myself",
+        "/rest/api/3/field",
         "/rest/api/3/search/jql",
         "/rest/api/3/search/jql",
     ]  # deployment given: no serverInfo
@@ -341,7 +341,7 @@ def test_rejected_credentials_name_the_source_and_the_variable(
     rsps: responses.RequestsMock,
 ) -> None:
     rsps.get(
-        f"{CLOUD}/rest/api/2/myself",
+        f"{CLOUD}/rest/api/3/myself",
         status=401,
         body="Client must be authenticated to access this resource.",
     )
@@ -407,7 +407,7 @@ def test_rate_limit_waits_retry_after_through_runtime_sleep(
 def test_a_rate_limit_longer_than_allowed_gives_up_without_waiting(
     rsps: responses.RequestsMock,
 ) -> None:
-    rsps.get(f"{CLOUD}/rest/api/2/myself", status=429, headers={"Retry-After": "3600"})
+    rsps.get(f"{CLOUD}/rest/api/3/myself", status=429, headers={"Retry-After": "3600"})
     sleeps = Sleeps()
     with pytest.raises(RateLimited) as info:
         connector(CLOUD, sleeps, deployment="cloud", max_rate_limit_wait=900).check()
@@ -474,3 +474,46 @@ def test_repr_never_shows_the_token() -> None:
     conn = connector(CLOUD)
     assert TOKEN not in repr(conn)
     assert TOKEN not in repr(conn.config)
+
+
+def test_a_site_serving_only_one_api_version_is_still_read(
+    rsps: responses.RequestsMock,
+) -> None:
+    rsps.get(f"{CLOUD}/rest/api/3/myself", status=404, json={"errorMessages": ["no"]})
+    rsps.get(f"{CLOUD}/rest/api/2/myself", json=ME_CLOUD)
+    rsps.get(f"{CLOUD}/rest/api/3/field", status=404, json={"errorMessages": ["no"]})
+    rsps.get(f"{CLOUD}/rest/api/2/field", status=404, json={"errorMessages": ["no"]})
+    rsps.get(f"{CLOUD}/rest/api/3/search/jql", json={"issues": [issue("CORE-1")]})
+    conn = connector(CLOUD, deployment="cloud")
+
+    items = list(conn.fetch("tickets", SINCE))
+
+    assert [i.external_id for i in items] == ["CORE-1"]
+    assert items[0].extra["story_points"] is None  # no field catalog: no custom fields
+    fields = query(rsps.calls[-1])["fields"][0].split(",")
+    assert "summary" in fields and not [f for f in fields if f.startswith("customfield_")]
+    assert len(rsps.calls) == 5
+
+
+def test_a_server_answer_without_total_is_paged_until_a_short_page(
+    rsps: responses.RequestsMock,
+) -> None:
+    server_basics(rsps, info=False)
+    search = f"{SERVER}/rest/api/2/search"
+    rsps.get(search, json={"issues": [issue("A-1"), issue("A-2")]})
+    rsps.get(search, json={"issues": [issue("A-3")]})
+    conn = connector(SERVER, deployment="server", page_size=2)
+    assert [i.external_id for i in conn.fetch("tickets", SINCE)] == ["A-1", "A-2", "A-3"]
+    assert len(rsps.calls) == 4
+
+
+def test_an_epic_that_cannot_be_looked_up_leaves_its_key(rsps: responses.RequestsMock) -> None:
+    server_basics(rsps, info=False)
+    search = f"{SERVER}/rest/api/2/search"
+    rsps.get(
+        search,
+        json={"startAt": 0, "total": 1, "issues": [issue("CORE-1", customfield_10101="GONE-9")]},
+    )
+    rsps.get(search, status=400, json={"errorMessages": ["Field 'key' cannot be searched."]})
+    items = list(connector(SERVER, deployment="server").fetch("tickets", SINCE))
+    assert items[0].extra["parent"] == {"key": "GONE-9", "summary": None, "issue_type": "Epic"}

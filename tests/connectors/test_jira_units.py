@@ -68,7 +68,7 @@ def test_tickets_jql_combines_who_window_narrowing_and_a_stable_order() -> None:
     until = since + timedelta(days=2)
     text = tickets_jql("assignee_was", since, until, LA, "project in (CORE, PLAT)")
     assert text == (
-        'assignee WAS currentUser() AND statusCategory = Done AND resolved >= "2026-11-13 20:03"'
+        'assignee was currentUser() AND statusCategory = Done AND resolved >= "2026-11-13 20:03"'
         ' AND resolved < "2026-11-15 20:04" AND (project in (CORE, PLAT))'
         " ORDER BY created ASC, key ASC"
     )
