@@ -148,3 +148,17 @@ def test_bad_credentials_name_the_source(
     assert "$WORK_JIRA_TOKEN" in record["error"]
     assert "stale-token-000" not in stderr + json.dumps(summary)
     assert "Traceback" not in stderr
+
+
+def test_config_check_online_shows_jiras_own_jql_error(
+    site: FakeJira, token: str, tmp_path: Path
+) -> None:
+    good = source_toml(site, "work")
+    bad = source_toml(site, "broken", jql="project in (CORE")
+    config = write_config(tmp_path, good, bad)
+    result = runner.invoke(app, ["config", "check", "--config", str(config), "--online"])
+    assert result.exit_code == 1, result.output
+    assert "online:  work ok: authenticated as" in result.stdout
+    assert "online:  broken failed:" in result.stdout and "jql" in result.stdout
+    assert "online check failed for: broken" in result.stderr
+    assert token not in result.output
