@@ -121,11 +121,10 @@ def _cells(entry: Listed, zone: ZoneInfo) -> list[str]:
         return [str(item.id), day, item_ref(item), "", "", title]
     rules = "by hand" if suggestion.origin == "manual" else ",".join(map(clean, suggestion.rules))
     rules += f" ·{suggestion.weight:g}" if suggestion.origin == "rule" else ""
-    status = "" if suggestion.status not in ("accepted", "rejected") else f"{suggestion.status} "
     if entry.changed_upstream:
         title = "⚠ changed upstream since accepted · " + title
     note = f" · note: {fit(clean(suggestion.note), 60)}" if suggestion.note else ""
-    mapped = f"{status}{suggestion.destination}·{suggestion.skill}"
+    mapped = f"{suggestion.destination}·{suggestion.skill}"
     return [str(suggestion.id), day, item_ref(item), mapped, rules, title + note]
 
 

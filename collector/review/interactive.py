@@ -153,8 +153,8 @@ class ReviewSession:
         for line in card_lines(card, position, total, self.growth_map, self.zone, today):
             self.say(line)
         for _ in range(MAX_KEYS_PER_CARD):
-            key = self.keys.key(legend(card)).strip().lower()
-            if key in ("", "q"):
+            key = self.keys.key(legend(card)).lower()
+            if key in ("", "q"):  # "" is the end of input, not Enter
                 return False
             done = self._act(card, key)
             if done:
@@ -177,6 +177,9 @@ class ReviewSession:
             return True
         if card.suggestion is not None and key == "n":
             self._note(card)
+            return False
+        if card.suggestion is None and key in ("a", "r", "n"):
+            self.say(" no rule mapped this item: c chooses a destination and skill, s skips it")
             return False
         self.say(f" unknown key {clean(key)[:8]!r}")
         return False

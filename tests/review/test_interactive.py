@@ -166,6 +166,13 @@ def test_hostile_title_cannot_drive_the_terminal(world: World) -> None:
     assert '"Fix bug now"' in out
 
 
+def test_enter_and_space_do_not_quit(world: World, three: list[int]) -> None:
+    code, out, _ = world.cli("review", input="\r \naq")
+    assert code == 0
+    assert out.count("unknown key") == 3
+    assert world.suggestion(three[0]).status == "accepted"
+
+
 def test_end_of_input_ends_the_review(world: World, three: list[int]) -> None:
     code, out, _ = world.cli("review", input="a")
     assert code == 0
@@ -185,10 +192,11 @@ def test_unmapped_items_come_after_and_can_be_mapped_with_a_rule(
     existing = '[[rule]]\nid = "manual-mentoring-review-acme-payments"\ndestination = "B"\n'
     (rules / "manual.toml").write_text(existing, encoding="utf-8")
     lone = world.item(9, kind="review", repo="acme/payments", labels=())
-    code, out, _ = world.cli("review", input="sss" + "cB/mentoring\n" + "1")
+    code, out, _ = world.cli("review", input="sss" + "a" + "cB/mentoring\n" + "1")
     assert code == 0, out
     assert "4/4  review · acme/checkout#9" in out
     assert "not mapped: no rule matched it" in out
+    assert "no rule mapped this item: c chooses a destination and skill" in out
     mapped = next(s for s in world.suggestions() if s.item_id == lone)
     assert (mapped.destination, mapped.skill, mapped.status, mapped.origin) == (
         "B",
