@@ -154,6 +154,8 @@ class ReviewSession:
             self.say(line)
         for _ in range(MAX_KEYS_PER_CARD):
             key = self.keys.key(legend(card)).lower()
+            if len(key) > 1 and not key.startswith("\x1b"):
+                key = key[0]  # keys typed faster than read arrive together: take the first
             if key in ("", "q"):  # "" is the end of input, not Enter
                 return False
             done = self._act(card, key)
