@@ -183,7 +183,8 @@ class ReviewSession:
         if card.suggestion is None and key in ("a", "r", "n"):
             self.say(" no rule mapped this item: c chooses a destination and skill, s skips it")
             return False
-        self.say(f" unknown key {clean(key)[:8]!r}")
+        shown = clean(key)[:8]
+        self.say(f" unknown key {shown!r}" if shown.strip() else " unknown key")
         return False
 
     def _decide(self, card: Card, status: str) -> None:

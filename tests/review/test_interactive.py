@@ -252,3 +252,12 @@ def test_a_whole_session_on_each_backend(any_world: World) -> None:
     [mapped] = [s for s in rows.values() if s.item_id == lone]
     assert (mapped.destination, mapped.skill, mapped.origin) == ("B", "mentoring", "manual")
     assert "1 accepted · 1 rejected · 0 skipped · 1 mapped by hand · 1 note" in out
+
+
+def test_keys_arriving_together_count_as_the_first(
+    world: World, three: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(review_cmd, "make_keys", lambda: ScriptedKeys(["ar", "\x1b[A", "q"]))
+    code, out, _ = world.cli("review")
+    assert code == 0 and out.count("unknown key") == 1
+    assert [s.status for s in world.suggestions()] == ["accepted", "suggested", "suggested"]
