@@ -1,0 +1,180 @@
+"""Read the ledger into evidence: items and manual artifacts of a period, their mappings,
+and the tickets each pull request implements."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from collector.ledger.models import ItemRow, ManualArtifactRow, SuggestionRow
+from collector.ledger.queries import iter_items
+from collector.progress.artifacts import (
+    MAPPED,
+    Artifact,
+    Evidence,
+    artifact_from_item,
+    artifact_from_manual,
+)
+from collector.progress.weeks import local_date
+from collector.settings_model import GrowthMap
+
+_JIRA_KEY = re.compile(r"(?<![A-Za-z0-9])([A-Za-z][A-Za-z0-9]{1,9}-[1-9]\d{0,6})(?![A-Za-z0-9])")
+_FULL_REF = re.compile(r"(?<![\w/.-])([\w.-]+/[\w./-]+)#(\d{1,7})\b")
+_SHORT_REF = re.compile(r"(?<![\w/#])#(\d{1,7})\b")
+_BRANCH_KEYS = ("head_ref", "head_branch", "head_ref_name", "source_branch", "branch")
+_LOOKUP_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class EvidenceSet:
+    """Everything of a period: artifacts (oldest first), their mappings, and the items
+    nobody has mapped yet (no live suggestion and no decision)."""
+
+    artifacts: tuple[Artifact, ...]
+    evidence: tuple[Evidence, ...]
+    unmapped: tuple[Artifact, ...]
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(sorted(a.key for a in self.artifacts))
+
+    def for_skill(self, destination: str, skill: str) -> list[Evidence]:
+        return [e for e in self.evidence if e.destination == destination and e.skill == skill]
+
+    def within(self, first: date, last: date) -> EvidenceSet:
+        """The part of this set whose artifacts fall on [first, last]."""
+        inside = tuple(a for a in self.artifacts if first <= a.day <= last)
+        keys = {a.key for a in inside}
+        return EvidenceSet(
+            inside,
+            tuple(e for e in self.evidence if e.artifact.key in keys),
+            tuple(a for a in self.unmapped if a.key in keys),
+        )
+
+
+def gather_evidence(
+    session: Session,
+    owner: str,
+    zone: ZoneInfo,
+    growth_map: GrowthMap,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> EvidenceSet:
+    """Items that occurred in [since, until) and manual artifacts dated in that period."""
+    rows: list[tuple[ItemRow, list[SuggestionRow]]] = list(
+        iter_items(session, owner, since=since, until=until)
+    )
+    tickets = linked_tickets(session, owner, [r for r, _ in rows if r.kind == "pull_request"])
+    artifacts: list[Artifact] = []
+    evidence: list[Evidence] = []
+    unmapped: list[Artifact] = []
+    for row, suggestions in rows:
+        artifact = _item_artifact(row, zone)
+        refs = pr_ticket_refs(row) if row.kind == "pull_request" else []
+        linked = tuple(_item_artifact(tickets[r], zone) for r in refs if r in tickets)
+        artifact = replace(artifact, linked=linked) if linked else artifact
+        artifacts.append(artifact)
+        live = [s for s in suggestions if s.status in MAPPED]
+        evidence += [
+            Evidence(artifact, s.destination, s.skill, s.status, s.weight, s.note) for s in live
+        ]
+        if not any(s.status in (*MAPPED, "rejected") for s in suggestions):
+            unmapped.append(artifact)
+    first = local_date(since, zone) if since else None
+    last = local_date(until, zone) if until else None
+    for manual in manual_artifacts(session, owner, first, last, exclusive_end=until is not None):
+        artifact = artifact_from_manual(manual)
+        artifacts.append(artifact)
+        evidence += [
+            Evidence(artifact, destination, skill, "accepted")
+            for destination, skill in manual_targets(manual, growth_map)
+        ]
+    artifacts.sort(key=_order)
+    evidence.sort(key=lambda e: (_order(e.artifact), e.destination, e.skill))
+    return EvidenceSet(tuple(artifacts), tuple(evidence), tuple(unmapped))
+
+
+def _order(artifact: Artifact) -> tuple[date, str, str]:
+    moment = artifact.occurred_at.isoformat() if artifact.occurred_at else "~"
+    return (artifact.day, moment, artifact.key)
+
+
+def _item_artifact(row: ItemRow, zone: ZoneInfo) -> Artifact:
+    return artifact_from_item(
+        row, local_date(row.occurred_at, zone), local_date(row.created_at, zone)
+    )
+
+
+def manual_artifacts(
+    session: Session, owner: str, first: date | None, last: date | None, *, exclusive_end: bool
+) -> list[ManualArtifactRow]:
+    query = select(ManualArtifactRow).where(ManualArtifactRow.owner == owner)
+    if first is not None:
+        query = query.where(ManualArtifactRow.date >= first)
+    if last is not None:
+        bound = ManualArtifactRow.date < last if exclusive_end else ManualArtifactRow.date <= last
+        query = query.where(bound)
+    return list(session.scalars(query.order_by(ManualArtifactRow.date, ManualArtifactRow.id)))
+
+
+def manual_targets(row: ManualArtifactRow, growth_map: GrowthMap) -> list[tuple[str, str]]:
+    """(destination, skill) pairs a manual artifact names; a skill without a destination
+    counts for every destination that has that skill."""
+    pairs: list[tuple[str, str]] = []
+    for skill in row.skills or []:
+        if row.destination:
+            pairs.append((row.destination, skill))
+            continue
+        pairs += [
+            (d.id, skill) for d in growth_map.destinations if skill in {s.id for s in d.skills}
+        ]
+    return list(dict.fromkeys(pairs))
+
+
+def pr_ticket_refs(row: ItemRow) -> list[str]:
+    """Ticket keys a pull request names in its title, branch or body, in order of mention:
+    Jira keys (CORE-118, any case) and issue references (#12, acme/app#12)."""
+    texts = [row.title or "", branch_of(row.extra or {}, row.raw or {}), row.body or ""]
+    refs: list[str] = []
+    for text in texts:
+        refs += [m.group(1).upper() for m in _JIRA_KEY.finditer(text)]
+        refs += [f"{m.group(1)}#{m.group(2)}" for m in _FULL_REF.finditer(text)]
+        if row.repo:
+            refs += [f"{row.repo}#{m.group(1)}" for m in _SHORT_REF.finditer(text)]
+    return [r for r in dict.fromkeys(refs) if r != row.external_id]
+
+
+def branch_of(extra: Mapping[str, Any], raw: Mapping[str, Any]) -> str:
+    """The PR's source branch, wherever the connector put it."""
+    for source in (extra, raw, raw.get("merge_request") or {}):
+        if not isinstance(source, Mapping):
+            continue
+        for key in (*_BRANCH_KEYS, "headRefName"):
+            value = source.get(key)
+            if isinstance(value, str) and value:
+                return value
+    return ""
+
+
+def linked_tickets(session: Session, owner: str, prs: Iterable[ItemRow]) -> dict[str, ItemRow]:
+    """Ticket rows, by external id, that the given pull requests reference."""
+    wanted = sorted({ref for pr in prs for ref in pr_ticket_refs(pr)})
+    found: dict[str, ItemRow] = {}
+    for start in range(0, len(wanted), _LOOKUP_CHUNK):
+        chunk = wanted[start : start + _LOOKUP_CHUNK]
+        query = (
+            select(ItemRow)
+            .where(ItemRow.owner == owner, ItemRow.kind == "ticket")
+            .where(ItemRow.external_id.in_(chunk))
+            .order_by(ItemRow.id)
+        )
+        for row in session.scalars(query):
+            found.setdefault(row.external_id, row)
+    return found
