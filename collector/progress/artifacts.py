@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -105,3 +105,19 @@ def artifact_from_manual(row: ManualArtifactRow) -> Artifact:
         outcome=row.outcome,
         endorser=row.endorser,
     )
+
+
+def pieces_of_work(evidence: Sequence[Evidence]) -> list[Evidence]:
+    """Drop a ticket that a pull request in the same list implements: the two are one
+    piece of work. (An accepted ticket stays when its pull request is only suggested.)"""
+    covered: dict[str, bool] = {}  # ticket key -> linked from an accepted pull request
+    for item in evidence:
+        for ticket in item.artifact.linked:
+            covered[ticket.key] = covered.get(ticket.key, False) or item.accepted
+    return [
+        e
+        for e in evidence
+        if e.artifact.kind != "ticket"
+        or e.artifact.key not in covered
+        or (e.accepted and not covered[e.artifact.key])
+    ]

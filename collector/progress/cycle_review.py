@@ -54,14 +54,10 @@ def build_cycle_review(
     growth_map, zone = settings.growth_map, settings.owner.zone
     cycle = cycle_by_number(growth_map.cycles, number, today)
     start, end = cycle.cycle.start, cycle.cycle.end
-    evidence = gather_evidence(
-        session,
-        settings.owner.key,
-        zone,
-        growth_map,
-        local_midnight(start, zone),
-        local_midnight(date.fromordinal(end.toordinal() + 1), zone),
-    )
+    # Everything up to the cycle's end: mastery counts evidence since the level was reached.
+    until = local_midnight(date.fromordinal(end.toordinal() + 1), zone)
+    so_far = gather_evidence(session, settings.owner.key, zone, growth_map, None, until)
+    evidence = so_far.within(start, end)
     history = level_history(session, settings.owner.key, growth_map)
     chosen = set(cycle.cycle.destinations)
     skills = []
@@ -84,7 +80,9 @@ def build_cycle_review(
                     counts=counts(mine),
                     weeks_with_evidence=len({Week.of_date(e.artifact.day) for e in mine}),
                     strongest=tuple(strongest_artifacts(mine, limit=3)),
-                    progress=mastery_progress(mine, at_end, settings.mastery),
+                    progress=mastery_progress(
+                        so_far.for_skill(destination.id, skill.id), at_end, settings.mastery
+                    ),
                     changes=tuple(
                         c for c in changes if c.effective and start <= c.effective <= end
                     ),
@@ -115,9 +113,10 @@ def render_cycle_review(review: CycleReview) -> str:
             current = skill.destination
             blocks.append(f"### {md_text(skill.destination)} · {md_text(skill.destination_title)}")
         blocks.append(_skill_block(skill, review))
+    blocks.append("### Reflection\n" + "\n".join(f"- {p}:" for p in REFLECTION_PROMPTS))
     blocks.append(
         "### Next cycle\n- Goal: _(write the next cycle's goal here)_\n- Activities:\n"
-        + "\n".join(f"- {p}:" for p in REFLECTION_PROMPTS)
+        "- Review date:"
     )
     return "\n\n".join(blocks) + "\n"
 
@@ -169,5 +168,6 @@ def _skill_block(skill: SkillReview, review: CycleReview) -> str:
         lines.append("- No evidence this cycle.")
     mine = review.evidence.for_skill(skill.destination, skill.skill)
     if mine:
-        lines += ["- Evidence:"] + [f"  {line}" for line in evidence_lines(mine)]
+        lines += ["- Evidence:"]
+        lines += [f"  {line}" for line in evidence_lines(mine, review.cycle.cycle.start)]
     return "\n".join(lines)

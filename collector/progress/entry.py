@@ -73,18 +73,21 @@ def skill_blocks(
             if not mine:
                 continue
             level = levels.get((destination.id, skill.id), skill.level)
-            lines.append(f"**{md_text(skill.name)} ({level} → {skill.target})**")
-            lines += evidence_lines(mine, since)
+            head = f"**{md_text(skill.name)} ({level} → {skill.target})**"
+            lines.append("\n".join([head, *evidence_lines(mine, since)]))
         if lines:
+            # A blank line between skills: a bold line right after a list item would
+            # otherwise continue that item (CommonMark lazy continuation).
             title = f"### {md_text(destination.id)} · {md_text(destination.title)}"
-            blocks.append(title + "\n" + "\n".join(lines))
+            blocks.append(title + "\n" + "\n\n".join(lines))
     stray = [e for e in evidence if (e.destination, e.skill) not in known]
     if stray:
         lines = []
         for pair in sorted({(e.destination, e.skill) for e in stray}):
-            lines.append(f"**{md_text(pair[0])} · {md_text(pair[1])}**")
-            lines += evidence_lines([e for e in stray if (e.destination, e.skill) == pair], since)
-        blocks.append("### Not in your growth map\n" + "\n".join(lines))
+            mine = [e for e in stray if (e.destination, e.skill) == pair]
+            head = f"**{md_text(pair[0])} · {md_text(pair[1])}**"
+            lines.append("\n".join([head, *evidence_lines(mine, since)]))
+        blocks.append("### Not in your growth map\n" + "\n\n".join(lines))
     return blocks
 
 

@@ -11,7 +11,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from collector.config import Settings
-from collector.progress.artifacts import Artifact, Evidence
+from collector.progress.artifacts import Artifact, Evidence, pieces_of_work
 from collector.progress.drafting import EntrySummary, list_entries
 from collector.progress.gather import EvidenceSet, gather_evidence
 from collector.progress.levels import LevelChange, level_history, level_on
@@ -200,6 +200,7 @@ def skill_view(
 
 
 def counts(evidence: Sequence[Evidence]) -> Counts:
+    evidence = pieces_of_work(evidence)
     accepted = {e.artifact.key for e in evidence if e.accepted}
     suggested = {e.artifact.key for e in evidence if not e.accepted} - accepted
     return Counts(len(accepted), len(suggested))
@@ -227,7 +228,7 @@ def strongest_artifacts(
     """The strongest accepted artifacts (optionally of one destination): the weight the
     rules gave, the kind, the size, and whether a note or outcome ties it to an impact."""
     by_key: dict[str, list[Evidence]] = {}
-    for item in evidence:
+    for item in pieces_of_work(evidence):
         if item.accepted and (destination is None or item.destination == destination):
             by_key.setdefault(item.artifact.key, []).append(item)
     ranked = []

@@ -134,13 +134,22 @@ def reviews_summary(reviews: Sequence[Artifact]) -> str:
     approvals = sum(1 for r in reviews if review_verdict(r.extra) == "approved")
     changes = sum(1 for r in reviews if "CHANGES_REQUESTED" in _states(r.extra))
     comments = sum(_count(r.extra) for r in reviews)
-    parts = [plural(approvals, "approval"), plural(changes, "change request")]
-    parts.append(plural(comments, "comment"))
+    parts = [
+        plural(count, noun)
+        for count, noun in (
+            (approvals, "approval"),
+            (changes, "change request"),
+            (comments, "comment"),
+        )
+        if count
+    ]
     repos = sorted({r.repo for r in reviews if r.repo})
     shown = ", ".join(md_text(r, 80) for r in repos[:5])
     if len(repos) > 5:
         shown += f", +{len(repos) - 5} more"
-    line = f"Reviewed {plural(len(reviews), 'pull request')}: {', '.join(parts)}"
+    line = f"Reviewed {plural(len(reviews), 'pull request')}" + (
+        f": {', '.join(parts)}" if parts else ""
+    )
     return line + (f" ({shown})" if shown else "")
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from collector.progress.artifacts import Evidence
+from collector.progress.artifacts import Evidence, pieces_of_work
 from collector.progress.levels import LevelChange
 from collector.progress.lines import kind_noun, plural
 from collector.progress.weeks import Week
@@ -76,7 +76,7 @@ def mastery_progress(
     since = current.effective
     artifacts = {
         e.artifact.key: e.artifact
-        for e in evidence
+        for e in pieces_of_work(evidence)
         if e.accepted and (since is None or e.artifact.day >= since)
     }
     kinds: dict[str, int] = {}

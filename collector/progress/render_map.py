@@ -32,7 +32,9 @@ def skill_flag(skill: SkillView, view: GrowthMapView) -> str:
     gap = next(
         (g for g in view.gaps if (g.destination, g.skill) == (skill.destination, skill.id)), None
     )
-    return f"⚠ {gap.text().replace(' for ' + skill.name, '')}" if gap else ""
+    if gap:
+        return f"⚠ {gap.text().replace(' for ' + skill.name, '')}"
+    return "" if skill.below_target else "✓ at target"
 
 
 def cycle_line(view: GrowthMapView) -> str:
@@ -157,7 +159,7 @@ def _markdown_tail(view: GrowthMapView) -> list[str]:
 def _strong_md(strong: StrongArtifact) -> str:
     artifact = strong.artifact
     line = f"- {md_link(artifact_name(artifact, md_text), artifact.url)}"
-    if not artifact.manual:
+    if not artifact.manual and artifact.kind != "design_doc":
         line += f' "{md_text(artifact.title)}"'
     places = ", ".join(f"{d} · {s}" for d, s in strong.places)
     line += f" ({md_text(places)}, {date_label(artifact.day)})"
