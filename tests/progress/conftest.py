@@ -9,7 +9,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from progress_data import OWNER, populate, settings  # noqa: E402
+from progress_data import OWNER, populate, settings
 
 from collector.config import Settings
 from collector.ledger import Ledger, open_ledger

@@ -108,7 +108,7 @@ def item(kind: str, external_id: str, when: datetime, title: str, **fields: Any)
         "source": "github",
         "url": f"https://github.example/{external_id.replace('#', '/pull/')}",
         "state": "merged",
-        "repo": external_id.split("#")[0] if "#" in external_id else None,
+        "repo": external_id.split("#", maxsplit=1)[0] if "#" in external_id else None,
     }
     created = fields.pop("created", when - timedelta(days=1))
     values = defaults | fields
@@ -150,8 +150,12 @@ def ticket(key: str, when: str, title: str, issue_type: str, points: float | Non
         source="jira",
         url=f"https://acme.atlassian.example/browse/{key}",
         state="done",
-        repo=key.split("-")[0],
-        extra={"issue_type": issue_type, "story_points": points, "project": key.split("-")[0]},
+        repo=key.split("-", maxsplit=1)[0],
+        extra={
+            "issue_type": issue_type,
+            "story_points": points,
+            "project": key.split("-", maxsplit=1)[0],
+        },
     )
 
 
@@ -169,7 +173,14 @@ ITEMS = [
         body="Implements the tracing part of the plan.",
         extra={"head_ref": "core-118-tracing"},
     ),
-    pr(88, "acme/platform", "2026-11-19T09:00:00", "Export OTel metrics", additions=96, deletions=12),
+    pr(
+        88,
+        "acme/platform",
+        "2026-11-19T09:00:00",
+        "Export OTel metrics",
+        additions=96,
+        deletions=12,
+    ),
     pr(90, "acme/platform", "2026-11-20T16:00:00", HOSTILE),
     pr(91, "acme/platform", "2026-11-21T18:00:00", "Bump dependencies", additions=3, deletions=3),
     item(
@@ -196,10 +207,24 @@ ITEMS = [
 
 # (external id, destination, skill, status, weight, note)
 SUGGESTIONS = [
-    ("acme/checkout#412", "A", "observability", "accepted", 2.0, "Cut checkout triage from hours to minutes"),
+    (
+        "acme/checkout#412",
+        "A",
+        "observability",
+        "accepted",
+        2.0,
+        "Cut checkout triage from hours to minutes",
+    ),
     ("acme/platform#88", "A", "observability", "suggested", 1.0, None),
     ("acme/platform#90", "C", "writing", "suggested", 1.0, None),
-    ("acme/design-docs:docs/design/retry-budget.md", "A", "distributed-systems", "accepted", 2.0, None),
+    (
+        "acme/design-docs:docs/design/retry-budget.md",
+        "A",
+        "distributed-systems",
+        "accepted",
+        2.0,
+        None,
+    ),
     ("acme/checkout#7/review", "B", "mentoring", "accepted", 1.0, None),
     ("acme/payments#15/review", "B", "mentoring", "accepted", 1.0, None),
     ("acme/payments#16/review", "B", "mentoring", "suggested", 1.0, None),
