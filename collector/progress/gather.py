@@ -4,17 +4,17 @@ and the tickets each pull request implements."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, defer
 
 from collector.ledger.models import ItemRow, ManualArtifactRow, SuggestionRow
-from collector.ledger.queries import iter_items
+from collector.ledger.queries import CHUNK, suggestions_for
 from collector.progress.artifacts import (
     MAPPED,
     Artifact,
@@ -29,6 +29,11 @@ _JIRA_KEY = re.compile(r"(?<![A-Za-z0-9])([A-Za-z][A-Za-z0-9]{1,9}-[1-9]\d{0,6})
 _FULL_REF = re.compile(r"(?<![\w/.-])([\w.-]+/[\w./-]+)#(\d{1,7})\b")
 _SHORT_REF = re.compile(r"(?<![\w/#])#(\d{1,7})\b")
 _BRANCH_KEYS = ("head_ref", "head_branch", "head_ref_name", "source_branch", "branch")
+# The branch inside the raw payload (GitHub GraphQL, GitLab), read by the database.
+_BRANCH_IN_RAW = func.coalesce(
+    ItemRow.raw["headRefName"].as_string(),
+    ItemRow.raw[("merge_request", "source_branch")].as_string(),
+)
 _LOOKUP_CHUNK = 500
 
 
@@ -68,17 +73,19 @@ def gather_evidence(
     until: datetime | None = None,
 ) -> EvidenceSet:
     """Items that occurred in [since, until) and manual artifacts dated in that period."""
-    rows: list[tuple[ItemRow, list[SuggestionRow]]] = list(
-        iter_items(session, owner, since=since, until=until)
-    )
-    tickets = linked_tickets(session, owner, [r for r, _ in rows if r.kind == "pull_request"])
+    rows = list(_item_rows(session, owner, since, until))
+    refs = {
+        row.id: pr_ticket_refs(row, branch) for row, branch, _ in rows if row.kind == "pull_request"
+    }
+    tickets = find_tickets(session, owner, {r for found in refs.values() for r in found})
     artifacts: list[Artifact] = []
     evidence: list[Evidence] = []
     unmapped: list[Artifact] = []
-    for row, suggestions in rows:
+    for row, _, suggestions in rows:
         artifact = _item_artifact(row, zone)
-        refs = pr_ticket_refs(row) if row.kind == "pull_request" else []
-        linked = tuple(_item_artifact(tickets[r], zone) for r in refs if r in tickets)
+        linked = tuple(
+            _item_artifact(tickets[r], zone) for r in refs.get(row.id, ()) if r in tickets
+        )
         artifact = replace(artifact, linked=linked) if linked else artifact
         artifacts.append(artifact)
         live = [s for s in suggestions if s.status in MAPPED]
@@ -99,6 +106,27 @@ def gather_evidence(
     artifacts.sort(key=_order)
     evidence.sort(key=lambda e: (_order(e.artifact), e.destination, e.skill))
     return EvidenceSet(tuple(artifacts), tuple(evidence), tuple(unmapped))
+
+
+def _item_rows(
+    session: Session, owner: str, since: datetime | None, until: datetime | None
+) -> Iterator[tuple[ItemRow, str, list[SuggestionRow]]]:
+    """Items by occurred_at with their suggestions and the PR branch, in chunks. The raw
+    payload is not loaded (it is large): the branch is read from it inside the database."""
+    query = (
+        select(ItemRow, _BRANCH_IN_RAW)
+        .where(ItemRow.owner == owner)
+        .options(defer(ItemRow.raw), defer(ItemRow.paths), defer(ItemRow.labels))
+    )
+    if since is not None:
+        query = query.where(ItemRow.occurred_at >= since)
+    if until is not None:
+        query = query.where(ItemRow.occurred_at < until)
+    query = query.order_by(ItemRow.occurred_at, ItemRow.id).execution_options(yield_per=CHUNK)
+    for chunk in session.execute(query).partitions():
+        by_item = suggestions_for(session, [row.id for row, _ in chunk])
+        for row, branch in chunk:
+            yield row, branch or "", by_item.get(row.id, [])
 
 
 def _order(artifact: Artifact) -> tuple[date, str, str]:
@@ -138,34 +166,33 @@ def manual_targets(row: ManualArtifactRow, growth_map: GrowthMap) -> list[tuple[
     return list(dict.fromkeys(pairs))
 
 
-def pr_ticket_refs(row: ItemRow) -> list[str]:
+def pr_ticket_refs(row: ItemRow, raw_branch: str = "") -> list[str]:
     """Ticket keys a pull request names in its title, branch or body, in order of mention:
     Jira keys (CORE-118, any case) and issue references (#12, acme/app#12)."""
-    texts = [row.title or "", branch_of(row.extra or {}, row.raw or {}), row.body or ""]
+    branch = branch_of(row.extra or {}) or raw_branch
     refs: list[str] = []
-    for text in texts:
-        refs += [m.group(1).upper() for m in _JIRA_KEY.finditer(text)]
-        refs += [f"{m.group(1)}#{m.group(2)}" for m in _FULL_REF.finditer(text)]
-        if row.repo:
-            refs += [f"{row.repo}#{m.group(1)}" for m in _SHORT_REF.finditer(text)]
+    for text in (row.title or "", branch, row.body or ""):
+        if "-" in text:
+            refs += [m.group(1).upper() for m in _JIRA_KEY.finditer(text)]
+        if "#" in text:
+            refs += [f"{m.group(1)}#{m.group(2)}" for m in _FULL_REF.finditer(text)]
+            if row.repo:
+                refs += [f"{row.repo}#{m.group(1)}" for m in _SHORT_REF.finditer(text)]
     return [r for r in dict.fromkeys(refs) if r != row.external_id]
 
 
-def branch_of(extra: Mapping[str, Any], raw: Mapping[str, Any]) -> str:
-    """The PR's source branch, wherever the connector put it."""
-    for source in (extra, raw, raw.get("merge_request") or {}):
-        if not isinstance(source, Mapping):
-            continue
-        for key in (*_BRANCH_KEYS, "headRefName"):
-            value = source.get(key)
-            if isinstance(value, str) and value:
-                return value
+def branch_of(extra: Mapping[str, Any]) -> str:
+    """The PR's source branch, if the connector put it in `extra`."""
+    for key in _BRANCH_KEYS:
+        value = extra.get(key)
+        if isinstance(value, str) and value:
+            return value
     return ""
 
 
-def linked_tickets(session: Session, owner: str, prs: Iterable[ItemRow]) -> dict[str, ItemRow]:
-    """Ticket rows, by external id, that the given pull requests reference."""
-    wanted = sorted({ref for pr in prs for ref in pr_ticket_refs(pr)})
+def find_tickets(session: Session, owner: str, refs: Iterable[str]) -> dict[str, ItemRow]:
+    """Ticket rows by external id, for the references pull requests make."""
+    wanted = sorted(set(refs))
     found: dict[str, ItemRow] = {}
     for start in range(0, len(wanted), _LOOKUP_CHUNK):
         chunk = wanted[start : start + _LOOKUP_CHUNK]
@@ -173,6 +200,7 @@ def linked_tickets(session: Session, owner: str, prs: Iterable[ItemRow]) -> dict
             select(ItemRow)
             .where(ItemRow.owner == owner, ItemRow.kind == "ticket")
             .where(ItemRow.external_id.in_(chunk))
+            .options(defer(ItemRow.raw))
             .order_by(ItemRow.id)
         )
         for row in session.scalars(query):

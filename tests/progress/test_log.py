@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -146,21 +147,27 @@ def test_ticket_keys_in_title_branch_or_body(fixed_ledger: Ledger) -> None:
 
     assert refs(title="CORE-118: add spans") == ["CORE-118"]
     assert refs(extra={"head_ref": "feature/core-118-spans"}) == ["CORE-118"]
-    assert refs(raw={"merge_request": {"source_branch": "plat-41-fix"}}) == ["PLAT-41"]
+    assert refs(extra={"source_branch": "plat-41-fix"}) == ["PLAT-41"]
     assert refs(body="Fixes #12 and acme/other#3, see also #5") == ["acme/other#3", "acme/app#12"]
     # a look-alike only links when such a ticket is in the ledger (see the golden entry)
     assert refs(title="Support UTF-8 names") == ["UTF-8"]
 
 
 def test_linked_ticket_is_found_across_weeks(fixed_ledger: Ledger, gm_settings: Settings) -> None:
-    late = pr(600, "acme/checkout", "2026-11-24T10:00:00", "Follow-up for CORE-118 and UTF-8")
+    late = pr(600, "acme/checkout", "2026-11-24T10:00:00", "Follow-up, see UTF-8")
+    # the branch only in the raw payload, as GitHub's GraphQL and GitLab deliver it
+    late = replace(late, raw={"headRefName": "feature/core-118-follow-up"})
+    gitlab = pr(601, "acme/checkout", "2026-11-24T11:00:00", "Fix retries")
+    gitlab = replace(gitlab, raw={"merge_request": {"source_branch": "plat-41-retries"}})
     stray = item("ticket", "OPS-9", NOW, "unrelated", source="jira", state="done")
     with fixed_ledger.write() as session:
-        record_items(session, OWNER, [late, stray], NOW)
+        record_items(session, OWNER, [late, gitlab, stray], NOW)
     with fixed_ledger.read() as session:
         entry = build_week_entry(session, gm_settings, Week(2026, 48))
     follow_up = next(a for a in entry.evidence.artifacts if a.ref == "acme/checkout#600")
     assert [t.ref for t in follow_up.linked] == ["CORE-118"]  # UTF-8 is no ticket of ours
+    retries = next(a for a in entry.evidence.artifacts if a.ref == "acme/checkout#601")
+    assert [t.ref for t in retries.linked] == ["PLAT-41"]
     assert artifact_line(follow_up).endswith(
         "— linked [CORE-118](https://acme.atlassian.example/browse/CORE-118)"
     )
