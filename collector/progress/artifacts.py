@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from collector.ledger.models import ItemRow, ManualArtifactRow
+from collector.ledger.models import ManualArtifactRow
 
 MAPPED = ("accepted", "suggested")
 CLOSED_TICKET_STATES = frozenset({"done", "closed", "resolved", "merged", "fixed"})
@@ -64,7 +64,29 @@ def item_key(source: str, kind: str, external_id: str) -> str:
     return f"item:{source}:{kind}:{external_id}"
 
 
-def item_ref(row: ItemRow) -> str:
+@dataclass(frozen=True, slots=True)
+class StoredItem:
+    """The columns of an item row that evidence needs (no raw payload: it is large)."""
+
+    id: int
+    source: str
+    kind: str
+    external_id: str
+    url: str
+    title: str
+    body: str
+    repo: str | None
+    path: str | None
+    state: str
+    created_at: datetime
+    occurred_at: datetime
+    additions: int | None
+    deletions: int | None
+    extra: Mapping[str, Any]
+    raw_branch: str = ""  # the PR's source branch when only the raw payload has it
+
+
+def item_ref(row: StoredItem) -> str:
     if row.kind == "design_doc" and row.repo and row.path:
         return f"{row.repo} · {row.path}"
     if row.kind == "review":
@@ -74,7 +96,7 @@ def item_ref(row: ItemRow) -> str:
     return row.external_id
 
 
-def artifact_from_item(row: ItemRow, day: date, created_day: date) -> Artifact:
+def artifact_from_item(row: StoredItem, day: date, created_day: date) -> Artifact:
     return Artifact(
         key=item_key(row.source, row.kind, row.external_id),
         kind=row.kind,

@@ -27,6 +27,7 @@ from collector.progress import (
     save_edit,
     show_week,
 )
+from collector.progress.artifacts import StoredItem
 from collector.progress.gather import pr_ticket_refs
 from collector.progress.lines import artifact_line
 from connectors import registry
@@ -133,16 +134,14 @@ def test_empty_week_says_so(fixed_ledger: Ledger, gm_settings: Settings) -> None
     assert "_No evidence collected this week._" in text and "### Reflection" in text
 
 
-def test_ticket_keys_in_title_branch_or_body(fixed_ledger: Ledger) -> None:
-    def refs(**fields: object) -> list[str]:
-        row = ItemRow(
-            external_id="acme/app#5",
-            repo="acme/app",
-            title=fields.get("title", "Change"),
-            body=fields.get("body", ""),
-            extra=fields.get("extra", {}),
-            raw=fields.get("raw", {}),
-        )
+def test_ticket_keys_in_title_branch_or_body() -> None:
+    def refs(
+        title: str = "Change", body: str = "", extra: dict[str, str] | None = None
+    ) -> list[str]:
+        row = StoredItem(
+            5, "github", "pull_request", "acme/app#5", "", title, body, "acme/app", None,
+            "merged", NOW, NOW, None, None, extra or {},
+        )  # fmt: skip
         return pr_ticket_refs(row)
 
     assert refs(title="CORE-118: add spans") == ["CORE-118"]

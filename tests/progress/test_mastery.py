@@ -47,7 +47,7 @@ def test_expert_wants_teaching() -> None:
     code_only = [evidence("pull_request", w) for w in range(6)]
     progress = mastery_progress(code_only, LevelChange("P", None), rules)
     assert not progress.ready and progress.missing() == "2 more teaching (reviews, talks)"
-    with_reviews = code_only + [evidence("review", 1), evidence("talk", 2)]
+    with_reviews = [*code_only, evidence("review", 1), evidence("talk", 2)]
     progress = mastery_progress(with_reviews, LevelChange("P", None), rules)
     assert progress.ready and progress.next_level == "E"
     assert "1 review given, 1 talk" in progress.reason()
