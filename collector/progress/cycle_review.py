@@ -16,11 +16,12 @@ from collector.progress.growth import (
     counts,
     strongest_artifacts,
 )
-from collector.progress.levels import LevelChange, level_history, level_on
+from collector.progress.levels import History, LevelChange, level_history, level_on
 from collector.progress.lines import md_text, plural
 from collector.progress.mastery import MasteryProgress, mastery_progress
 from collector.progress.render_map import artifact_name
 from collector.progress.weeks import CycleWeek, Week, cycle_by_number, date_label, local_midnight
+from collector.settings_model import Destination, Skill
 
 
 @dataclass(frozen=True)
@@ -60,42 +61,56 @@ def build_cycle_review(
     evidence = so_far.within(start, end)
     history = level_history(session, settings.owner.key, growth_map)
     chosen = set(cycle.cycle.destinations)
-    skills = []
-    for destination in growth_map.destinations:
-        if chosen and destination.id not in chosen:
-            continue
-        for skill in destination.skills:
-            mine = evidence.for_skill(destination.id, skill.id)
-            changes = history.get((destination.id, skill.id)) or [LevelChange(skill.level, None)]
-            at_end = level_on(changes, end)
-            skills.append(
-                SkillReview(
-                    destination=destination.id,
-                    destination_title=destination.title,
-                    skill=skill.id,
-                    name=skill.name,
-                    level_start=level_on(changes, start).level,
-                    level_end=at_end.level,
-                    target=skill.target,
-                    counts=counts(mine),
-                    weeks_with_evidence=len({Week.of_date(e.artifact.day) for e in mine}),
-                    strongest=tuple(strongest_artifacts(mine, limit=3)),
-                    progress=mastery_progress(
-                        so_far.for_skill(destination.id, skill.id), at_end, settings.mastery
-                    ),
-                    changes=tuple(
-                        c for c in changes if c.effective and start <= c.effective <= end
-                    ),
-                )
-            )
+    skills = [
+        _skill_review(destination, skill, cycle, so_far, evidence, history, settings)
+        for destination in growth_map.destinations
+        if not chosen or destination.id in chosen
+        for skill in destination.skills
+    ]
+    return CycleReview(cycle, evidence, _cycle_weeks(cycle, evidence), tuple(skills))
+
+
+def _skill_review(
+    destination: Destination,
+    skill: Skill,
+    cycle: CycleWeek,
+    so_far: EvidenceSet,
+    evidence: EvidenceSet,
+    history: History,
+    settings: Settings,
+) -> SkillReview:
+    start, end = cycle.cycle.start, cycle.cycle.end
+    mine = evidence.for_skill(destination.id, skill.id)
+    changes = history.get((destination.id, skill.id)) or [LevelChange(skill.level, None)]
+    at_end = level_on(changes, end)
+    return SkillReview(
+        destination=destination.id,
+        destination_title=destination.title,
+        skill=skill.id,
+        name=skill.name,
+        level_start=level_on(changes, start).level,
+        level_end=at_end.level,
+        target=skill.target,
+        counts=counts(mine),
+        weeks_with_evidence=len({Week.of_date(e.artifact.day) for e in mine}),
+        strongest=tuple(strongest_artifacts(mine, limit=3)),
+        progress=mastery_progress(
+            so_far.for_skill(destination.id, skill.id), at_end, settings.mastery
+        ),
+        changes=tuple(c for c in changes if c.effective and start <= c.effective <= end),
+    )
+
+
+def _cycle_weeks(cycle: CycleWeek, evidence: EvidenceSet) -> tuple[tuple[Week, str], ...]:
+    """Each ISO week the cycle touches, with its headline."""
     weeks = []
-    week = Week.of_date(start)
+    week = Week.of_date(cycle.cycle.start)
     for _ in range(cycle.cycle.weeks + 1):  # bounded: a cycle spans at most weeks + 1 ISO weeks
-        if week.monday() > end:
+        if week.monday() > cycle.cycle.end:
             break
         weeks.append((week, headline(evidence.within(week.monday(), week.sunday()))))
         week = week.shift(1)
-    return CycleReview(cycle, evidence, tuple(weeks), tuple(skills))
+    return tuple(weeks)
 
 
 def render_cycle_review(review: CycleReview) -> str:

@@ -80,7 +80,7 @@ def gather_evidence(
     tickets = find_tickets(session, owner, {r for found in refs.values() for r in found})
     artifacts: list[Artifact] = []
     evidence: list[Evidence] = []
-    unmapped: list[Artifact] = []
+    unmapped: list[Artifact] = []  # no live suggestion and no decision yet
     for row, suggestions in rows:
         artifact = _item_artifact(row, zone)
         linked = tuple(
@@ -95,6 +95,23 @@ def gather_evidence(
         ]
         if not any(s.status in (*MAPPED, "rejected") for s in suggestions):
             unmapped.append(artifact)
+    _add_manual(session, owner, zone, growth_map, since, until, artifacts, evidence)
+    artifacts.sort(key=_order)
+    evidence.sort(key=lambda e: (_order(e.artifact), e.destination, e.skill))
+    return EvidenceSet(tuple(artifacts), tuple(evidence), tuple(unmapped))
+
+
+def _add_manual(
+    session: Session,
+    owner: str,
+    zone: ZoneInfo,
+    growth_map: GrowthMap,
+    since: datetime | None,
+    until: datetime | None,
+    artifacts: list[Artifact],
+    evidence: list[Evidence],
+) -> None:
+    """Manual artifacts are the engineer's own: they count as accepted evidence."""
     first = local_date(since, zone) if since else None
     last = local_date(until, zone) if until else None
     for manual in manual_artifacts(session, owner, first, last, exclusive_end=until is not None):
@@ -104,9 +121,6 @@ def gather_evidence(
             Evidence(artifact, destination, skill, "accepted")
             for destination, skill in manual_targets(manual, growth_map)
         ]
-    artifacts.sort(key=_order)
-    evidence.sort(key=lambda e: (_order(e.artifact), e.destination, e.skill))
-    return EvidenceSet(tuple(artifacts), tuple(evidence), tuple(unmapped))
 
 
 @dataclass(frozen=True, slots=True)

@@ -118,3 +118,19 @@ def test_cycle_review(config: Path) -> None:
     assert "### Next cycle" in stdout
     code, _, stderr = run("cycle", "review", "3", "--config", str(config))
     assert code == 2 and "there is no cycle 3" in stderr
+
+
+def test_a_new_user_sees_the_checklist_not_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(f'[ledger]\nurl = "sqlite:///{tmp_path / "l.db"}"\n[owner]\nname = "Bo"\n')
+    code, stdout, stderr = run("map", "--config", str(path))
+    assert code == 0, stderr
+    assert stdout.startswith("Growth map · Bo · no cycle running\n")
+    assert stdout.rstrip().endswith(
+        "Checklist: ✗ destinations · ✗ skills with levels · ✗ cycle · ✗ first artifact"
+        " · ✗ feedback sessions"
+    )
+    code, _, stderr = run("cycle", "review", "--config", str(path))
+    assert code == 2 and "no learning cycle in the config" in stderr
+    code, stdout, _ = run("log", "show", "--config", str(path))
+    assert code == 0 and "_No evidence collected this week._" in stdout
