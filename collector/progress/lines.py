@@ -131,7 +131,10 @@ def review_verdict(extra: Mapping[str, Any]) -> str:
 
 def reviews_summary(reviews: Sequence[Artifact]) -> str:
     """`Reviewed 7 pull requests: 4 approvals, 2 change requests, 11 comments (acme/a, acme/b)`."""
-    approvals = sum(1 for r in reviews if review_verdict(r.extra) == "approved")
+    # A review round can both request changes and, later, approve: it counts for both.
+    approvals = sum(
+        1 for r in reviews if "APPROVED" in _states(r.extra) or r.extra.get("approved") is True
+    )
     changes = sum(1 for r in reviews if "CHANGES_REQUESTED" in _states(r.extra))
     comments = sum(_count(r.extra) for r in reviews)
     parts = [

@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from collector.errors import UsageError
 from collector.settings_model import Cycle
@@ -43,7 +42,7 @@ class Week:
         return cls(iso.year, iso.week)
 
     @classmethod
-    def of(cls, moment: datetime, zone: ZoneInfo) -> Week:
+    def of(cls, moment: datetime, zone: tzinfo) -> Week:
         """The week a UTC moment falls in, on the owner's wall clock."""
         return cls.of_date(moment.astimezone(zone).date())
 
@@ -63,7 +62,7 @@ class Week:
     def shift(self, weeks: int) -> Week:
         return Week.of_date(self.monday() + timedelta(weeks=weeks))
 
-    def bounds(self, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    def bounds(self, zone: tzinfo) -> tuple[datetime, datetime]:
         """[start, end) in UTC: local midnight Monday to local midnight the next Monday."""
         return local_midnight(self.monday(), zone), local_midnight(self.shift(1).monday(), zone)
 
@@ -77,11 +76,11 @@ class Week:
         return f"{first.day}–{day_label(last)} {last.year}"
 
 
-def local_midnight(day: date, zone: ZoneInfo) -> datetime:
+def local_midnight(day: date, zone: tzinfo) -> datetime:
     return datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
 
 
-def local_date(moment: datetime, zone: ZoneInfo) -> date:
+def local_date(moment: datetime, zone: tzinfo) -> date:
     return moment.astimezone(zone).date()
 
 
@@ -93,7 +92,7 @@ def date_label(day: date) -> str:
     return f"{day_label(day)} {day.year}"
 
 
-def weeks_of(moments: Sequence[datetime] | set[datetime], zone: ZoneInfo) -> list[Week]:
+def weeks_of(moments: Sequence[datetime] | set[datetime], zone: tzinfo) -> list[Week]:
     """The distinct weeks of some moments, oldest first."""
     return sorted({Week.of(m, zone) for m in moments})
 
