@@ -10,7 +10,9 @@ from typing import Annotated
 import typer
 
 from collector.commands import collect as collect_cmd
+from collector.commands import growth as growth_cmd
 from collector.commands import inspect as inspect_cmd
+from collector.commands import log as log_cmd
 from collector.commands import setup as setup_cmd
 from collector.commands.common import AppState
 
@@ -54,6 +56,10 @@ app.command()(inspect_cmd.status)
 app.command()(inspect_cmd.items)
 app.add_typer(setup_cmd.config_app, name="config")
 app.add_typer(setup_cmd.db_app, name="db")
+app.add_typer(log_cmd.log_app, name="log")
+app.command("map")(growth_cmd.growth_map)
+app.add_typer(growth_cmd.skill_app, name="skill")
+app.add_typer(growth_cmd.cycle_app, name="cycle")
 
 
 def main() -> None:
