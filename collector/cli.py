@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TextIO
 
 import typer
 
@@ -43,11 +43,7 @@ def main_options(
     state = AppState(config_path=config, debug=debug)
     ctx.obj = state
     ctx.call_on_close(state.close)
-    logging.basicConfig(
-        level=logging.DEBUG if debug else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    configure_logging(debug)
 
 
 app.command()(setup_cmd.init)
@@ -60,6 +56,28 @@ app.add_typer(log_cmd.log_app, name="log")
 app.command("map")(growth_cmd.growth_map)
 app.add_typer(growth_cmd.skill_app, name="skill")
 app.add_typer(growth_cmd.cycle_app, name="cycle")
+
+
+class _CurrentStderrHandler(logging.StreamHandler[TextIO]):
+    """Writes to whatever sys.stderr is at the time, so a live progress display (which
+    redirects stderr) shows warnings above itself instead of being overwritten."""
+
+    @property  # type: ignore[override]
+    def stream(self) -> TextIO:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: object) -> None:
+        pass
+
+
+def configure_logging(debug: bool) -> None:
+    handler = _CurrentStderrHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+    root = logging.getLogger("growthmap")
+    root.handlers[:] = [handler]
+    root.setLevel(logging.DEBUG if debug else logging.WARNING)
+    root.propagate = False
 
 
 def main() -> None:
