@@ -62,7 +62,7 @@ class _CurrentStderrHandler(logging.StreamHandler[TextIO]):
     """Writes to whatever sys.stderr is at the time, so a live progress display (which
     redirects stderr) shows warnings above itself instead of being overwritten."""
 
-    @property  # type: ignore[override]
+    @property
     def stream(self) -> TextIO:
         return sys.stderr
 
