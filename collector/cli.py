@@ -82,7 +82,6 @@ def configure_logging(debug: bool) -> None:
     root = logging.getLogger("growthmap")
     root.handlers[:] = [handler]
     root.setLevel(logging.DEBUG if debug else logging.WARNING)
-    root.propagate = False
 
 
 def main() -> None:
