@@ -1,0 +1,103 @@
+"""Read rule files from disk (the only I/O in `rules`) and the shipped starter file."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable
+from importlib import resources
+from pathlib import Path
+
+from rules.engine import RuleSet
+from rules.model import GrowthMap, Rule, RuleProblem, RulesInvalid
+from rules.parse import parse_document
+
+STARTER_FILE = "starter.toml"
+
+
+def load_rules(paths: Iterable[Path], growth_map: GrowthMap | None = None) -> RuleSet:
+    """Load, validate and compile the rules in `paths` (files, or folders searched for
+    `*.toml` recursively, in sorted order).
+
+    With `growth_map` (destination id -> skill ids), every destination and skill must be
+    one it has; None skips that check. Raises RulesInvalid listing every problem found.
+    """
+    files, problems = _rule_files(paths)
+    rules: list[Rule] = []
+    for file in files:
+        found, file_problems = _read_file(file, growth_map)
+        rules.extend(found)
+        problems.extend(file_problems)
+    problems.extend(_duplicate_ids(rules))
+    if problems:
+        raise RulesInvalid(problems)
+    return RuleSet(rules)
+
+
+def parse_rules(
+    text: str, file: str = "<rules>", growth_map: GrowthMap | None = None
+) -> RuleSet:
+    """Validate and compile rules from TOML text; `file` names it in problems."""
+    rules, problems = _parse_text(text, file, growth_map)
+    problems.extend(_duplicate_ids(rules))
+    if problems:
+        raise RulesInvalid(problems)
+    return RuleSet(rules)
+
+
+def starter_rules_text() -> str:
+    """The starter rule file shipped with the package, matched to the example growth map."""
+    return resources.files("rules").joinpath("examples", STARTER_FILE).read_text("utf-8")
+
+
+def _rule_files(paths: Iterable[Path]) -> tuple[list[Path], list[RuleProblem]]:
+    files: list[Path] = []
+    problems: list[RuleProblem] = []
+    seen: set[Path] = set()
+    for path in paths:
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*.toml") if p.is_file())
+        elif path.is_file():
+            found = [path]
+        else:
+            problems.append(RuleProblem(str(path), None, None, "no such rule file or folder"))
+            continue
+        for file in found:
+            resolved = file.resolve()
+            if resolved not in seen:  # a folder and a file inside it name it once
+                seen.add(resolved)
+                files.append(file)
+    return files, problems
+
+
+def _read_file(file: Path, growth_map: GrowthMap | None) -> tuple[list[Rule], list[RuleProblem]]:
+    try:
+        text = file.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        return [], [RuleProblem(str(file), None, None, f"not UTF-8 text: {exc.reason}")]
+    except OSError as exc:
+        return [], [RuleProblem(str(file), None, None, f"cannot read: {exc.strerror}")]
+    return _parse_text(text, str(file), growth_map)
+
+
+def _parse_text(
+    text: str, file: str, growth_map: GrowthMap | None
+) -> tuple[list[Rule], list[RuleProblem]]:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        # The message carries "(at line L, column C)".
+        return [], [RuleProblem(file, None, None, f"invalid TOML: {exc}")]
+    return parse_document(data, file, growth_map)
+
+
+def _duplicate_ids(rules: list[Rule]) -> list[RuleProblem]:
+    first: dict[str, Rule] = {}
+    problems: list[RuleProblem] = []
+    for rule in rules:
+        earlier = first.setdefault(rule.id, rule)
+        if earlier is not rule:
+            where = "earlier in this file" if earlier.file == rule.file else f"in {earlier.file}"
+            problems.append(RuleProblem(
+                rule.file, rule.id, "id", f"duplicate rule id: already defined {where}"
+            ))
+    return problems

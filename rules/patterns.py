@@ -1,0 +1,179 @@
+"""Rule regexes on RE2, and gitignore-style globs translated to RE2 patterns.
+
+Titles and bodies are written by other people, so every pattern runs on RE2: matching
+time stays linear in the text whatever the pattern. Python's `re` is used only to tell
+apart "not a regex at all" from "a regex that needs a backtracking engine".
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import re2
+
+_OPTIONS = re2.Options()
+_OPTIONS.log_errors = False  # errors come back as values; RE2 must not write to stderr
+
+# Features RE2 refuses on purpose, spotted so the message can name them.
+_UNSUPPORTED = (
+    (re.compile(r"\(\?<?[=!]"), "lookaround assertions such as (?=...), (?!...), (?<=...)"),
+    (re.compile(r"\\[1-9]|\(\?P=|\\g<|\\k<"), "backreferences such as \\1 or (?P=name)"),
+    (re.compile(r"\(\?>"), "atomic groups (?>...)"),
+    (re.compile(r"[*+?}]\+"), "possessive quantifiers such as a++"),
+    (re.compile(r"\(\?\("), "conditional groups (?(1)...)"),
+    (re.compile(r"\\Z"), "\\Z (RE2 writes end of text as \\z)"),
+)
+
+
+class PatternError(ValueError):
+    """A regex or glob that cannot be used; the message says why and what to do."""
+
+
+def compile_regex(pattern: str) -> Any:
+    """Compile `pattern` with RE2, or raise PatternError with a readable reason."""
+    try:
+        return re2.compile(pattern, _OPTIONS)
+    except re2.error as exc:
+        raise PatternError(_explain_regex_error(pattern, _decode(exc))) from None
+
+
+def _decode(exc: Exception) -> str:
+    arg = exc.args[0] if exc.args else str(exc)
+    return arg.decode("utf-8", "replace") if isinstance(arg, bytes) else str(arg)
+
+
+def _explain_regex_error(pattern: str, re2_message: str) -> str:
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        return f"invalid regular expression: {exc}"
+    except (OverflowError, RecursionError, ValueError):
+        return f"invalid regular expression: {re2_message}"
+    for finder, feature in _UNSUPPORTED:
+        if finder.search(pattern):
+            return (
+                f"RE2 cannot run this pattern: {feature} are not supported. Rules run on RE2 "
+                "so matching stays linear on text written by others; rewrite the pattern "
+                "without them"
+            )
+    return f"RE2 cannot run this pattern ({re2_message}); rewrite it in RE2 syntax"
+
+
+def compile_globs(globs: tuple[str, ...], *, paths: bool) -> Any:
+    """One RE2 pattern for a list of globs (any of them).
+
+    `paths=True`: gitignore rules, searched over all paths joined by newlines. A glob
+    without a slash matches a name at any depth, a leading `/` anchors at the root, a
+    trailing `/` matches only inside a directory, and a glob that matches a directory
+    matches everything inside it. Case-sensitive, as in git.
+    `paths=False` (repositories): the whole name must match, case-insensitively.
+    """
+    bodies = [translate_glob(g, paths=paths) for g in globs]
+    alternation = "|".join(f"(?:{b})" for b in bodies)
+    flags = "(?m)" if paths else "(?i)"
+    return compile_regex(f"{flags}^(?:{alternation})$")
+
+
+def translate_glob(glob: str, *, paths: bool) -> str:
+    """The RE2 pattern body for one glob; PatternError if the glob is malformed."""
+    if not glob.strip():
+        raise PatternError("invalid glob: it is empty")
+    text, anchored, dir_only = glob, not paths, False
+    if paths:
+        if text.startswith("/"):
+            text, anchored = text[1:], True
+        if text.endswith("/"):
+            text, dir_only = text[:-1], True
+        anchored = anchored or "/" in text
+    segments = text.split("/")
+    if any(not s for s in segments):
+        raise PatternError(f"invalid glob {glob!r}: it has an empty path segment ('//')")
+    body = _join_segments(glob, segments)
+    if paths:
+        if not anchored and segments[0] != "**":
+            body = "(?:.*/)?" + body
+        body += "/.+" if dir_only else "(?:/.*)?"
+    return body
+
+
+def _join_segments(glob: str, segments: list[str]) -> str:
+    out: list[str] = []
+    last = len(segments) - 1
+    for i, segment in enumerate(segments):
+        if segment == "**":
+            # `**/` may stand for no directory at all; a final `**` is everything inside.
+            out.append((".+" if i else ".*") if i == last else "(?:.*/)?")
+            continue
+        if "**" in segment:
+            raise PatternError(
+                f"invalid glob {glob!r}: '**' must be a whole path segment "
+                "(e.g. 'src/**/tracing'); use '*' inside a name"
+            )
+        out.append(_translate_segment(glob, segment))
+        if i != last:
+            out.append("/")
+    return "".join(out)
+
+
+def _translate_segment(glob: str, segment: str) -> str:
+    out: list[str] = []
+    i = 0
+    while i < len(segment):  # each step consumes at least one character
+        char = segment[i]
+        if char == "*":
+            out.append("[^/\n]*")
+        elif char == "?":
+            out.append("[^/\n]")
+        elif char == "[":
+            cls, i = _char_class(glob, segment, i)
+            out.append(cls)
+            continue
+        elif char == "\\":
+            if i + 1 == len(segment):
+                raise PatternError(f"invalid glob {glob!r}: it ends with a lone backslash")
+            i += 1
+            out.append(_literal(segment[i]))
+        else:
+            out.append(_literal(char))
+        i += 1
+    return "".join(out)
+
+
+def _literal(char: str) -> str:
+    return char if char.isalnum() or char == "_" or ord(char) > 127 else "\\" + char
+
+
+def _char_class(glob: str, segment: str, start: int) -> tuple[str, int]:
+    """Translate `[...]` starting at `start`; return the class and the index after it."""
+    i = start + 1
+    negate = i < len(segment) and segment[i] in "!^"
+    i += negate
+    items: list[str] = []
+    first = True
+    while i < len(segment) and (segment[i] != "]" or first):
+        first = False
+        low, i = _class_char(glob, segment, i)
+        if i + 1 < len(segment) and segment[i] == "-" and segment[i + 1] != "]":
+            high, i = _class_char(glob, segment, i + 1)
+            if high < low:
+                raise PatternError(f"invalid glob {glob!r}: range {low}-{high} is reversed")
+            items.append(f"{_class_literal(low)}-{_class_literal(high)}")
+        else:
+            items.append(_class_literal(low))
+    if i >= len(segment):
+        raise PatternError(f"invalid glob {glob!r}: '[' is never closed with ']'")
+    inner = "".join(items)
+    return (f"[^/\n{inner}]" if negate else f"[{inner}]"), i + 1
+
+
+def _class_char(glob: str, segment: str, i: int) -> tuple[str, int]:
+    if segment[i] == "\\":
+        if i + 1 == len(segment):
+            raise PatternError(f"invalid glob {glob!r}: it ends with a lone backslash")
+        return segment[i + 1], i + 2
+    return segment[i], i + 1
+
+
+def _class_literal(char: str) -> str:
+    return "\\" + char if char in "\\]^-[" else char
