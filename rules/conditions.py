@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from rules.model import Evidence
-from rules.patterns import compile_globs, compile_regex
+from rules.patterns import compile_any, compile_globs
 
 
 def lowered(value: Any) -> frozenset[str]:
@@ -35,43 +35,61 @@ def lowered(value: Any) -> frozenset[str]:
     return frozenset((str(value).lower(),))
 
 
+_NONE: frozenset[str] = frozenset()
+
+
+def _one(value: str | None) -> frozenset[str]:
+    return frozenset((value.lower(),)) if value else _NONE
+
+
 class Facts:
     """What rules can ask about one item, prepared once so each rule check is cheap."""
 
     __slots__ = (
         "author", "body", "components", "files", "issue_type", "kind", "kind_name", "labels",
-        "lines", "parent", "paths", "paths_count", "priority", "project", "repo", "resolution",
-        "review_state", "source", "state", "text", "title",
+        "lines", "memo", "parent", "paths", "paths_count", "priority", "project", "repo",
+        "resolution", "review_state", "source", "state", "text", "title",
     )
 
     def __init__(self, ev: Evidence) -> None:
-        extra = ev.extra
         self.kind_name = ev.kind.lower()
         self.kind = frozenset((self.kind_name,))
-        self.source = lowered([ev.source, ev.source_type])
-        self.repo = ev.repo or ""
-        self.author = lowered(ev.author)
-        self.state = lowered(ev.state)
-        self.labels = lowered(ev.labels)
+        self.source = _one(ev.source) | _one(ev.source_type)
+        self.repo = (ev.repo or "").encode("utf-8")
+        self.author = _one(ev.author)
+        self.state = _one(ev.state)
+        self.labels = frozenset([label.lower() for label in ev.labels]) if ev.labels else _NONE
         all_paths = [p for p in (*ev.paths, ev.path) if p and "\n" not in p]
-        self.paths = "\n".join(all_paths)
+        self.paths = "\n".join(all_paths).encode("utf-8")
         self.paths_count = len(all_paths)
         self.title = ev.title.encode("utf-8")
         self.body = ev.body.encode("utf-8")
         self.text = self.title + b"\n" + self.body
-        sizes = (ev.additions, ev.deletions)
-        self.lines = None if sizes == (None, None) else (ev.additions or 0) + (ev.deletions or 0)
+        no_size = ev.additions is None and ev.deletions is None
+        self.lines = None if no_size else (ev.additions or 0) + (ev.deletions or 0)
         self.files = ev.changed_files if ev.changed_files is not None else (
             len(ev.paths) if ev.paths else None
         )
-        self.project = lowered(extra.get("project"))
-        self.issue_type = lowered(extra.get("issue_type"))
-        self.components = lowered(extra.get("components"))
-        self.priority = lowered(extra.get("priority"))
-        self.resolution = lowered(extra.get("resolution"))
-        self.parent = lowered([extra.get("parent"), extra.get("epic")])
-        states = lowered([extra.get("review_states"), extra.get("review_state")])
-        if not states and ev.kind.lower() == "review":
+        self._ticket_fields(ev)
+        # Results of the costly keys (globs, regexes), shared by rules that repeat them.
+        self.memo: dict[Condition, bool] = {}
+
+    def _ticket_fields(self, ev: Evidence) -> None:
+        extra = ev.extra
+        if not extra:
+            self.project = self.issue_type = self.components = self.priority = _NONE
+            self.resolution = self.parent = _NONE
+            self.review_state = self.state if self.kind_name == "review" else _NONE
+            return
+        get = extra.get
+        self.project = lowered(get("project"))
+        self.issue_type = lowered(get("issue_type"))
+        self.components = lowered(get("components"))
+        self.priority = lowered(get("priority"))
+        self.resolution = lowered(get("resolution"))
+        self.parent = lowered([get("parent"), get("epic")])
+        states = lowered([get("review_states"), get("review_state")])
+        if not states and self.kind_name == "review":
             states = self.state  # a review item's own state is its review state
         self.review_state = states
 
@@ -151,7 +169,23 @@ class Bound(Condition):
         return f"item has {shown} {self.attr}; rule wants {bound} {self.limit}"
 
 
-class RepoGlob(Condition):
+class _Memoized(Condition):
+    """A costly key: its result is remembered per item, since rules often repeat one."""
+
+    __slots__ = ()
+
+    def holds(self, facts: Facts) -> bool:
+        memo = facts.memo
+        held = memo.get(self)
+        if held is None:
+            held = memo[self] = self.test(facts)
+        return held
+
+    def test(self, facts: Facts) -> bool:
+        raise NotImplementedError
+
+
+class RepoGlob(_Memoized):
     __slots__ = ("globs", "regex")
     cost = 1
 
@@ -160,14 +194,15 @@ class RepoGlob(Condition):
         self.globs = globs
         self.regex = compile_globs(globs, paths=False)
 
-    def holds(self, facts: Facts) -> bool:
-        return bool(facts.repo) and self.regex.search(facts.repo) is not None
+    def test(self, facts: Facts) -> bool:
+        return bool(facts.repo) and self.regex.found(facts.repo)
 
     def describe(self, facts: Facts, held: bool) -> str:
-        return f"repository is {facts.repo or '(none)'!r}; rule wants {_show(self.globs)}"
+        repo = facts.repo.decode("utf-8") or "(none)"
+        return f"repository is {repo!r}; rule wants {_show(self.globs)}"
 
 
-class PathGlob(Condition):
+class PathGlob(_Memoized):
     """Any changed path (or the item's own path) matches any glob: one RE2 search over
     all paths joined by newlines."""
 
@@ -179,30 +214,30 @@ class PathGlob(Condition):
         self.globs = globs
         self.regex = compile_globs(globs, paths=True)
 
-    def holds(self, facts: Facts) -> bool:
-        return bool(facts.paths) and self.regex.search(facts.paths) is not None
+    def test(self, facts: Facts) -> bool:
+        return bool(facts.paths) and self.regex.found(facts.paths)
 
     def describe(self, facts: Facts, held: bool) -> str:
         if held:
-            hit = next(p for p in facts.paths.split("\n") if self.regex.search(p) is not None)
-            return f"path {hit!r} matches {_show(self.globs)}"
+            hit = next(p for p in facts.paths.split(b"\n") if self.regex.found(p))
+            return f"path {hit.decode('utf-8')!r} matches {_show(self.globs)}"
         return f"none of {facts.paths_count} path(s) matches {_show(self.globs)}"
 
 
-class Pattern(Condition):
+class Pattern(_Memoized):
     """A regex search in the title, body, or text (title + newline + body)."""
 
-    __slots__ = ("patterns", "regexes")
+    __slots__ = ("patterns", "regex")
     cost = 3
 
     def __init__(self, key: str, patterns: tuple[str, ...]) -> None:
         super().__init__(key)
         self.patterns = patterns
-        self.regexes = tuple(compile_regex(p) for p in patterns)
+        self.regex = compile_any(patterns)
 
-    def holds(self, facts: Facts) -> bool:
+    def test(self, facts: Facts) -> bool:
         text: bytes = getattr(facts, self.key)
-        return any(r.search(text) is not None for r in self.regexes)
+        return self.regex.found(text)
 
     def describe(self, facts: Facts, held: bool) -> str:
         shown = " or ".join(f"/{p}/" for p in self.patterns)

@@ -4,46 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from rules.conditions import MATCH_KEYS, Condition, Facts, build_condition
+from rules.conditions import MATCH_KEYS, Facts
+from rules.index import CompiledRule, ConditionTable
 from rules.model import Evidence, KeyCheck, Rule, RuleVerdict, Suggestion, combined_hash
 
 _KEY_ORDER = {key: i for i, key in enumerate(MATCH_KEYS)}
-_INDEXED = ("kind", "source")
 _MAX_BUCKETS = 4096  # (kind, sources) combinations seen; real ledgers have a handful
-
-
-class CompiledRule:
-    """A rule with its keys compiled, cheapest first, and its definition hash."""
-
-    __slots__ = ("checks", "hash", "kinds", "rest", "rule", "sources", "unless")
-
-    def __init__(self, rule: Rule) -> None:
-        self.rule = rule
-        self.hash = rule.hash
-        self.checks = _compile(rule.match.items())
-        self.unless = _compile(rule.unless.items())
-        kinds, sources = rule.match.get("kind"), rule.match.get("source")
-        self.kinds = frozenset(kinds) if kinds is not None else None
-        self.sources = frozenset(sources) if sources is not None else None
-        # kind and source are settled by the index, so the hot path skips them.
-        self.rest = tuple(c for c in self.checks if c.key not in _INDEXED)
-
-    def admits(self, kind: str, sources: frozenset[str]) -> bool:
-        return (self.kinds is None or kind in self.kinds) and (
-            self.sources is None or not self.sources.isdisjoint(sources)
-        )
-
-    def accepts(self, facts: Facts) -> bool:
-        """Match (kind and source aside) holds and no unless key does."""
-        for check in self.rest:
-            if not check.holds(facts):
-                return False
-        return not any(check.holds(facts) for check in self.unless)
-
-
-def _compile(items: Iterable[tuple[str, object]]) -> tuple[Condition, ...]:
-    conditions = (build_condition(key, value) for key, value in items)
-    return tuple(sorted(conditions, key=lambda c: (c.cost, _KEY_ORDER[c.key])))
+_MAX_JOINT = 65536  # suggestions given by several rules together, remembered
 
 
 class RuleSet:
@@ -56,10 +23,11 @@ class RuleSet:
         if len(set(ids)) != len(ids):
             raise ValueError("rule ids must be unique")
         self.rules: tuple[Rule, ...] = tuple(ordered)
-        self.compiled: tuple[CompiledRule, ...] = tuple(CompiledRule(r) for r in ordered)
+        self._table = ConditionTable()
+        self.compiled = tuple(CompiledRule(r, self._table) for r in ordered)
         self._by_id = {c.rule.id: c for c in self.compiled}
         self._buckets: dict[tuple[str, frozenset[str]], tuple[CompiledRule, ...]] = {}
-        self._combined: dict[tuple[str, ...], str] = {}
+        self._joint: dict[tuple[tuple[str, str], tuple[CompiledRule, ...]], Suggestion] = {}
 
     def __len__(self) -> int:
         return len(self.rules)
@@ -73,6 +41,10 @@ class RuleSet:
     def hash_of(self, rule_id: str) -> str:
         return self._by_id[rule_id].hash
 
+    def held(self, facts: Facts) -> int:
+        """The item's mask of cheap conditions that hold."""
+        return self._table.held(facts)
+
     def candidates(self, facts: Facts) -> tuple[CompiledRule, ...]:
         """Rules whose kind and source keys admit the item: the (kind, source) index."""
         key = (facts.kind_name, facts.source)
@@ -83,35 +55,47 @@ class RuleSet:
                 self._buckets[key] = found
         return found
 
-    def provenance(self, group: list[CompiledRule]) -> tuple[tuple[str, ...], tuple[str, ...], str]:
+    def joint(self, pair: tuple[str, str], group: list[CompiledRule]) -> Suggestion:
+        """The suggestion several rules give together for one (destination, skill)."""
+        key = (pair, tuple(group))
+        known = self._joint.get(key)
+        if known is not None:
+            return known
         ids = tuple(c.rule.id for c in group)
         hashes = tuple(c.hash for c in group)
-        combined = self._combined.get(ids)
-        if combined is None:
-            combined = combined_hash(list(zip(ids, hashes, strict=True)))
-            self._combined[ids] = combined
-        return ids, hashes, combined
+        combined = combined_hash(list(zip(ids, hashes, strict=True)))
+        weight = max(c.rule.weight for c in group)
+        made = Suggestion(pair[0], pair[1], weight, ids, hashes, combined)
+        if len(self._joint) < _MAX_JOINT:
+            self._joint[key] = made
+        return made
 
 
 def evaluate(evidence: Evidence, ruleset: RuleSet) -> list[Suggestion]:
     """The suggestions the rules give for one item: one per (destination, skill), sorted,
     with the largest weight and every rule that gave it. Pure: no I/O."""
     facts = Facts(evidence)
-    hits = [c for c in ruleset.candidates(facts) if c.accepts(facts)]
-    return _merge(hits, ruleset)
+    held = ruleset.held(facts)
+    missing = ~held
+    # The mask tests are inlined: most candidates fail them, and a call costs more.
+    hits = [
+        c for c in ruleset.candidates(facts)
+        if not (c.need & missing or c.veto & held) and c.accepts_costly(facts)
+    ]
+    if len(hits) == 1:
+        return list(hits[0].given.values())
+    return _merge(hits, ruleset) if hits else []
 
 
 def _merge(hits: list[CompiledRule], ruleset: RuleSet) -> list[Suggestion]:
     groups: dict[tuple[str, str], list[CompiledRule]] = {}
     for compiled in hits:  # hits come in rule-id order, so groups do too
-        for skill in compiled.rule.skills:
-            groups.setdefault((compiled.rule.destination, skill), []).append(compiled)
-    suggestions = []
-    for (destination, skill), group in sorted(groups.items()):
-        ids, hashes, combined = ruleset.provenance(group)
-        weight = max(c.rule.weight for c in group)
-        suggestions.append(Suggestion(destination, skill, weight, ids, hashes, combined))
-    return suggestions
+        for pair in compiled.given:
+            groups.setdefault(pair, []).append(compiled)
+    return [
+        group[0].given[pair] if len(group) == 1 else ruleset.joint(pair, group)
+        for pair, group in sorted(groups.items())
+    ]
 
 
 def explain(evidence: Evidence, ruleset: RuleSet) -> list[RuleVerdict]:

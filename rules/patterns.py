@@ -8,12 +8,14 @@ apart "not a regex at all" from "a regex that needs a backtracking engine".
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 import re2
 
 _OPTIONS = re2.Options()
 _OPTIONS.log_errors = False  # errors come back as values; RE2 must not write to stderr
+_OPTIONS.never_capture = True  # rules ask only "is there a match?"
 
 # Features RE2 refuses on purpose, spotted so the message can name them.
 _UNSUPPORTED = (
@@ -30,12 +32,73 @@ class PatternError(ValueError):
     """A regex or glob that cannot be used; the message says why and what to do."""
 
 
-def compile_regex(pattern: str) -> Any:
-    """Compile `pattern` with RE2, or raise PatternError with a readable reason."""
+class Regex:
+    """An RE2 pattern that answers one question: does it occur in this UTF-8 text?"""
+
+    __slots__ = ("found", "pattern")
+
+    def __init__(self, pattern: str) -> None:
+        try:
+            compiled = re2.compile(pattern, _OPTIONS)
+        except re2.error as exc:
+            raise PatternError(_explain_regex_error(pattern, _decode(exc))) from None
+        self.pattern = pattern
+        self.found: Callable[[bytes], bool] = _finder(compiled)
+
+    def __repr__(self) -> str:
+        return f"Regex({self.pattern!r})"
+
+
+def _finder(compiled: Any) -> Callable[[bytes], bool]:
+    """A match test for `compiled`.
+
+    The public `search` builds a Match object and maps byte offsets back, which doubles
+    the cost of a hit; rules need only a yes or no, so the RE2 object the wrapper holds is
+    asked directly. Should a future google-re2 change those internals, the self-check
+    below turns this off and the public API is used.
+    """
+    raw = getattr(compiled, "_regexp", None)
+    if _FAST and raw is not None:
+        match, anchor = raw.Match, _UNANCHORED
+
+        def found(text: bytes) -> bool:
+            return bool(match(anchor, text, 0, len(text))[0][0] >= 0)
+
+        return found
+    return lambda text: compiled.search(text) is not None
+
+
+def _fast_path_works() -> bool:
     try:
-        return re2.compile(pattern, _OPTIONS)
-    except re2.error as exc:
-        raise PatternError(_explain_regex_error(pattern, _decode(exc))) from None
+        raw = re2.compile("b+", _OPTIONS)._regexp
+        hit = raw.Match(_UNANCHORED, b"abbc", 0, 4)[0]
+        miss = raw.Match(_UNANCHORED, b"xyz", 0, 3)[0]
+        return tuple(hit) == (1, 3) and miss[0] == -1
+    except Exception:  # any change in the internals means: use the public API
+        return False
+
+
+_UNANCHORED: Any = getattr(getattr(re2, "_Anchor", None), "UNANCHORED", None)
+_FAST = _UNANCHORED is not None and _fast_path_works()
+
+
+def compile_regex(pattern: str) -> Regex:
+    """Compile `pattern` with RE2, or raise PatternError with a readable reason."""
+    return Regex(pattern)
+
+
+def compile_any(patterns: tuple[str, ...]) -> Regex:
+    """One Regex that finds any of `patterns` (each checked on its own first, so an error
+    names the pattern). Inline flags such as (?i) stay inside their own group."""
+    singles = [Regex(p) for p in patterns]
+    if len(singles) == 1:
+        return singles[0]
+    try:
+        return Regex("|".join(f"(?:{p})" for p in patterns))
+    except PatternError:  # e.g. an unterminated \Q quote swallowing the next group
+        either = Regex(singles[0].pattern)
+        either.found = lambda text: any(r.found(text) for r in singles)
+        return either
 
 
 def _decode(exc: Exception) -> str:
@@ -60,7 +123,7 @@ def _explain_regex_error(pattern: str, re2_message: str) -> str:
     return f"RE2 cannot run this pattern ({re2_message}); rewrite it in RE2 syntax"
 
 
-def compile_globs(globs: tuple[str, ...], *, paths: bool) -> Any:
+def compile_globs(globs: tuple[str, ...], *, paths: bool) -> Regex:
     """One RE2 pattern for a list of globs (any of them).
 
     `paths=True`: gitignore rules, searched over all paths joined by newlines. A glob
