@@ -87,8 +87,8 @@ class Facts:
         self.components = lowered(get("components"))
         self.priority = lowered(get("priority"))
         self.resolution = lowered(get("resolution"))
-        self.parent = lowered([get("parent"), get("epic")])
-        states = lowered([get("review_states"), get("review_state")])
+        self.parent = lowered(get("parent")) | lowered(get("epic"))
+        states = lowered(get("review_states")) | lowered(get("review_state"))
         if not states and self.kind_name == "review":
             states = self.state  # a review item's own state is its review state
         self.review_state = states
