@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
-from rules import Evidence, RuleSet, evaluate, explain, parse_rules
+from rules import Evidence, RuleSet, evaluate, explain, parse_rules, patterns
 
 MERGE_RULES = """
 [[rule]]
@@ -135,8 +135,6 @@ def test_hostile_title_against_catastrophic_pattern_finishes(
 def test_public_search_fallback_agrees_with_the_fast_path(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from rules import patterns
-
     assert patterns._FAST, "the direct RE2 match test should work with this google-re2"
     fast = patterns.Regex("(?i)tr[a-z]+ing|^$")
     monkeypatch.setattr(patterns, "_FAST", False)

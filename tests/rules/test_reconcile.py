@@ -7,8 +7,8 @@ from collections.abc import Callable
 import pytest
 
 from rules import (
-    ExistingSuggestion,
     Evidence,
+    ExistingSuggestion,
     Suggestion,
     evaluate,
     parse_rules,

@@ -143,7 +143,9 @@ def test_duplicate_ids_across_files_name_both(tmp_path: Path) -> None:
 
 def test_duplicate_ids_in_one_file(tmp_path: Path) -> None:
     problems = _problems(tmp_path, GOOD.format(id="x") + GOOD.format(id="x"), None)
-    assert problems == ["rule 'x': key 'id': duplicate rule id: already defined earlier in this file"]
+    assert problems == [
+        "rule 'x': key 'id': duplicate rule id: already defined earlier in this file"
+    ]
 
 
 def test_a_missing_path_is_a_problem(tmp_path: Path) -> None:
