@@ -10,7 +10,7 @@ from rules.model import Evidence, KeyCheck, Rule, RuleVerdict, Suggestion, combi
 
 _KEY_ORDER = {key: i for i, key in enumerate(MATCH_KEYS)}
 _MAX_BUCKETS = 4096  # (kind, sources) combinations seen; real ledgers have a handful
-_MAX_JOINT = 65536  # suggestions given by several rules together, remembered
+_MAX_JOINT = 16384  # suggestions given by several rules together, remembered (a few MB)
 
 
 class RuleSet:
@@ -85,6 +85,23 @@ def evaluate(evidence: Evidence, ruleset: RuleSet) -> list[Suggestion]:
     if len(hits) == 1:
         return list(hits[0].given.values())
     return _merge(hits, ruleset) if hits else []
+
+
+def matched_rules(evidence: Evidence, ruleset: RuleSet) -> tuple[str, ...]:
+    """Ids of the rules that match the item, in id order."""
+    facts = Facts(evidence)
+    held = ruleset.held(facts)
+    return tuple(c.rule.id for c in ruleset.candidates(facts) if c.accepts(facts, held))
+
+
+def count_matches(evidence: Iterable[Evidence], ruleset: RuleSet) -> dict[str, int]:
+    """How many of the items each rule matches (every rule listed, zero included): what
+    `rules check` shows beside each rule."""
+    counts = dict.fromkeys((r.id for r in ruleset.rules), 0)
+    for item in evidence:
+        for rule_id in matched_rules(item, ruleset):
+            counts[rule_id] += 1
+    return counts
 
 
 def _merge(hits: list[CompiledRule], ruleset: RuleSet) -> list[Suggestion]:

@@ -3,28 +3,36 @@
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping
 from importlib import resources
 from pathlib import Path
 
 from rules.engine import RuleSet
 from rules.model import GrowthMap, Rule, RuleProblem, RulesInvalid
-from rules.parse import parse_document
+from rules.parse import Expectations, parse_document
 
 STARTER_FILE = "starter.toml"
 
 
-def load_rules(paths: Iterable[Path], growth_map: GrowthMap | None = None) -> RuleSet:
+def load_rules(
+    paths: Iterable[Path],
+    growth_map: GrowthMap | None = None,
+    *,
+    known_values: Mapping[str, Collection[str]] | None = None,
+) -> RuleSet:
     """Load, validate and compile the rules in `paths` (files, or folders searched for
     `*.toml` recursively, in sorted order).
 
     With `growth_map` (destination id -> skill ids), every destination and skill must be
-    one it has; None skips that check. Raises RulesInvalid listing every problem found.
+    one it has; None skips that check. `known_values` (match key -> possible values, e.g.
+    {"kind": KINDS}) catches values no item can have. Raises RulesInvalid listing every
+    problem found.
     """
+    expect = Expectations(growth_map, known_values)
     files, problems = _rule_files(paths)
     rules: list[Rule] = []
     for file in files:
-        found, file_problems = _read_file(file, growth_map)
+        found, file_problems = _read_file(file, expect)
         rules.extend(found)
         problems.extend(file_problems)
     problems.extend(_duplicate_ids(rules))
@@ -34,10 +42,14 @@ def load_rules(paths: Iterable[Path], growth_map: GrowthMap | None = None) -> Ru
 
 
 def parse_rules(
-    text: str, file: str = "<rules>", growth_map: GrowthMap | None = None
+    text: str,
+    file: str = "<rules>",
+    growth_map: GrowthMap | None = None,
+    *,
+    known_values: Mapping[str, Collection[str]] | None = None,
 ) -> RuleSet:
     """Validate and compile rules from TOML text; `file` names it in problems."""
-    rules, problems = _parse_text(text, file, growth_map)
+    rules, problems = _parse_text(text, file, Expectations(growth_map, known_values))
     problems.extend(_duplicate_ids(rules))
     if problems:
         raise RulesInvalid(problems)
@@ -69,25 +81,25 @@ def _rule_files(paths: Iterable[Path]) -> tuple[list[Path], list[RuleProblem]]:
     return files, problems
 
 
-def _read_file(file: Path, growth_map: GrowthMap | None) -> tuple[list[Rule], list[RuleProblem]]:
+def _read_file(file: Path, expect: Expectations) -> tuple[list[Rule], list[RuleProblem]]:
     try:
         text = file.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         return [], [RuleProblem(str(file), None, None, f"not UTF-8 text: {exc.reason}")]
     except OSError as exc:
         return [], [RuleProblem(str(file), None, None, f"cannot read: {exc.strerror}")]
-    return _parse_text(text, str(file), growth_map)
+    return _parse_text(text, str(file), expect)
 
 
 def _parse_text(
-    text: str, file: str, growth_map: GrowthMap | None
+    text: str, file: str, expect: Expectations
 ) -> tuple[list[Rule], list[RuleProblem]]:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         # The message carries "(at line L, column C)".
         return [], [RuleProblem(file, None, None, f"invalid TOML: {exc}")]
-    return parse_document(data, file, growth_map)
+    return parse_document(data, file, expect)
 
 
 def _duplicate_ids(rules: list[Rule]) -> list[RuleProblem]:

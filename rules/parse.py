@@ -5,7 +5,8 @@ from __future__ import annotations
 import difflib
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from rules.conditions import GLOB_KEYS, INT_KEYS, MATCH_KEYS, REGEX_KEYS, build_condition
@@ -16,11 +17,25 @@ RULE_KEYS = ("id", "description", "destination", "skills", "weight", "match", "u
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")
 
 
+@dataclass(frozen=True)
+class Expectations:
+    """What the rules are checked against beyond their own shape.
+
+    `growth_map`: destination id -> skill ids; destinations and skills must be in it.
+    `known_values`: match key -> the values it can meet (e.g. "kind" -> the kinds the
+    connectors yield, "source" -> configured source names and types), so a typo such as
+    kind = "pull-request" is caught instead of silently matching nothing. None: no check.
+    """
+
+    growth_map: GrowthMap | None = None
+    known_values: Mapping[str, Collection[str]] | None = None
+
+
 class _Collector:
     """Problems of one rule, each tagged with its file and rule id."""
 
-    def __init__(self, file: str, rule_id: str) -> None:
-        self.file, self.rule_id = file, rule_id
+    def __init__(self, file: str, rule_id: str, expect: Expectations) -> None:
+        self.file, self.rule_id, self.expect = file, rule_id, expect
         self.problems: list[RuleProblem] = []
 
     def add(self, key: str | None, message: str) -> None:
@@ -28,10 +43,9 @@ class _Collector:
 
 
 def parse_document(
-    data: Mapping[str, Any], file: str, growth_map: GrowthMap | None = None
+    data: Mapping[str, Any], file: str, expect: Expectations | None = None
 ) -> tuple[list[Rule], list[RuleProblem]]:
-    """Rules of one file's TOML data, and the problems found in it. With a growth map,
-    destinations and skills must be ones it has."""
+    """Rules of one file's TOML data, and the problems found in it."""
     problems: list[RuleProblem] = []
     for key in data:
         if key != "rule":
@@ -44,7 +58,7 @@ def parse_document(
         return [], problems
     rules: list[Rule] = []
     for position, raw in enumerate(tables, start=1):
-        rule, found = parse_rule(raw, file, position, growth_map)
+        rule, found = parse_rule(raw, file, position, expect or Expectations())
         problems.extend(found)
         if rule is not None:
             rules.append(rule)
@@ -52,14 +66,14 @@ def parse_document(
 
 
 def parse_rule(
-    raw: Any, file: str, position: int, growth_map: GrowthMap | None = None
+    raw: Any, file: str, position: int, expect: Expectations
 ) -> tuple[Rule | None, list[RuleProblem]]:
     """One `[[rule]]` table; the Rule is None when it has any problem."""
     if not isinstance(raw, Mapping):
         return None, [RuleProblem(file, f"#{position}", None, "a rule must be a table")]
     raw_id = raw.get("id")
     label = raw_id if isinstance(raw_id, str) and _ID.match(raw_id) else f"#{position}"
-    out = _Collector(file, label)
+    out = _Collector(file, label, expect)
     _check_id(raw_id, out)
     for key in raw:
         if key not in RULE_KEYS:
@@ -70,8 +84,8 @@ def parse_rule(
     destination = _required_str(raw, "destination", out)
     skills = _skills(raw, out)
     weight = _weight(raw.get("weight", 1), out)
-    if growth_map is not None and destination:
-        _check_growth_map(destination, skills, growth_map, out)
+    if expect.growth_map is not None and destination:
+        _check_growth_map(destination, skills, expect.growth_map, out)
     match = _conditions(raw, "match", out, required=True)
     unless = _conditions(raw, "unless", out, required=False)
     if out.problems:
@@ -168,6 +182,7 @@ def _conditions(
         clean = _normalize(key, value, where, out)
         if clean is None:
             continue
+        _check_known(key, clean, where, out)
         try:
             build_condition(key, clean)
         except PatternError as exc:
@@ -196,6 +211,18 @@ def _normalize(key: str, value: Any, where: str, out: _Collector) -> Any:
     if key in REGEX_KEYS or key in GLOB_KEYS:
         return tuple(sorted(set(values)))
     return tuple(sorted({v.lower() for v in values}))
+
+
+def _check_known(key: str, values: Any, where: str, out: _Collector) -> None:
+    known_values = out.expect.known_values
+    if known_values is None or key not in known_values:
+        return
+    known = sorted({k.lower() for k in known_values[key]})
+    for value in values:
+        if value not in known:
+            close = difflib.get_close_matches(value, known, n=1)
+            hint = f"did you mean {close[0]!r}?" if close else f"known: {', '.join(known)}"
+            out.add(where, f"no item can have {key} {value!r}; {hint}")
 
 
 def _check_bounds(conditions: Mapping[str, Any], section: str, out: _Collector) -> None:

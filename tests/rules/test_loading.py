@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import rules
-from connectors.item import Item
+from connectors.item import KINDS, Item
 from rules import Evidence, evaluate, load_rules, parse_rules
 
 RULE = """
@@ -98,3 +98,36 @@ def test_evaluate_reads_no_files(
     evidence = Evidence(kind="pull_request", source="x", paths=("tests/a.py",))
     assert evaluate(evidence, ruleset)
     assert rules.explain(evidence, ruleset)[0].matched
+
+
+def test_known_values_catch_a_kind_no_item_can_have(tmp_path: Path) -> None:
+    file = tmp_path / "r.toml"
+    file.write_text(
+        RULE.format(id="t").replace('paths = "tests/**"', 'kind = ["Pull-Request", "review"]')
+        + '[rule.unless]\nsource = "githb"\n',
+        encoding="utf-8",
+    )
+    known = {"kind": KINDS, "source": ["github", "gitlab", "jira", "work"]}
+    with pytest.raises(rules.RulesInvalid) as caught:
+        load_rules([file], known_values=known)
+    assert [str(p) for p in caught.value.problems] == [
+        f"{file}: rule 't': key 'match.kind': no item can have kind 'pull-request'; "
+        "did you mean 'pull_request'?",
+        f"{file}: rule 't': key 'unless.source': no item can have source 'githb'; "
+        "did you mean 'github'?",
+    ]
+    assert len(load_rules([file])) == 1  # without known values nothing is checked
+
+
+def test_count_matches_and_matched_rules() -> None:
+    ruleset = parse_rules(
+        RULE.format(id="tests") + RULE.format(id="never").replace("tests/**", "nowhere/**"),
+        "r.toml",
+    )
+    items = [
+        Evidence(kind="pull_request", source="x", paths=("tests/a.py",)),
+        Evidence(kind="review", source="x", paths=("tests/b.py", "src/c.py")),
+        Evidence(kind="review", source="x", paths=("src/c.py",)),
+    ]
+    assert rules.matched_rules(items[0], ruleset) == ("tests",)
+    assert rules.count_matches(items, ruleset) == {"never": 0, "tests": 2}
