@@ -1,9 +1,10 @@
 """Decide what re-applying rules changes for one item, never undoing a person's decision.
 
 The ledger passes the item's stored suggestions as plain data and the fresh `evaluate`
-result; it gets back what to add, withdraw and refresh. Only `suggested` rows are ever
-withdrawn or refreshed. `accepted`, `rejected` and any status other than `suggested` or
-`withdrawn` (an edited one, say) are a person's decision and stay as they are.
+result; it gets back what to add, withdraw and refresh. Only `suggested` rows that rules
+made are ever withdrawn or refreshed. `accepted`, `rejected`, any other status but
+`suggested` or `withdrawn`, and any row a person added by hand (origin other than
+`rule`) are a person's decision and stay as they are.
 """
 
 from __future__ import annotations
@@ -17,22 +18,30 @@ SUGGESTED = "suggested"
 ACCEPTED = "accepted"
 REJECTED = "rejected"
 WITHDRAWN = "withdrawn"  # a suggestion rules no longer give; it may come back
+RULE_ORIGIN = "rule"
 
 
 @dataclass(frozen=True, slots=True)
 class ExistingSuggestion:
     """A stored suggestion. `rule_hash` / `weight` are what was stored with it (None when
-    unknown: a `suggested` row without them is refreshed once)."""
+    unknown: a `suggested` row without them is refreshed once). `origin` is `rule` for
+    rows the rules made; anything else (`manual`) is a person's."""
 
     destination: str
     skill: str
     status: str
     rule_hash: str | None = None
     weight: float | None = None
+    origin: str = RULE_ORIGIN
 
     @property
     def pair(self) -> tuple[str, str]:
         return (self.destination, self.skill)
+
+    @property
+    def decided(self) -> bool:
+        """A person's decision: never added over, withdrawn or refreshed by rules."""
+        return self.origin != RULE_ORIGIN or self.status not in (SUGGESTED, WITHDRAWN)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,12 +83,17 @@ def reconcile(
     add, refresh = [], []
     for pair, suggestion in sorted(given.items()):
         known = stored.get(pair)
-        if known is None or known.status == WITHDRAWN:
+        if known is None:
             add.append(suggestion)
-        elif known.status == SUGGESTED and _stale(known, suggestion):
+        elif known.decided:
+            continue
+        elif known.status == WITHDRAWN:
+            add.append(suggestion)
+        elif _stale(known, suggestion):
             refresh.append(suggestion)
-    withdraw = [r for p, r in sorted(stored.items()) if r.status == SUGGESTED and p not in given]
-    decided = [r for _, r in sorted(stored.items()) if r.status not in (SUGGESTED, WITHDRAWN)]
+    rows = [row for _, row in sorted(stored.items())]
+    withdraw = [r for r in rows if not r.decided and r.status == SUGGESTED and r.pair not in given]
+    decided = [r for r in rows if r.decided]
     return Reconciliation(tuple(add), tuple(withdraw), tuple(refresh), tuple(decided))
 
 

@@ -109,3 +109,15 @@ def test_withdrawn_rows_come_back_when_a_rule_gives_them_again(
 def test_two_stored_rows_for_one_pair_is_an_error() -> None:
     with pytest.raises(ValueError, match="two stored suggestions"):
         reconcile([("A", "x", "suggested"), ("A", "x", "accepted")], [])
+
+
+def test_rows_added_by_hand_are_never_touched(make_item: Callable[..., Evidence]) -> None:
+    stored = [
+        ExistingSuggestion("A", "observability", "suggested", origin="manual"),
+        ExistingSuggestion("C", "writing", "suggested", origin="manual"),
+        ExistingSuggestion("B", "debugging", "withdrawn", origin="manual"),
+    ]
+    result = reconcile(stored, _fresh(make_item))
+    assert [(s.destination, s.skill) for s in result.add] == [("A", "testing")]
+    assert result.withdraw == () and result.refresh == ()
+    assert [d.skill for d in result.decided] == ["observability", "debugging", "writing"]
