@@ -48,7 +48,7 @@ class Item:
             value = getattr(self, name)
             if value.tzinfo is None or value.utcoffset() is None:
                 raise ValueError(f"Item {self.external_id}: {name} must be timezone-aware")
-            if value.utcoffset().total_seconds() != 0:  # type: ignore[union-attr]
+            if value.utcoffset().total_seconds() != 0:
                 object.__setattr__(self, name, value.astimezone(UTC))
 
     def normalized(self) -> dict[str, Any]:

@@ -13,6 +13,11 @@ _TYPES: dict[str, str] = {
 }
 
 
+def register(type_name: str, target: str) -> None:
+    """Add a source type ("module:Class"), e.g. an in-house connector or a test double."""
+    _TYPES[type_name] = target
+
+
 def source_types() -> list[str]:
     return sorted(_TYPES)
 

@@ -1,0 +1,51 @@
+"""`growthmap collect` as a function: lock, build connectors, run the pipeline."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+
+from collector.config import Settings
+from collector.ledger import Ledger
+from collector.lock import collect_lock
+from collector.pipeline import CollectOptions, Collector, ItemsHook, Progress, RunReport
+from collector.redact import Redactor
+from collector.sources import build_connector
+from connectors.base import Connector, Runtime, SourceConfig
+
+
+def run_collect(
+    settings: Settings,
+    ledger: Ledger,
+    options: CollectOptions,
+    *,
+    env: Mapping[str, str],
+    progress: Progress,
+    wait: float = 0.0,
+    runtime: Runtime | None = None,
+    on_items: ItemsHook | None = None,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    stop: threading.Event | None = None,
+) -> RunReport:
+    """Collect every selected source into the ledger; the report says what happened."""
+    runtime = runtime or Runtime()
+
+    def factory(source: SourceConfig) -> Connector:
+        return build_connector(source, env, runtime)
+
+    collector = Collector(
+        settings=settings,
+        ledger=ledger,
+        factory=factory,
+        options=options,
+        progress=progress,
+        on_items=on_items,
+        clock=clock,
+        redactor=Redactor.from_env([s.token_env for s in settings.sources], env),
+        stop=stop or threading.Event(),
+    )
+    if options.dry_run:
+        return collector.run()
+    with collect_lock(ledger, wait):
+        return collector.run()

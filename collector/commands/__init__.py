@@ -1,0 +1,1 @@
+"""Typer commands: each parses, calls one function of `collector`, and renders."""

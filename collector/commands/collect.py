@@ -1,0 +1,98 @@
+"""`growthmap collect`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import UTC, datetime
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from collector.collect import run_collect
+from collector.commands.common import ConfigOption, err, handles_errors, state
+from collector.config import Settings
+from collector.errors import UsageError
+from collector.ledger import Ledger
+from collector.pipeline import CollectOptions, Progress, RunReport, SilentProgress
+from collector.render_collect import (
+    TerminalProgress,
+    cron_lines,
+    failures,
+    header,
+    report_json,
+    summary_table,
+)
+from collector.timeparse import parse_when
+
+WHEN_HELP = "ISO date (midnight, owner's timezone), ISO datetime, or relative: 14d, 6w, 12h"
+
+
+@handles_errors
+def collect(
+    ctx: typer.Context,
+    config: ConfigOption = None,
+    since: Annotated[str | None, typer.Option(help=f"Fetch from WHEN. {WHEN_HELP}.")] = None,
+    until: Annotated[str | None, typer.Option(help="Fetch up to WHEN (same forms).")] = None,
+    source: Annotated[
+        list[str] | None, typer.Option("--source", "-s", help="Only this source (repeatable).")
+    ] = None,
+    full: Annotated[bool, typer.Option(help="Ignore cursors and fetch all history.")] = False,
+    dry_run: Annotated[bool, typer.Option(help="Fetch and count, write nothing.")] = False,
+    wait: Annotated[
+        float, typer.Option(help="Seconds to wait for another run's lock before exit 3.")
+    ] = 0.0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the run summary as JSON.")] = False,
+) -> None:
+    """Collect new and changed work from every enabled source into the ledger."""
+    app = state(ctx, config)
+    settings = app.settings()
+    now = datetime.now(UTC)
+    zone = settings.owner.zone
+    options = CollectOptions(
+        since=parse_when(since, now=now, tz=zone) if since else None,
+        until=parse_when(until, now=now, tz=zone, option="--until") if until else None,
+        sources=tuple(source or ()),
+        full=full,
+        dry_run=dry_run,
+    )
+    if options.since and options.until and options.since >= options.until:
+        raise UsageError("--since must be earlier than --until")
+    ledger = app.ledger()
+    interactive = sys.stderr.isatty() and not as_json
+    if interactive:
+        err.print(header(options.since, zone, dry_run))
+        with TerminalProgress(err) as progress:
+            report = _run(app.env, settings, ledger, options, progress, wait)
+    else:
+        report = _run(app.env, settings, ledger, options, SilentProgress(), wait)
+    _render(report, interactive, as_json)
+    raise typer.Exit(int(report.exit_code))
+
+
+def _run(
+    env: dict[str, str],
+    settings: Settings,
+    ledger: Ledger,
+    options: CollectOptions,
+    progress: Progress,
+    wait: float,
+) -> RunReport:
+    return run_collect(settings, ledger, options, env=env, progress=progress, wait=wait)
+
+
+def _render(report: RunReport, interactive: bool, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(report_json(report), indent=2))
+        return
+    if not interactive:
+        for line in cron_lines(report):
+            print(line, file=sys.stderr)
+        return
+    err.print()
+    err.print(summary_table(report))
+    for line in failures(report):
+        err.print(f"[red]✗[/] {escape(line)}", markup=True, highlight=False)
+    if report.new_suggestions:
+        err.print(f" {report.new_suggestions} new suggestions (run `growthmap review`)")

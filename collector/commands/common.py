@@ -1,0 +1,119 @@
+"""What every command shares: the loaded settings, the ledger, and error handling."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, NoReturn, ParamSpec, TypeVar
+
+import typer
+from rich.console import Console
+from sqlalchemy.exc import SQLAlchemyError
+
+from collector.config import Settings, load_settings
+from collector.errors import ExitCode, GrowthmapError
+from collector.ledger import Ledger, open_ledger
+from collector.redact import Redactor
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True)
+
+
+@dataclass
+class AppState:
+    """Per-invocation state, created by the app callback and kept on the Typer context."""
+
+    config_path: Path | None = None
+    debug: bool = False
+    env: dict[str, str] = field(default_factory=lambda: dict(os.environ))
+    _settings: Settings | None = None
+    _ledger: Ledger | None = None
+
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = load_settings(self.config_path, self.env)
+        return self._settings
+
+    def ledger(self) -> Ledger:
+        if self._ledger is None:
+            settings = self.settings()
+            self._ledger = open_ledger(settings.ledger_url, settings.owner.key)
+        return self._ledger
+
+    def redactor(self) -> Redactor:
+        settings = self._settings
+        names = [s.token_env for s in settings.sources] if settings else []
+        return Redactor.from_env(names, self.env)
+
+    def close(self) -> None:
+        if self._ledger is not None:
+            self._ledger.close()
+
+
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--config",
+        "-c",
+        dir_okay=False,
+        help="Config file (default: $GROWTHMAP_CONFIG, then the user config dir).",
+    ),
+]
+
+
+def state(ctx: typer.Context, config: Path | None = None) -> AppState:
+    """The invocation's state; a command's own --config overrides the global one."""
+    obj = ctx.find_root().obj
+    assert isinstance(obj, AppState)
+    if config is not None:
+        obj.config_path = config
+    return obj
+
+
+def handles_errors(func: Callable[P, R]) -> Callable[P, R]:
+    """Turn growthmap's errors into a message on stderr and the exit code; no traceback
+    unless --debug."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        ctx = next((a for a in (*args, *kwargs.values()) if isinstance(a, typer.Context)), None)
+        debug = bool(ctx and state(ctx).debug)
+        try:
+            return func(*args, **kwargs)
+        except GrowthmapError as exc:
+            _fail(str(exc), exc.exit_code, debug)
+        except SQLAlchemyError as exc:
+            _fail(
+                f"ledger error: {exc.__class__.__name__}: {getattr(exc, 'orig', exc)}",
+                ExitCode.SOURCE_FAILED,
+                debug,
+            )
+        except KeyboardInterrupt:
+            print("interrupted; everything stored so far is kept", file=sys.stderr)
+            raise typer.Exit(130) from None
+        except (typer.Exit, typer.Abort):
+            raise
+        except Exception as exc:  # a bug: say so plainly, traceback only with --debug
+            message = state(ctx).redactor()(f"{type(exc).__name__}: {exc}") if ctx else str(exc)
+            _fail(
+                f"unexpected error: {message} (run with --debug for details, and please report it)",
+                ExitCode.SOURCE_FAILED,
+                debug,
+            )
+
+    return wrapper
+
+
+def _fail(message: str, code: ExitCode, debug: bool) -> NoReturn:
+    if debug:
+        logging.getLogger("growthmap").exception("error")
+    print(f"error: {message}", file=sys.stderr)
+    raise typer.Exit(int(code))

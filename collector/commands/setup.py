@@ -1,0 +1,108 @@
+"""`growthmap init`, `growthmap config check`, `growthmap db upgrade`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from collector import paths
+from collector.commands.common import ConfigOption, err, handles_errors, out, state
+from collector.config import Settings
+from collector.ledger.db import open_ledger, safe_url
+from collector.ledger.migrate import current_revision, head_revision, upgrade
+from collector.setup import InitResult, write_starter_files
+from collector.sources import token_status
+
+
+@handles_errors
+def init(
+    path: Annotated[
+        Path | None,
+        typer.Option(help="Folder for config.toml and rules.d/ (default: the user config dir)."),
+    ] = None,
+) -> None:
+    """Write a documented config file and a starter rule file; never overwrites."""
+    folder = path or paths.user_config_file().parent
+    result = write_starter_files(folder)
+    _print_init(result)
+
+
+def _print_init(result: InitResult) -> None:
+    for written in result.written:
+        out.print(f"wrote {written}")
+    for kept in result.kept:
+        out.print(f"kept {kept} (it exists; growthmap never overwrites it)")
+    out.print(
+        "Next: edit the config (owner, sources, growth map), export your tokens, then "
+        "`growthmap config check` and `growthmap collect --since 14d`."
+    )
+
+
+config_app = typer.Typer(help="Check the configuration.", no_args_is_help=True)
+
+
+@config_app.command("check")
+@handles_errors
+def config_check(ctx: typer.Context, config: ConfigOption = None) -> None:
+    """Validate the config (and rules); show what is configured. Tokens: present or missing."""
+    app = state(ctx, config)
+    settings = app.settings()
+    _print_settings(settings, app.env)
+    missing = [t for t in token_status(settings.sources, app.env) if not t.present]
+    enabled = {s.name for s in settings.sources if s.enabled}
+    for token in missing:
+        if token.source in enabled:
+            err.print(
+                f"warning: source {token.source!r}: ${token.variable} is not set; "
+                "collect will skip this source until it is"
+            )
+    out.print("config ok")
+
+
+def _print_settings(settings: Settings, env: dict[str, str]) -> None:
+    where = settings.path or "none (zero-config: github.com with $GITHUB_TOKEN)"
+    out.print(f"config:  {escape(str(where))}")
+    out.print(
+        f"owner:   {escape(settings.owner.name or '(unnamed)')} · "
+        f"{settings.owner.timezone} · key {settings.owner.key}"
+    )
+    out.print(f"ledger:  {escape(safe_url(settings.ledger_url))}")
+    tokens = {t.source: t for t in token_status(settings.sources, env)}
+    for source in settings.sources:
+        token = tokens[source.name]
+        state_text = "enabled" if source.enabled else "disabled"
+        presence = "present" if token.present else "[yellow]missing[/]"
+        streams = ", ".join(source.streams) if source.streams else "default streams"
+        out.print(
+            f"source:  {source.name} ({source.type}, {state_text}) {escape(source.base_url)}"
+            f" · {streams} · token ${token.variable} {presence}"
+        )
+    growth = settings.growth_map
+    skills = sum(len(d.skills) for d in growth.destinations)
+    out.print(
+        f"growth map: {len(growth.destinations)} destinations, {skills} skills, "
+        f"{len(growth.cycles)} cycles"
+    )
+
+
+db_app = typer.Typer(help="Ledger maintenance.", no_args_is_help=True)
+
+
+@db_app.command("upgrade")
+@handles_errors
+def db_upgrade(ctx: typer.Context, config: ConfigOption = None) -> None:
+    """Apply pending schema migrations to the ledger (also done on every open)."""
+    settings = state(ctx, config).settings()
+    ledger = open_ledger(settings.ledger_url, settings.owner.key, upgrade=False)
+    try:
+        before = current_revision(ledger.engine)
+        applied = upgrade(ledger.engine)
+    finally:
+        ledger.close()
+    if applied:
+        out.print(f"ledger upgraded from {before or 'empty'} to {head_revision()}")
+    else:
+        out.print(f"ledger is up to date ({head_revision()})")

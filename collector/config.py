@@ -1,0 +1,226 @@
+"""Load and validate the config file, collecting every problem before reporting."""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from collector import paths
+from collector.errors import ConfigInvalid, GrowthmapError, Problem
+from collector.settings_model import (
+    CollectSection,
+    GrowthMap,
+    LedgerSection,
+    Owner,
+    RulesSection,
+)
+from connectors.base import SourceConfig
+from connectors.registry import connector_class, source_types
+
+CONFIG_ENV = "GROWTHMAP_CONFIG"
+_SECTIONS: dict[str, type[BaseModel]] = {
+    "owner": Owner,
+    "ledger": LedgerSection,
+    "rules": RulesSection,
+    "collect": CollectSection,
+    "growth_map": GrowthMap,
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """A validated configuration. `path` is None for the zero-config start."""
+
+    owner: Owner
+    ledger_url: str
+    sources: list[SourceConfig]
+    rules_paths: list[Path]
+    growth_map: GrowthMap
+    collect: CollectSection
+    path: Path | None = None
+
+    def source(self, name: str) -> SourceConfig:
+        for source in self.sources:
+            if source.name == name:
+                return source
+        raise KeyError(name)
+
+
+class NoConfigError(GrowthmapError):
+    """No config file anywhere and nothing to start from."""
+
+
+def locate_config(explicit: Path | None, env: Mapping[str, str]) -> Path | None:
+    """`--config`, then $GROWTHMAP_CONFIG, then the user config dir; None if none exists."""
+    if explicit is not None:
+        return explicit
+    if env.get(CONFIG_ENV):
+        return Path(env[CONFIG_ENV])
+    default = paths.user_config_file()
+    return default if default.exists() else None
+
+
+def load_settings(explicit: Path | None = None, env: Mapping[str, str] | None = None) -> Settings:
+    """The settings growthmap runs with, or ConfigInvalid / NoConfig with every problem."""
+    env = os.environ if env is None else env
+    path = locate_config(explicit, env)
+    if path is None:
+        if env.get("GITHUB_TOKEN"):
+            return zero_config_settings()
+        raise NoConfigError(
+            f"no config file: pass --config FILE, set ${CONFIG_ENV}, run `growthmap init`, "
+            f"or set GITHUB_TOKEN to collect from github.com without one "
+            f"(looked for {paths.user_config_file()})"
+        )
+    return parse_settings(read_toml(path), path)
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigInvalid([Problem(str(path), "", "file not found")]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigInvalid([Problem(str(path), "", f"cannot read the file: {exc}")]) from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        where = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+        message = str(exc).split(" (at ")[0]
+        if where:
+            message += f" (column {where.group(2)})"
+        line = int(where.group(1)) if where else None
+        raise ConfigInvalid([Problem(str(path), "", f"invalid TOML: {message}", line)]) from None
+
+
+def zero_config_settings() -> Settings:
+    """github.com for the token's own user, an empty growth map, the default ledger."""
+    github = connector_class("github").config_model.model_validate(
+        {
+            "name": "github",
+            "type": "github",
+            "base_url": "https://api.github.com",
+            "token_env": "GITHUB_TOKEN",
+        }
+    )
+    return Settings(
+        owner=Owner(),
+        ledger_url=paths.default_ledger_url(),
+        sources=[github],
+        rules_paths=[],
+        growth_map=GrowthMap(),
+        collect=CollectSection(),
+    )
+
+
+def parse_settings(data: dict[str, Any], path: Path) -> Settings:
+    """Validate a parsed config file; raise ConfigInvalid listing every problem."""
+    problems: list[Problem] = []
+    file = str(path)
+    unknown = sorted(set(data) - set(_SECTIONS) - {"sources"})
+    problems += [
+        Problem(
+            file, key, f"unknown section or key; known: {', '.join(sorted(_SECTIONS))}, sources"
+        )
+        for key in unknown
+    ]
+    sections = {
+        name: _validate(model, data.get(name, {}), file, name, problems)
+        for name, model in _SECTIONS.items()
+    }
+    sources = _validate_sources(data.get("sources", []), file, problems)
+    if problems:
+        raise ConfigInvalid(problems)
+    owner = sections["owner"]
+    ledger = sections["ledger"]
+    rules = sections["rules"]
+    assert isinstance(owner, Owner) and isinstance(ledger, LedgerSection)
+    assert isinstance(rules, RulesSection)
+    growth_map, collect = sections["growth_map"], sections["collect"]
+    assert isinstance(growth_map, GrowthMap) and isinstance(collect, CollectSection)
+    return Settings(
+        owner=owner,
+        ledger_url=resolve_ledger_url(ledger.url, path.parent),
+        sources=sources,
+        rules_paths=[(path.parent / p) for p in rules.paths],
+        growth_map=growth_map,
+        collect=collect,
+        path=path,
+    )
+
+
+def resolve_ledger_url(url: str | None, base: Path) -> str:
+    """The default ledger, or `url` with a relative SQLite path taken from the config's folder."""
+    if not url:
+        return paths.default_ledger_url()
+    prefix = "sqlite:///"
+    if url.startswith(prefix) and not url.startswith(prefix + "/") and url != "sqlite://":
+        relative = url[len(prefix) :]
+        if relative and relative != ":memory:":
+            return prefix + str((base / relative).resolve())
+    return url
+
+
+def _validate(
+    model: type[BaseModel], value: Any, file: str, prefix: str, problems: list[Problem]
+) -> BaseModel | None:
+    try:
+        return model.model_validate(value)
+    except ValidationError as exc:
+        problems.extend(pydantic_problems(exc, file, prefix))
+        return None
+
+
+def _validate_sources(value: Any, file: str, problems: list[Problem]) -> list[SourceConfig]:
+    if not isinstance(value, list):
+        problems.append(Problem(file, "sources", "expected [[sources]] tables"))
+        return []
+    sources: list[SourceConfig] = []
+    for index, table in enumerate(value):
+        prefix = f"sources[{index}]"
+        if not isinstance(table, dict):
+            problems.append(Problem(file, prefix, "expected a table"))
+            continue
+        kind = table.get("type")
+        if kind not in source_types():
+            problems.append(
+                Problem(
+                    file,
+                    f"{prefix}.type",
+                    f"unknown source type {kind!r}; expected one of: {', '.join(source_types())}",
+                )
+            )
+            continue
+        model = connector_class(kind).config_model
+        config = _validate(model, table, file, prefix, problems)
+        if isinstance(config, SourceConfig):
+            sources.append(config)
+    names = [s.name for s in sources]
+    for name in sorted({n for n in names if names.count(n) > 1}):
+        problems.append(
+            Problem(file, "sources", f"two sources are named {name!r}: names must be unique")
+        )
+    return sources
+
+
+def pydantic_problems(exc: ValidationError, file: str, prefix: str) -> list[Problem]:
+    """One Problem per pydantic error, with a dotted key path such as sources[1].login."""
+    problems = []
+    for error in exc.errors():
+        key = prefix
+        for part in error["loc"]:
+            key += f"[{part}]" if isinstance(part, int) else f".{part}"
+        message = error["msg"].removeprefix("Value error, ")
+        if error["type"] == "extra_forbidden":
+            message = "unknown key (is it misspelt?)"
+        elif error["type"] == "missing":
+            message = "required key is missing"
+        problems.append(Problem(file, key.strip("."), message))
+    return problems

@@ -1,0 +1,80 @@
+"""One collect at a time per ledger and owner: a file lock beside a SQLite ledger, a
+PostgreSQL advisory lock (per owner) for a shared ledger."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import filelock
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from collector.errors import LedgerLocked
+from collector.ledger import Ledger
+from collector.ledger.runs import running_run
+
+_POLL_SECONDS = 0.5
+
+
+@contextmanager
+def collect_lock(ledger: Ledger, wait: float = 0.0) -> Iterator[None]:
+    """Hold the collect lock for the duration; LedgerLocked after `wait` seconds."""
+    if ledger.is_sqlite:
+        with _file_lock(ledger, wait):
+            yield
+    else:
+        with _advisory_lock(ledger, wait):
+            yield
+
+
+@contextmanager
+def _file_lock(ledger: Ledger, wait: float) -> Iterator[None]:
+    database = make_url(str(ledger.engine.url)).database
+    if not database or database == ":memory:":
+        yield
+        return
+    lock = filelock.FileLock(str(Path(database).with_suffix(".lock")), mode=0o600)
+    try:
+        lock.acquire(timeout=wait, poll_interval=_POLL_SECONDS)
+    except filelock.Timeout:
+        raise LedgerLocked(_held_message(ledger)) from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+@contextmanager
+def _advisory_lock(ledger: Ledger, wait: float) -> Iterator[None]:
+    key = int.from_bytes(
+        hashlib.sha256(f"growthmap:{ledger.owner}".encode()).digest()[:8], "big", signed=True
+    )
+    deadline = time.monotonic() + wait
+    with ledger.engine.connect() as conn:
+        while not conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar():
+            conn.rollback()
+            if time.monotonic() >= deadline:
+                raise LedgerLocked(_held_message(ledger))
+            time.sleep(_POLL_SECONDS)
+        conn.commit()
+        try:
+            yield
+        finally:
+            conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": key})
+            conn.commit()
+
+
+def _held_message(ledger: Ledger) -> str:
+    with ledger.read() as session:
+        holder = running_run(session, ledger.owner)
+    if holder is None:
+        return "another growthmap run holds the collect lock; try again when it has finished"
+    since = holder.started_at.strftime("%Y-%m-%d %H:%M:%SZ")
+    return (
+        f"another growthmap run holds the collect lock (pid {holder.pid} on {holder.host}, "
+        f"since {since}); try again when it has finished, or pass --wait SECONDS"
+    )

@@ -1,0 +1,331 @@
+"""The collect loop: sources concurrently, streams in order, items in batches.
+
+Invariants kept here (ARCHITECTURE.md): a stream's cursor advances only in the
+transaction that stores its last batch, to the run's start minus the stream's lag, and
+only when the fetched window covers everything since the old cursor; one source
+failing never stops the others; items stream through in bounded batches.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+from sqlalchemy.orm import Session
+
+from collector.config import Settings
+from collector.errors import ExitCode, UsageError
+from collector.ledger import Ledger
+from collector.ledger.items import UpsertResult, record_items
+from collector.ledger.runs import (
+    StreamRecord,
+    get_cursor,
+    record_cursor,
+    record_run_end,
+    record_run_start,
+    record_run_stream,
+)
+from collector.redact import Redactor
+from collector.sources import MissingToken
+from connectors.base import Connector, SourceConfig, Stream
+from connectors.errors import AuthError, ConnectorError
+from connectors.item import Item
+
+log = logging.getLogger("growthmap.collect")
+
+FULL_HISTORY_START = datetime(2008, 1, 1, tzinfo=UTC)
+ALL_STREAMS = "*"
+
+
+@dataclass(frozen=True)
+class CollectOptions:
+    since: datetime | None = None
+    until: datetime | None = None
+    sources: tuple[str, ...] = ()
+    full: bool = False
+    dry_run: bool = False
+    trigger: str = "cli"
+
+
+class Progress(Protocol):
+    def stream_started(self, source: str, stream: str, since: datetime) -> None: ...
+    def items_fetched(self, source: str, stream: str, count: int) -> None: ...
+    def stream_finished(self, record: StreamRecord) -> None: ...
+
+
+class SilentProgress:
+    def stream_started(self, source: str, stream: str, since: datetime) -> None:
+        pass
+
+    def items_fetched(self, source: str, stream: str, count: int) -> None:
+        pass
+
+    def stream_finished(self, record: StreamRecord) -> None:
+        pass
+
+
+# Called inside the write transaction of every batch with the new and changed items;
+# returns how many new suggestions it made (the rules engine plugs in here).
+ItemsHook = Callable[[Session, list[tuple[int, Item]]], int]
+ConnectorFactory = Callable[[SourceConfig], Connector]
+
+
+@dataclass
+class RunReport:
+    started_at: datetime
+    run_id: int | None = None
+    finished_at: datetime | None = None
+    records: list[StreamRecord] = field(default_factory=list)
+    new_suggestions: int = 0
+    interrupted: bool = False
+    # occurred_at of every new or changed item: the weeks whose log entry needs drafting
+    changed_moments: set[datetime] = field(default_factory=set)
+
+    @property
+    def ok(self) -> bool:
+        return not self.interrupted and all(r.status == "ok" for r in self.records)
+
+    @property
+    def exit_code(self) -> ExitCode:
+        return ExitCode.OK if self.ok else ExitCode.SOURCE_FAILED
+
+    @property
+    def status(self) -> str:
+        if self.interrupted:
+            return "interrupted"
+        return "ok" if self.ok else "failed"
+
+
+@dataclass
+class Collector:
+    """One collection run over the selected sources."""
+
+    settings: Settings
+    ledger: Ledger
+    factory: ConnectorFactory
+    options: CollectOptions = field(default_factory=CollectOptions)
+    progress: Progress = field(default_factory=SilentProgress)
+    on_items: ItemsHook | None = None
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    redactor: Redactor = field(default_factory=Redactor)
+    stop: threading.Event = field(default_factory=threading.Event)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def run(self) -> RunReport:
+        sources = select_sources(self.settings.sources, self.options.sources)
+        report = RunReport(started_at=self.clock())
+        report.run_id = self._start_run(report.started_at)
+        with ThreadPoolExecutor(
+            max_workers=max(1, len(sources)), thread_name_prefix="collect"
+        ) as pool:
+            futures = [pool.submit(self._collect_source, s, report) for s in sources]
+            try:
+                for future in futures:
+                    future.result()
+            except KeyboardInterrupt:
+                self.stop.set()
+                report.interrupted = True
+                pool.shutdown(wait=True)
+        report.finished_at = self.clock()
+        self._finish_run(report)
+        return report
+
+    def _start_run(self, started_at: datetime) -> int | None:
+        if self.options.dry_run:
+            return None
+        options = {
+            "since": self.options.since.isoformat() if self.options.since else None,
+            "until": self.options.until.isoformat() if self.options.until else None,
+            "sources": list(self.options.sources),
+            "full": self.options.full,
+        }
+        with self.ledger.write() as session:
+            return record_run_start(
+                session, self.ledger.owner, started_at, options, self.options.trigger
+            )
+
+    def _finish_run(self, report: RunReport) -> None:
+        if report.run_id is None:
+            return
+        assert report.finished_at is not None
+        with self.ledger.write() as session:
+            record_run_end(
+                session, report.run_id, report.finished_at, report.status, int(report.exit_code)
+            )
+
+    def _collect_source(self, source: SourceConfig, report: RunReport) -> None:
+        try:
+            connector = self.factory(source)
+        except (MissingToken, ConnectorError) as exc:
+            status = "skipped" if isinstance(exc, MissingToken) else "failed"
+            self._record(report, _failed(source.name, ALL_STREAMS, status, self._message(exc)))
+            return
+        try:
+            self._collect_streams(connector, report)
+        finally:
+            connector.close()
+
+    def _collect_streams(self, connector: Connector, report: RunReport) -> None:
+        fatal: str | None = None
+        for stream in connector.streams():
+            if self.stop.is_set():
+                return
+            if fatal is not None:
+                self._record(report, _failed(connector.name, stream.name, "failed", fatal))
+                continue
+            record, auth_failed = self._collect_stream(connector, stream, report)
+            self._record(report, record)
+            if auth_failed:
+                fatal = record.error
+
+    def _collect_stream(
+        self, connector: Connector, stream: Stream, report: RunReport
+    ) -> tuple[StreamRecord, bool]:
+        with self.ledger.read() as session:
+            cursor = get_cursor(session, self.ledger.owner, connector.name, stream.name)
+        since, new_cursor = self.window(cursor, stream, report.started_at)
+        self.progress.stream_started(connector.name, stream.name, since)
+        before, started = connector.stats.snapshot(), time.monotonic()
+        totals, error, auth_failed = UpsertResult(), None, False
+        pending: list[Item] = []
+        try:
+            items = connector.fetch(stream.name, since, self.options.until)
+            for batch in self._batches(items, connector.name, stream.name):
+                self._store(pending, totals, report)
+                pending = batch
+            # The cursor moves in the transaction that stores the stream's last batch.
+            self._store(pending, totals, report, cursor=(connector.name, stream.name, new_cursor))
+            pending = []
+        except ConnectorError as exc:
+            error, auth_failed = self._message(exc), isinstance(exc, AuthError)
+        except Exception as exc:  # a bug must not stop the other sources
+            log.debug("unexpected error in %s/%s", connector.name, stream.name, exc_info=True)
+            error = self._message(exc, prefix=f"unexpected error ({type(exc).__name__}): ")
+        if error and pending:  # keep what was read before the failure; the cursor stays
+            self._store(pending, totals, report)
+        spent = connector.stats.since(before)
+        record = StreamRecord(
+            source=connector.name,
+            stream=stream.name,
+            status="failed" if error else "ok",
+            new=totals.new,
+            updated=totals.updated,
+            unchanged=totals.unchanged,
+            requests=spent.requests,
+            retries=spent.retries,
+            error=error,
+            window_since=since,
+            window_until=self.options.until,
+            duration_s=round(time.monotonic() - started, 3),
+        )
+        return record, auth_failed
+
+    def window(
+        self, cursor: datetime | None, stream: Stream, run_start: datetime
+    ) -> tuple[datetime, datetime | None]:
+        """(since, cursor to store on success or None to leave the cursor as it is)."""
+        overlap = self.settings.collect.overlap
+        if self.options.full:
+            since = FULL_HISTORY_START
+        elif self.options.since is not None:
+            since = self.options.since
+        elif cursor is not None:
+            since = cursor - overlap
+        else:
+            since = run_start - timedelta(days=self.settings.collect.first_run_days)
+        covers_to_now = self.options.until is None and not self.options.dry_run
+        covers_from_cursor = cursor is None or since <= cursor
+        if covers_to_now and covers_from_cursor:
+            return since, run_start - stream.lag
+        return since, None
+
+    def _batches(self, items: Iterable[Item], source: str, stream: str) -> Iterable[list[Item]]:
+        size = self.settings.collect.batch_size
+        batch: list[Item] = []
+        for item in items:
+            if item.source != source:
+                raise ValueError(f"connector yielded an item of source {item.source!r}")
+            batch.append(item)
+            self.progress.items_fetched(source, stream, 1)
+            if len(batch) >= size:
+                yield batch
+                batch = []
+            if self.stop.is_set():
+                raise KeyboardInterrupt
+        if batch:
+            yield batch
+
+    def _store(
+        self,
+        batch: Sequence[Item],
+        totals: UpsertResult,
+        report: RunReport,
+        cursor: tuple[str, str, datetime | None] | None = None,
+    ) -> None:
+        if not batch and (cursor is None or cursor[2] is None):
+            return
+        now = self.clock()
+        if self.options.dry_run:
+            with self.ledger.read() as session:
+                totals.add(record_items(session, self.ledger.owner, batch, now, dry_run=True))
+            return
+        with self.ledger.write() as session:
+            result = record_items(session, self.ledger.owner, batch, now)
+            made = self.on_items(session, result.changed) if self.on_items and result.changed else 0
+            if cursor is not None and cursor[2] is not None:
+                record_cursor(
+                    session, self.ledger.owner, cursor[0], cursor[1], cursor[2], report.run_id, now
+                )
+        with self._lock:
+            report.new_suggestions += made
+            report.changed_moments.update(item.occurred_at for _, item in result.changed)
+        totals.add(UpsertResult(result.new, result.updated, result.unchanged))
+
+    def _record(self, report: RunReport, record: StreamRecord) -> None:
+        if report.run_id is not None:
+            with self.ledger.write() as session:
+                record_run_stream(session, report.run_id, record)
+        with self._lock:
+            report.records.append(record)
+        self.progress.stream_finished(record)
+
+    def _message(self, exc: BaseException, prefix: str = "") -> str:
+        text = exc.user_message() if isinstance(exc, ConnectorError) else str(exc)
+        return self.redactor(prefix + text)
+
+
+def select_sources(sources: Sequence[SourceConfig], names: Sequence[str]) -> list[SourceConfig]:
+    """Enabled sources, or exactly the ones named (even if disabled) when names are given."""
+    if not names:
+        return [s for s in sources if s.enabled]
+    known = {s.name for s in sources}
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise UsageError(
+            f"--source {', '.join(unknown)}: no such source; configured: "
+            f"{', '.join(sorted(known)) or 'none'}"
+        )
+    return [s for s in sources if s.name in names]
+
+
+def _failed(source: str, stream: str, status: str, message: str) -> StreamRecord:
+    return StreamRecord(
+        source=source,
+        stream=stream,
+        status=status,
+        new=0,
+        updated=0,
+        unchanged=0,
+        requests=0,
+        retries=0,
+        error=message,
+        window_since=None,
+        window_until=None,
+        duration_s=0.0,
+    )

@@ -1,0 +1,165 @@
+"""What `collect` shows: live progress and a table on a terminal, one line per source in cron."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import defaultdict
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
+from rich.table import Table
+
+from collector.ledger.runs import StreamRecord
+from collector.pipeline import ALL_STREAMS, RunReport
+from collector.textsafe import clean
+
+
+class TerminalProgress:
+    """A live row per (source, stream) with items fetched so far."""
+
+    def __init__(self, console: Console) -> None:
+        self._progress = Progress(
+            SpinnerColumn(),
+            TextColumn("{task.fields[source]:<8} {task.fields[stream]:<15}"),
+            BarColumn(bar_width=20),
+            TextColumn("{task.completed:>6} items"),
+            TextColumn("{task.fields[note]}"),
+            console=console,
+            transient=False,
+        )
+        self._tasks: dict[tuple[str, str], Any] = {}
+        self._lock = threading.Lock()
+
+    def __enter__(self) -> TerminalProgress:
+        self._progress.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._progress.stop()
+
+    def stream_started(self, source: str, stream: str, since: datetime) -> None:
+        with self._lock:
+            self._tasks[(source, stream)] = self._progress.add_task(
+                "", total=None, source=source, stream=stream, note=""
+            )
+
+    def items_fetched(self, source: str, stream: str, count: int) -> None:
+        task = self._tasks.get((source, stream))
+        if task is not None:
+            self._progress.advance(task, count)
+
+    def stream_finished(self, record: StreamRecord) -> None:
+        with self._lock:
+            task = self._tasks.get((record.source, record.stream))
+            if task is None:
+                task = self._progress.add_task(
+                    "", total=None, source=record.source, stream=record.stream, note=""
+                )
+        done = record.new + record.updated + record.unchanged
+        note = f"{record.requests} requests" if record.status == "ok" else f"[red]{record.status}"
+        self._progress.update(
+            task, total=max(done, 1), completed=max(done, 1) if done else 1, note=note
+        )
+
+
+def summary_table(report: RunReport) -> Table:
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    for column in ("source", "stream", "new", "updated", "unchanged", "requests", "time"):
+        table.add_column(column, justify="left" if column in ("source", "stream") else "right")
+    for r in sorted(report.records, key=lambda r: (r.source, r.stream)):
+        if r.status == "ok":
+            table.add_row(
+                r.source,
+                r.stream,
+                str(r.new),
+                str(r.updated),
+                str(r.unchanged),
+                str(r.requests),
+                f"{r.duration_s:.1f}s",
+            )
+        else:
+            stream = "" if r.stream == ALL_STREAMS else r.stream
+            table.add_row(
+                r.source,
+                stream,
+                f"[red]{r.status}[/]",
+                "",
+                "",
+                str(r.requests),
+                f"{r.duration_s:.1f}s",
+            )
+    return table
+
+
+def failures(report: RunReport) -> list[str]:
+    """One line per failed or skipped stream (a source-wide failure once)."""
+    lines, seen = [], set()
+    for r in report.records:
+        if r.status != "ok" and (r.source, r.error) not in seen:
+            seen.add((r.source, r.error))
+            where = r.source if r.stream == ALL_STREAMS else f"{r.source} {r.stream}"
+            lines.append(f"{where}: {clean(r.error or r.status)}")
+    return lines
+
+
+def cron_lines(report: RunReport) -> list[str]:
+    """One line per source: timestamp, outcome and counts, for logs."""
+    by_source: dict[str, list[StreamRecord]] = defaultdict(list)
+    for record in report.records:
+        by_source[record.source].append(record)
+    stamp = (report.finished_at or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    width = max((len(s) for s in by_source), default=0)
+    lines = []
+    for source, records in sorted(by_source.items()):
+        ok = all(r.status == "ok" for r in records)
+        new = sum(r.new for r in records)
+        updated = sum(r.updated for r in records)
+        requests = sum(r.requests for r in records)
+        seconds = sum(r.duration_s for r in records)
+        line = (
+            f"{stamp} {source:<{width}} {'ok' if ok else 'failed'} new={new} "
+            f"updated={updated} requests={requests} {seconds:.1f}s"
+        )
+        errors = sorted({clean(r.error) for r in records if r.error})
+        if errors:
+            line += " error=" + json.dumps("; ".join(errors), ensure_ascii=False)
+        lines.append(line)
+    return lines
+
+
+def report_json(report: RunReport) -> dict[str, Any]:
+    return {
+        "run_id": report.run_id,
+        "status": report.status,
+        "exit_code": int(report.exit_code),
+        "started_at": report.started_at.isoformat(),
+        "finished_at": report.finished_at.isoformat() if report.finished_at else None,
+        "new_suggestions": report.new_suggestions,
+        "streams": [
+            {
+                "source": r.source,
+                "stream": r.stream,
+                "status": r.status,
+                "new": r.new,
+                "updated": r.updated,
+                "unchanged": r.unchanged,
+                "requests": r.requests,
+                "retries": r.retries,
+                "error": r.error,
+                "duration_s": r.duration_s,
+                "since": r.window_since.isoformat() if r.window_since else None,
+            }
+            for r in report.records
+        ],
+    }
+
+
+def header(since: datetime | None, tz: ZoneInfo, dry_run: bool) -> str:
+    prefix = "Dry run: nothing is written. " if dry_run else ""
+    if since is None:
+        return f"{prefix}Collecting since each stream's last run ({tz.key})"
+    return f"{prefix}Collecting since {since.astimezone(tz):%Y-%m-%d %H:%M} ({tz.key})"

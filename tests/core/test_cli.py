@@ -1,0 +1,168 @@
+"""The CLI as a user meets it: exit codes, messages on stderr, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from fakes.memory import CONFIG, WORLD, make_item, write_config
+from typer.testing import CliRunner
+
+from collector.cli import app
+from collector.ledger import open_ledger
+from collector.lock import collect_lock
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("MEMORY_TOKEN", "memory-token-abcdef")
+    recent = datetime.now(UTC) - timedelta(days=1)
+    WORLD.items["things"] = [make_item(n, updated=recent + timedelta(minutes=n)) for n in (1, 2)]
+    return write_config(tmp_path, CONFIG)
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_collect_then_items_as_json(config: Path) -> None:
+    code, _, stderr = run("collect", "--config", str(config), "--since", "14d")
+    assert code == 0, stderr
+    assert " mem " in stderr and " ok new=2 updated=0 requests=2 " in stderr
+    code, stdout, _ = run("items", "--config", str(config), "--format", "json")
+    rows = [json.loads(line) for line in stdout.splitlines()]
+    assert [r["external_id"] for r in rows] == ["acme/app#1", "acme/app#2"]
+    required = {
+        "source",
+        "kind",
+        "external_id",
+        "url",
+        "title",
+        "repo",
+        "path",
+        "author",
+        "created_at",
+        "updated_at",
+        "occurred_at",
+        "state",
+        "labels",
+        "suggestions",
+    }
+    assert required <= set(rows[0])
+    assert rows[0]["source"] == "mem" and rows[0]["suggestions"] == []
+
+
+def test_collect_twice_reports_nothing_new(config: Path) -> None:
+    run("collect", "--config", str(config), "--since", "14d")
+    code, stdout, _ = run("collect", "--config", str(config), "--since", "14d", "--json")
+    summary = json.loads(stdout)
+    assert code == 0 and summary["status"] == "ok"
+    things = next(s for s in summary["streams"] if s["stream"] == "things")
+    assert (things["new"], things["updated"], things["unchanged"]) == (0, 0, 2)
+
+
+def test_status_shows_sources_cursors_and_counts(config: Path) -> None:
+    run("collect", "--config", str(config))
+    code, stdout, _ = run("status", "--config", str(config))
+    assert code == 0
+    assert "Last run:" in stdout and "· ok" in stdout
+    assert "things" in stdout and "never" not in stdout
+    assert "Suggestions: 0 pending review" in stdout
+
+
+def test_missing_token_skips_the_source_and_exits_1(
+    config: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("MEMORY_TOKEN")
+    code, _, stderr = run("collect", "--config", str(config))
+    assert code == 1
+    assert "MEMORY_TOKEN is not set" in stderr and "Traceback" not in stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--since", "yesterday-ish"], "--since 'yesterday-ish' is not a date"),
+        (["--since", "1d", "--until", "2d"], "--since must be earlier than --until"),
+        (["--source", "nope"], "--source nope: no such source; configured: mem"),
+    ],
+)
+def test_bad_options_exit_2_with_a_message(config: Path, args: list[str], message: str) -> None:
+    code, _, stderr = run("collect", "--config", str(config), *args)
+    assert code == 2 and message in stderr and "Traceback" not in stderr
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("[owner\n", "invalid TOML"),
+        ('[owner]\ntimezone = "Nowhere/Else"\n', "[owner.timezone]: unknown timezone"),
+        ('[owner]\nnmae = "x"\n', "[owner.nmae]: unknown key"),
+        ('[[sources]]\nname = "a"\ntype = "svn"\n', "[sources[0].type]: unknown source type"),
+        ('[collect]\nbatch_size = "many"\n', "[collect.batch_size]: Input should be a valid"),
+    ],
+)
+def test_bad_config_exits_2_and_writes_nothing(tmp_path: Path, body: str, message: str) -> None:
+    config = write_config(
+        tmp_path,
+        body + '\n[ledger]\nurl = "sqlite:///ledger.db"\n'
+        if not body.startswith("[owner\n")
+        else body,
+    )
+    for command in (["collect"], ["config", "check"], ["status"]):
+        code, _, stderr = run(*command, "--config", str(config))
+        assert code == 2, (command, stderr)
+        assert message in stderr and "Traceback" not in stderr
+    assert not (tmp_path / "ledger.db").exists()
+
+
+def test_missing_config_file(tmp_path: Path) -> None:
+    code, _, stderr = run("config", "check", "--config", str(tmp_path / "absent.toml"))
+    assert code == 2 and "absent.toml: file not found" in stderr
+
+
+def test_no_config_anywhere_explains_the_ways_to_start() -> None:
+    code, _, stderr = run("collect")
+    assert code == 2 and "growthmap init" in stderr and "GITHUB_TOKEN" in stderr
+
+
+def test_config_check_reports_token_presence_never_its_value(
+    config: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code, stdout, _ = run("config", "check", "--config", str(config))
+    assert code == 0 and "token $MEMORY_TOKEN present" in stdout
+    assert "memory-token-abcdef" not in stdout
+    monkeypatch.delenv("MEMORY_TOKEN")
+    code, stdout, stderr = run("config", "check", "--config", str(config))
+    assert code == 0 and "token $MEMORY_TOKEN missing" in stdout
+    assert "$MEMORY_TOKEN is not set; collect will skip this source" in stderr
+
+
+def test_second_collect_while_the_lock_is_held_exits_3(config: Path, tmp_path: Path) -> None:
+    ledger = open_ledger(f"sqlite:///{tmp_path / 'ledger.db'}", "default")
+    with collect_lock(ledger):
+        code, _, stderr = run("collect", "--config", str(config))
+    ledger.close()
+    assert code == 3 and "another growthmap run holds the collect lock" in stderr
+
+
+def test_init_writes_files_once_and_never_overwrites(tmp_path: Path) -> None:
+    code, stdout, _ = run("init", "--path", str(tmp_path / "gm"))
+    assert code == 0 and "wrote" in stdout
+    written = tmp_path / "gm" / "config.toml"
+    written.write_text(written.read_text() + "\n# mine\n")
+    code, stdout, _ = run("init", "--path", str(tmp_path / "gm"))
+    assert code == 0 and "kept" in stdout and written.read_text().endswith("# mine\n")
+    assert written.stat().st_mode & 0o077 == 0
+
+
+def test_db_upgrade_is_idempotent(config: Path) -> None:
+    code, stdout, _ = run("db", "upgrade", "--config", str(config))
+    assert code == 0 and "upgraded from empty" in stdout
+    code, stdout, _ = run("db", "upgrade", "--config", str(config))
+    assert code == 0 and "up to date" in stdout

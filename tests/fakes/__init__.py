@@ -1,0 +1,1 @@
+"""Fakes of the three APIs (loopback HTTP servers) and an in-memory connector."""
