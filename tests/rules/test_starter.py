@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tomllib
 from collections.abc import Callable
 from importlib import resources
 from typing import Any
@@ -72,3 +73,12 @@ def test_starter_maps_work_as_documented(
 ) -> None:
     found = {(s.destination, s.skill) for s in evaluate(make_item(**fields), starter)}
     assert found == expected
+
+
+def test_starter_fits_the_growth_map_of_the_example_config() -> None:
+    text = resources.files("collector").joinpath("templates/config.example.toml").read_text(
+        "utf-8"
+    )
+    destinations = tomllib.loads(text)["growth_map"]["destinations"]
+    growth_map = {d["id"]: [s["id"] for s in d.get("skills", [])] for d in destinations}
+    assert len(parse_rules(starter_rules_text(), "starter.toml", growth_map)) >= 10
