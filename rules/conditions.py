@@ -250,7 +250,7 @@ def _clip(text: str, limit: int = 80) -> str:
     return repr(text if len(text) <= limit else text[: limit - 1] + "…")
 
 
-# Key -> (how its value is validated, how it compiles). See rules.parse for the types.
+# Match keys by the kind of value they take (rules.parse validates them).
 SET_KEYS = (
     "kind", "source", "author", "state", "review_state", "labels", "project",
     "issue_type", "components", "priority", "resolution", "parent",

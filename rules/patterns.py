@@ -1,8 +1,8 @@
 """Rule regexes on RE2, and gitignore-style globs translated to RE2 patterns.
 
 Titles and bodies are written by other people, so every pattern runs on RE2: matching
-time stays linear in the text whatever the pattern. Python's `re` is used only to tell
-apart "not a regex at all" from "a regex that needs a backtracking engine".
+time stays linear in the text whatever the pattern. Python's `re` only compiles a refused
+pattern, to tell "not a regex at all" from "a regex that needs a backtracking engine".
 """
 
 from __future__ import annotations
@@ -107,18 +107,23 @@ def _decode(exc: Exception) -> str:
 
 
 def _explain_regex_error(pattern: str, re2_message: str) -> str:
+    """RE2's own reason, unless the pattern is fine for a backtracking engine: then name
+    the feature RE2 leaves out on purpose."""
+    if "too large" in re2_message or "repetition size" in re2_message:
+        return (
+            "RE2 cannot run this pattern: it repeats too much (RE2 allows counts up to "
+            "1000, and nested counts multiply); simplify it"
+        )
     try:
         re.compile(pattern)
-    except re.error as exc:
-        return f"invalid regular expression: {exc}"
-    except (OverflowError, RecursionError, ValueError):
+    except (re.error, OverflowError, RecursionError, ValueError):
         return f"invalid regular expression: {re2_message}"
     for finder, feature in _UNSUPPORTED:
         if finder.search(pattern):
             return (
-                f"RE2 cannot run this pattern: {feature} are not supported. Rules run on RE2 "
-                "so matching stays linear on text written by others; rewrite the pattern "
-                "without them"
+                f"RE2 cannot run this pattern: it uses {feature}, which RE2 does not support. "
+                "Rules run on RE2 so matching stays linear on text written by others; "
+                "rewrite the pattern without them"
             )
     return f"RE2 cannot run this pattern ({re2_message}); rewrite it in RE2 syntax"
 

@@ -55,15 +55,18 @@ CASES = [
      "rule 'r1': key 'skills': destination 'A' has no skill 'mentoring'; "
      "it belongs to destination B"),
     (_rule(match='title = "(unclosed"'),
-     "rule 'r1': key 'match.title': invalid regular expression: missing ), "
-     "unterminated subpattern at position 0"),
+     "rule 'r1': key 'match.title': invalid regular expression: missing ): (unclosed"),
     (_rule(match='title = "(fix)\\\\s+\\\\1"'),
-     "rule 'r1': key 'match.title': RE2 cannot run this pattern: backreferences such as "
-     "\\1 or (?P=name) are not supported"),
+     "rule 'r1': key 'match.title': RE2 cannot run this pattern: it uses backreferences "
+     "such as \\1 or (?P=name), which RE2 does not support"),
     (_rule(match='body = "foo(?!bar)"'),
-     "rule 'r1': key 'match.body': RE2 cannot run this pattern: lookaround assertions"),
+     "rule 'r1': key 'match.body': RE2 cannot run this pattern: it uses lookaround"),
     (_rule(match='text = "(?<=v)\\\\d+"'),
-     "rule 'r1': key 'match.text': RE2 cannot run this pattern: lookaround assertions"),
+     "rule 'r1': key 'match.text': RE2 cannot run this pattern: it uses lookaround"),
+    (_rule(match='title = "((a{100}){100}){100}"'),
+     "rule 'r1': key 'match.title': RE2 cannot run this pattern: it repeats too much"),
+    (_rule(match='title = "(?:\\\\pL{500}){2}"'),
+     "rule 'r1': key 'match.title': RE2 cannot run this pattern: it repeats too much"),
     (_rule(match='paths = ["src/[ab"]'),
      "rule 'r1': key 'match.paths': invalid glob 'src/[ab': '[' is never closed with ']'"),
     (_rule(match='paths = ["src/a**b/x"]'),
