@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from rules.model import Evidence
-from rules.patterns import compile_any, compile_globs
+from rules.patterns import Regex, compile_any, compile_globs
 
 
 def lowered(value: Any) -> frozenset[str]:
@@ -169,75 +169,68 @@ class Bound(Condition):
         return f"item has {shown} {self.attr}; rule wants {bound} {self.limit}"
 
 
-class _Memoized(Condition):
-    """A costly key: its result is remembered per item, since rules often repeat one."""
+class _Searched(Condition):
+    """A costly key: an RE2 search over one bytes field of the facts. The result is
+    remembered per item, since rules often repeat a key; `empty` is the answer for an
+    empty field (no paths: no glob matches) or None to search it anyway (a regex)."""
 
-    __slots__ = ()
+    __slots__ = ("attr", "empty", "found")
+    cost = 3
+
+    def __init__(self, key: str, regex: Regex, attr: str, empty: bool | None) -> None:
+        super().__init__(key)
+        self.found, self.attr, self.empty = regex.found, attr, empty
 
     def holds(self, facts: Facts) -> bool:
         memo = facts.memo
         held = memo.get(self)
         if held is None:
-            held = memo[self] = self.test(facts)
+            text: bytes = getattr(facts, self.attr)
+            held = self.empty if not text and self.empty is not None else self.found(text)
+            memo[self] = held
         return held
 
-    def test(self, facts: Facts) -> bool:
-        raise NotImplementedError
 
-
-class RepoGlob(_Memoized):
-    __slots__ = ("globs", "regex")
+class RepoGlob(_Searched):
+    __slots__ = ("globs",)
     cost = 1
 
     def __init__(self, key: str, globs: tuple[str, ...]) -> None:
-        super().__init__(key)
+        super().__init__(key, compile_globs(globs, paths=False), "repo", empty=False)
         self.globs = globs
-        self.regex = compile_globs(globs, paths=False)
-
-    def test(self, facts: Facts) -> bool:
-        return bool(facts.repo) and self.regex.found(facts.repo)
 
     def describe(self, facts: Facts, held: bool) -> str:
         repo = facts.repo.decode("utf-8") or "(none)"
         return f"repository is {repo!r}; rule wants {_show(self.globs)}"
 
 
-class PathGlob(_Memoized):
+class PathGlob(_Searched):
     """Any changed path (or the item's own path) matches any glob: one RE2 search over
     all paths joined by newlines."""
 
-    __slots__ = ("globs", "regex")
+    __slots__ = ("globs",)
     cost = 2
 
     def __init__(self, key: str, globs: tuple[str, ...]) -> None:
-        super().__init__(key)
+        super().__init__(key, compile_globs(globs, paths=True), "paths", empty=False)
         self.globs = globs
-        self.regex = compile_globs(globs, paths=True)
-
-    def test(self, facts: Facts) -> bool:
-        return bool(facts.paths) and self.regex.found(facts.paths)
 
     def describe(self, facts: Facts, held: bool) -> str:
         if held:
-            hit = next(p for p in facts.paths.split(b"\n") if self.regex.found(p))
+            hit = next(p for p in facts.paths.split(b"\n") if self.found(p))
             return f"path {hit.decode('utf-8')!r} matches {_show(self.globs)}"
         return f"none of {facts.paths_count} path(s) matches {_show(self.globs)}"
 
 
-class Pattern(_Memoized):
+class Pattern(_Searched):
     """A regex search in the title, body, or text (title + newline + body)."""
 
-    __slots__ = ("patterns", "regex")
+    __slots__ = ("patterns",)
     cost = 3
 
     def __init__(self, key: str, patterns: tuple[str, ...]) -> None:
-        super().__init__(key)
+        super().__init__(key, compile_any(patterns), key, empty=None)
         self.patterns = patterns
-        self.regex = compile_any(patterns)
-
-    def test(self, facts: Facts) -> bool:
-        text: bytes = getattr(facts, self.key)
-        return self.regex.found(text)
 
     def describe(self, facts: Facts, held: bool) -> str:
         shown = " or ".join(f"/{p}/" for p in self.patterns)

@@ -115,3 +115,11 @@ def test_regex_searches_unicode_text(
 ) -> None:
     ruleset = make_rules('title = "(?i)^ÜBER.*naïve$"')
     assert evaluate(make_item(title="über die naïve"), ruleset)
+
+
+def test_a_regex_can_match_an_empty_body_but_a_glob_needs_a_path(
+    make_item: Callable[..., Evidence], make_rules: Callable[..., RuleSet]
+) -> None:
+    assert evaluate(make_item(body=""), make_rules('body = "^$"'))
+    assert not evaluate(make_item(body="text"), make_rules('body = "^$"'))
+    assert not evaluate(make_item(repo=None), make_rules('repo = "**"'))
