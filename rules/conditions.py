@@ -169,29 +169,34 @@ class Bound(Condition):
         return f"item has {shown} {self.attr}; rule wants {bound} {self.limit}"
 
 
-class _Searched(Condition):
-    """A costly key: an RE2 search over one bytes field of the facts. The result is
-    remembered per item, since rules often repeat a key; `empty` is the answer for an
-    empty field (no paths: no glob matches) or None to search it anyway (a regex)."""
+class Searched(Condition):
+    """A costly key: an RE2 search over one bytes field of the facts. `empty` is the
+    answer for an empty field (no paths: no glob matches), or None to search it anyway (a
+    regex). A key several rules share is searched once per item (`shared`)."""
 
-    __slots__ = ("attr", "empty", "found")
+    __slots__ = ("attr", "empty", "found", "shared")
     cost = 3
 
     def __init__(self, key: str, regex: Regex, attr: str, empty: bool | None) -> None:
         super().__init__(key)
         self.found, self.attr, self.empty = regex.found, attr, empty
+        self.shared = False
 
     def holds(self, facts: Facts) -> bool:
+        if not self.shared:
+            return self.search(facts)
         memo = facts.memo
         held = memo.get(self)
         if held is None:
-            text: bytes = getattr(facts, self.attr)
-            held = self.empty if not text and self.empty is not None else self.found(text)
-            memo[self] = held
+            held = memo[self] = self.search(facts)
         return held
 
+    def search(self, facts: Facts) -> bool:
+        text: bytes = getattr(facts, self.attr)
+        return self.empty if not text and self.empty is not None else self.found(text)
 
-class RepoGlob(_Searched):
+
+class RepoGlob(Searched):
     __slots__ = ("globs",)
     cost = 1
 
@@ -204,7 +209,7 @@ class RepoGlob(_Searched):
         return f"repository is {repo!r}; rule wants {_show(self.globs)}"
 
 
-class PathGlob(_Searched):
+class PathGlob(Searched):
     """Any changed path (or the item's own path) matches any glob: one RE2 search over
     all paths joined by newlines."""
 
@@ -222,7 +227,7 @@ class PathGlob(_Searched):
         return f"none of {facts.paths_count} path(s) matches {_show(self.globs)}"
 
 
-class Pattern(_Searched):
+class Pattern(Searched):
     """A regex search in the title, body, or text (title + newline + body)."""
 
     __slots__ = ("patterns",)

@@ -105,13 +105,17 @@ def count_matches(evidence: Iterable[Evidence], ruleset: RuleSet) -> dict[str, i
 
 
 def _merge(hits: list[CompiledRule], ruleset: RuleSet) -> list[Suggestion]:
-    groups: dict[tuple[str, str], list[CompiledRule]] = {}
+    first: dict[tuple[str, str], CompiledRule] = {}
+    joined: dict[tuple[str, str], list[CompiledRule]] = {}  # pairs several rules give
     for compiled in hits:  # hits come in rule-id order, so groups do too
         for pair in compiled.given:
-            groups.setdefault(pair, []).append(compiled)
+            if pair in first:
+                joined.setdefault(pair, [first[pair]]).append(compiled)
+            else:
+                first[pair] = compiled
     return [
-        group[0].given[pair] if len(group) == 1 else ruleset.joint(pair, group)
-        for pair, group in sorted(groups.items())
+        ruleset.joint(pair, joined[pair]) if pair in joined else first[pair].given[pair]
+        for pair in sorted(first)
     ]
 
 

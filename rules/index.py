@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from rules.conditions import MATCH_KEYS, AnyOf, Condition, Facts, build_condition
+from rules.conditions import MATCH_KEYS, AnyOf, Condition, Facts, Searched, build_condition
 from rules.model import Rule, Suggestion, combined_hash
 
 _KEY_ORDER = {key: i for i, key in enumerate(MATCH_KEYS)}
@@ -36,6 +36,8 @@ class ConditionTable:
     def _intern(self, key: str, value: object) -> Condition:
         condition = self._by_value.get((key, value))
         if condition is not None:
+            if isinstance(condition, Searched):
+                condition.shared = True  # worth remembering per item
             return condition
         condition = self._by_value[(key, value)] = build_condition(key, value)
         if condition.cost == 0:

@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rules import Evidence, RuleSet, evaluate, explain, parse_rules
+from rules.conditions import Searched
 
 RULES = """
 [[rule]]
@@ -70,6 +71,15 @@ skills = ["writing"]
 repo = "acme/*"
 title = "(?i)fix"
 min_files = 2
+
+[[rule]]
+id = "r7"
+destination = "C"
+skills = ["public-speaking"]
+[rule.match]
+paths = "vendor/**"
+[rule.unless]
+title = "(?i)fix"
 """
 
 _labels = st.lists(st.sampled_from(["x", "y", "z", "X"]), max_size=3).map(tuple)
@@ -101,6 +111,12 @@ def items(draw: Any) -> Evidence:
 
 
 RULESET: RuleSet = parse_rules(RULES, "agreement.toml")
+
+
+def test_the_rule_set_shares_costly_keys() -> None:
+    shared = {c.key for r in RULESET.compiled for c in (*r.checks, *r.unless)
+              if isinstance(c, Searched) and c.shared}
+    assert shared == {"paths", "title"}
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
