@@ -14,28 +14,27 @@ from typing import Any, ClassVar
 from rules.model import Evidence
 from rules.patterns import Regex, compile_any, compile_globs
 
+_NONE: frozenset[str] = frozenset()
+
 
 def lowered(value: Any) -> frozenset[str]:
     """Every name a value carries, lowercased: a string, a list, or a mapping holding
     `key` / `name` / `value` (a Jira project, priority or parent arrives in either form)."""
     if value is None:
-        return frozenset()
+        return _NONE
     if isinstance(value, str):
-        return frozenset((value.lower(),)) if value else frozenset()
-    if isinstance(value, Mapping):
-        return frozenset(
-            v.lower() for k in ("key", "name", "value") if isinstance(v := value.get(k), str)
-        )
+        return frozenset((value.lower(),)) if value else _NONE
     if isinstance(value, list | tuple | set | frozenset):
         names: set[str] = set()
         for element in value:
-            if isinstance(element, str | Mapping):  # nesting stops at one level
+            if isinstance(element, str | dict | Mapping):  # nesting stops at one level
                 names |= lowered(element)
         return frozenset(names)
+    if isinstance(value, dict | Mapping):  # dict first: the ABC check is slow
+        return frozenset(
+            v.lower() for k in ("key", "name", "value") if isinstance(v := value.get(k), str)
+        )
     return frozenset((str(value).lower(),))
-
-
-_NONE: frozenset[str] = frozenset()
 
 
 def _one(value: str | None) -> frozenset[str]:
