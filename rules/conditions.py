@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from rules.model import Evidence
-from rules.patterns import Regex, compile_any, compile_globs
+from rules.patterns import PatternSet, Regex, compile_any, compile_globs
 
 _NONE: frozenset[str] = frozenset()
 
@@ -70,8 +70,8 @@ class Facts:
             len(ev.paths) if ev.paths else None
         )
         self._ticket_fields(ev)
-        # Results of the costly keys (globs, regexes), shared by rules that repeat them.
-        self.memo: dict[Condition, bool] = {}
+        # Which patterns of each field's PatternSet occur in it, once scanned.
+        self.memo: dict[PatternSet, frozenset[int]] = {}
 
     def _ticket_fields(self, ev: Evidence) -> None:
         extra = ev.extra
@@ -170,29 +170,33 @@ class Bound(Condition):
 
 class Searched(Condition):
     """A costly key: an RE2 search over one bytes field of the facts. `empty` is the
-    answer for an empty field (no paths: no glob matches), or None to search it anyway (a
-    regex). A key several rules share is searched once per item (`shared`)."""
+    answer for an empty field (no paths: no glob matches), or None to search it anyway
+    (a regex).
 
-    __slots__ = ("attr", "empty", "found", "shared")
+    In a rule set, every such key of one field joins that field's PatternSet (`group`,
+    its position `index`): the field is then scanned once per item for all of them.
+    Alone (validation, or a pattern a set cannot take) it searches by itself."""
+
+    __slots__ = ("attr", "empty", "found", "group", "index", "source")
     cost = 3
 
     def __init__(self, key: str, regex: Regex, attr: str, empty: bool | None) -> None:
         super().__init__(key)
-        self.found, self.attr, self.empty = regex.found, attr, empty
-        self.shared = False
+        self.found, self.source, self.attr, self.empty = regex.found, regex.source, attr, empty
+        self.group: PatternSet | None = None
+        self.index = -1
 
     def holds(self, facts: Facts) -> bool:
-        if not self.shared:
-            return self.search(facts)
-        memo = facts.memo
-        held = memo.get(self)
-        if held is None:
-            held = memo[self] = self.search(facts)
-        return held
-
-    def search(self, facts: Facts) -> bool:
         text: bytes = getattr(facts, self.attr)
-        return self.empty if not text and self.empty is not None else self.found(text)
+        if not text and self.empty is not None:
+            return self.empty
+        group = self.group
+        if group is None:
+            return self.found(text)
+        hits = facts.memo.get(group)
+        if hits is None:
+            hits = facts.memo[group] = group.matching(text)
+        return self.index in hits
 
 
 class RepoGlob(Searched):

@@ -25,6 +25,7 @@ class RuleSet:
         self.rules: tuple[Rule, ...] = tuple(ordered)
         self._table = ConditionTable()
         self.compiled = tuple(CompiledRule(r, self._table) for r in ordered)
+        self._table.group_searches()
         self._by_id = {c.rule.id: c for c in self.compiled}
         self._buckets: dict[tuple[str, frozenset[str]], tuple[CompiledRule, ...]] = {}
         self._joint: dict[tuple[tuple[str, str], tuple[CompiledRule, ...]], Suggestion] = {}

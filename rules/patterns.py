@@ -33,9 +33,12 @@ class PatternError(ValueError):
 
 
 class Regex:
-    """An RE2 pattern that answers one question: does it occur in this UTF-8 text?"""
+    """An RE2 pattern that answers one question: does it occur in this UTF-8 text?
 
-    __slots__ = ("found", "pattern")
+    `source` is the exact RE2 pattern `found` runs (None for a composite of several), so
+    it can also join a PatternSet."""
+
+    __slots__ = ("found", "pattern", "source")
 
     def __init__(self, pattern: str) -> None:
         try:
@@ -43,6 +46,7 @@ class Regex:
         except re2.error as exc:
             raise PatternError(_explain_regex_error(pattern, _decode(exc))) from None
         self.pattern = pattern
+        self.source: str | None = pattern
         self.found: Callable[[bytes], bool] = _finder(compiled)
 
     def __repr__(self) -> str:
@@ -98,7 +102,44 @@ def compile_any(patterns: tuple[str, ...]) -> Regex:
     except PatternError:  # e.g. an unterminated \Q quote swallowing the next group
         either = Regex(singles[0].pattern)
         either.found = lambda text: any(r.found(text) for r in singles)
+        either.source = None
         return either
+
+
+class PatternSet:
+    """Many RE2 patterns searched in one pass over a text: which of them occur in it.
+
+    RE2::Set runs one DFA for all patterns. It has no slower engine to fall back on, so
+    RE2 checks at Compile that the DFA has memory enough to always run (Compile fails
+    otherwise, and `build` answers None); a compiled set cannot fail while matching.
+    """
+
+    __slots__ = ("_set",)
+    _MAX_MEM = 64 << 20  # a budget, not an allocation: the DFA cache grows up to it
+
+    def __init__(self, patterns: list[str]) -> None:
+        options = re2.Options()
+        options.log_errors = False
+        options.max_mem = self._MAX_MEM
+        self._set = re2.Set.SearchSet(options)
+        for pattern in patterns:
+            self._set.Add(pattern)
+        self._set.Compile()
+
+    @classmethod
+    def build(cls, patterns: list[str]) -> PatternSet | None:
+        try:
+            return cls(patterns)
+        except re2.error:
+            return None
+
+    def matching(self, text: bytes) -> frozenset[int]:
+        """Indices (in the order given) of the patterns that occur in `text`."""
+        found = self._set.Match(text)
+        return frozenset(found) if found else _NO_HITS
+
+
+_NO_HITS: frozenset[int] = frozenset()
 
 
 def _decode(exc: Exception) -> str:

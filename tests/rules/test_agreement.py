@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from rules import Evidence, RuleSet, evaluate, explain, parse_rules
 from rules.conditions import Searched
+from rules.patterns import PatternSet, Regex
 
 RULES = """
 [[rule]]
@@ -113,10 +114,14 @@ def items(draw: Any) -> Evidence:
 RULESET: RuleSet = parse_rules(RULES, "agreement.toml")
 
 
-def test_the_rule_set_shares_costly_keys() -> None:
-    shared = {c.key for r in RULESET.compiled for c in (*r.checks, *r.unless)
-              if isinstance(c, Searched) and c.shared}
-    assert shared == {"paths", "title"}
+def test_costly_keys_of_a_field_share_one_pattern_set() -> None:
+    searches = {c for r in RULESET.compiled for c in (*r.checks, *r.unless)
+                if isinstance(c, Searched)}
+    groups = {c.attr: c.group for c in searches}
+    assert set(groups) == {"paths", "title", "text", "repo"}
+    assert groups["paths"] is None  # globs search alone (see rules.index)
+    assert all(c.group is groups[c.attr] for c in searches)
+    assert all(groups[field] is not None for field in ("title", "text", "repo"))
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -127,3 +132,30 @@ def test_evaluate_and_explain_agree(evidence: Evidence) -> None:
     assert given_by == matched
     for verdict in explain(evidence, RULESET):
         assert verdict.matched == (not verdict.failed and not verdict.excluded_by)
+
+
+@settings(max_examples=200, deadline=None)
+@given(items())
+def test_without_pattern_sets_the_answers_are_the_same(evidence: Evidence) -> None:
+    alone = parse_rules(RULES, "agreement.toml")
+    for compiled in alone.compiled:
+        for check in (*compiled.checks, *compiled.unless):
+            if isinstance(check, Searched):
+                check.group = None
+    assert evaluate(evidence, alone) == evaluate(evidence, RULESET)
+
+
+_texts = st.text(alphabet="abcFIX x/\n.é", max_size=40)
+_patterns = st.lists(
+    st.sampled_from(["(?i)fix", "^a", "b$", "(?m)^x/", "é+", "a.b", "\\bab\\b", "^$", "x|y"]),
+    min_size=1, max_size=6, unique=True,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_patterns, _texts)
+def test_a_pattern_set_finds_what_each_pattern_finds(patterns: list[str], text: str) -> None:
+    group = PatternSet([Regex(p).pattern for p in patterns])
+    data = text.encode("utf-8")
+    expected = {i for i, p in enumerate(patterns) if Regex(p).found(data)}
+    assert group.matching(data) == expected
