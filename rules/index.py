@@ -4,8 +4,9 @@ Every distinct key value is compiled once and shared by the rules that use it. E
 condition (a set of values, `labels_all`, a size bound) gets one bit; per item, one pass
 over the item's own values through an inverted table (value -> bits of the conditions
 that accept it) yields the mask of cheap conditions that hold, so a rule's cheap keys are
-tested with one AND whatever their number. Costly keys (globs, regexes) are then run only
-for the rules the mask let through, and their results are remembered per item.
+tested with one AND whatever their number. Costly keys (regexes, globs) run only for the
+rules the mask let through; the regexes of one field (and the repo globs) form one RE2
+set, so that field is scanned once per item for all rules.
 """
 
 from __future__ import annotations
