@@ -217,7 +217,7 @@ class PathGlob(Searched):
     all paths joined by newlines."""
 
     __slots__ = ("globs",)
-    cost = 2
+    cost = 4  # searched alone, after the regexes answered from their field's set
 
     def __init__(self, key: str, globs: tuple[str, ...]) -> None:
         super().__init__(key, compile_globs(globs, paths=True), "paths", empty=False)
