@@ -8,8 +8,8 @@ from importlib import resources
 from pathlib import Path
 
 from rules.engine import RuleSet
-from rules.model import GrowthMap, Rule, RuleProblem, RulesInvalid
-from rules.parse import Expectations, parse_document
+from rules.model import GrowthMap, RuleProblem, RulesInvalid
+from rules.parse import Expectations, ParsedFile, parse_document
 
 STARTER_FILE = "starter.toml"
 
@@ -30,15 +30,8 @@ def load_rules(
     """
     expect = Expectations(growth_map, known_values)
     files, problems = _rule_files(paths)
-    rules: list[Rule] = []
-    for file in files:
-        found, file_problems = _read_file(file, expect)
-        rules.extend(found)
-        problems.extend(file_problems)
-    problems.extend(_duplicate_ids(rules))
-    if problems:
-        raise RulesInvalid(problems)
-    return RuleSet(rules)
+    parsed = [_read_file(file, expect) for file in files]
+    return _finish(parsed, problems)
 
 
 def parse_rules(
@@ -49,11 +42,16 @@ def parse_rules(
     known_values: Mapping[str, Collection[str]] | None = None,
 ) -> RuleSet:
     """Validate and compile rules from TOML text; `file` names it in problems."""
-    rules, problems = _parse_text(text, file, Expectations(growth_map, known_values))
-    problems.extend(_duplicate_ids(rules))
+    return _finish([_parse_text(text, file, Expectations(growth_map, known_values))], [])
+
+
+def _finish(parsed: list[ParsedFile], problems: list[RuleProblem]) -> RuleSet:
+    for one in parsed:
+        problems.extend(one.problems)
+    problems.extend(_duplicate_ids(parsed))
     if problems:
         raise RulesInvalid(problems)
-    return RuleSet(rules)
+    return RuleSet(rule for one in parsed for rule in one.rules)
 
 
 def starter_rules_text() -> str:
@@ -81,35 +79,41 @@ def _rule_files(paths: Iterable[Path]) -> tuple[list[Path], list[RuleProblem]]:
     return files, problems
 
 
-def _read_file(file: Path, expect: Expectations) -> tuple[list[Rule], list[RuleProblem]]:
+def _read_file(file: Path, expect: Expectations) -> ParsedFile:
+    name = str(file)
     try:
         text = file.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        return [], [RuleProblem(str(file), None, None, f"not UTF-8 text: {exc.reason}")]
+        return _unreadable(name, f"not UTF-8 text: {exc.reason}")
     except OSError as exc:
-        return [], [RuleProblem(str(file), None, None, f"cannot read: {exc.strerror}")]
-    return _parse_text(text, str(file), expect)
+        return _unreadable(name, f"cannot read: {exc.strerror}")
+    return _parse_text(text, name, expect)
 
 
-def _parse_text(
-    text: str, file: str, expect: Expectations
-) -> tuple[list[Rule], list[RuleProblem]]:
+def _unreadable(file: str, message: str) -> ParsedFile:
+    return ParsedFile(file, [], [RuleProblem(file, None, None, message)], [])
+
+
+def _parse_text(text: str, file: str, expect: Expectations) -> ParsedFile:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         # The message carries "(at line L, column C)".
-        return [], [RuleProblem(file, None, None, f"invalid TOML: {exc}")]
+        return _unreadable(file, f"invalid TOML: {exc}")
     return parse_document(data, file, expect)
 
 
-def _duplicate_ids(rules: list[Rule]) -> list[RuleProblem]:
-    first: dict[str, Rule] = {}
+def _duplicate_ids(parsed: list[ParsedFile]) -> list[RuleProblem]:
+    first: dict[str, str] = {}  # rule id -> the file that defined it first
     problems: list[RuleProblem] = []
-    for rule in rules:
-        earlier = first.setdefault(rule.id, rule)
-        if earlier is not rule:
-            where = "earlier in this file" if earlier.file == rule.file else f"in {earlier.file}"
+    for one in parsed:
+        for rule_id in one.ids:
+            if rule_id not in first:
+                first[rule_id] = one.file
+                continue
+            earlier = first[rule_id]
+            where = "earlier in this file" if earlier == one.file else f"in {earlier}"
             problems.append(RuleProblem(
-                rule.file, rule.id, "id", f"duplicate rule id: already defined {where}"
+                one.file, rule_id, "id", f"duplicate rule id: already defined {where}"
             ))
     return problems

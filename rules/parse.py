@@ -42,9 +42,20 @@ class _Collector:
         self.problems.append(RuleProblem(self.file, self.rule_id, key, message))
 
 
+@dataclass
+class ParsedFile:
+    """One file's valid rules, its problems, and the id of every rule that has a usable
+    one (valid or not, so duplicates are found among all of them)."""
+
+    file: str
+    rules: list[Rule]
+    problems: list[RuleProblem]
+    ids: list[str]
+
+
 def parse_document(
     data: Mapping[str, Any], file: str, expect: Expectations | None = None
-) -> tuple[list[Rule], list[RuleProblem]]:
+) -> ParsedFile:
     """Rules of one file's TOML data, and the problems found in it."""
     problems: list[RuleProblem] = []
     for key in data:
@@ -55,14 +66,17 @@ def parse_document(
         problems.append(RuleProblem(
             file, None, "rule", "rules are written as [[rule]] (an array of tables), not [rule]"
         ))
-        return [], problems
+        return ParsedFile(file, [], problems, [])
     rules: list[Rule] = []
+    ids: list[str] = []
     for position, raw in enumerate(tables, start=1):
         rule, found = parse_rule(raw, file, position, expect or Expectations())
         problems.extend(found)
         if rule is not None:
             rules.append(rule)
-    return rules, problems
+        if isinstance(raw, Mapping) and isinstance(raw.get("id"), str) and _ID.match(raw["id"]):
+            ids.append(raw["id"])
+    return ParsedFile(file, rules, problems, ids)
 
 
 def parse_rule(

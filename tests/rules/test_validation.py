@@ -171,3 +171,15 @@ def test_the_exception_reads_well(tmp_path: Path) -> None:
     assert lines[0] == "2 problems in the rule files:"
     assert lines[1].startswith(f"  {file}: rule 'r1': key 'match.title': RE2 cannot run")
     assert lines[2].startswith(f"  {file}: rule 'r1': key 'match.labels': is an empty list")
+
+
+def test_duplicate_ids_are_found_among_invalid_rules_too(tmp_path: Path) -> None:
+    broken = GOOD.format(id="same").replace('kind = "pull_request"', "labels = []")
+    problems = _problems(tmp_path, broken + broken, None)
+    assert problems == [
+        "rule 'same': key 'match.labels': is an empty list, which matches nothing: "
+        "remove the key or add values",
+        "rule 'same': key 'match.labels': is an empty list, which matches nothing: "
+        "remove the key or add values",
+        "rule 'same': key 'id': duplicate rule id: already defined earlier in this file",
+    ]
