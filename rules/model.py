@@ -185,8 +185,8 @@ class RuleProblem:
     def __str__(self) -> str:
         where = [self.file]
         if self.rule_id is not None:
-            where.append(f"rule {self.rule_id!r}" if not self.rule_id.startswith("#")
-                         else f"rule {self.rule_id}")
+            shown = self.rule_id if self.rule_id.startswith("#") else repr(self.rule_id)
+            where.append(f"rule {shown}")
         if self.key is not None:
             where.append(f"key {self.key!r}")
         return f"{': '.join(where)}: {self.message}"
