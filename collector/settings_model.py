@@ -119,3 +119,16 @@ class GrowthMap(Section):
     def skill_ids(self) -> dict[str, list[str]]:
         """Destination id -> its skill ids (what rule validation checks against)."""
         return {d.id: [s.id for s in d.skills] for d in self.destinations}
+
+
+class MasterySection(Section):
+    """When `growthmap map` proposes a level change, from accepted evidence since the
+    current level was reached. growthmap only proposes: `growthmap skill set` decides."""
+
+    practitioner_artifacts: int = Field(default=8, ge=1, le=1000)
+    practitioner_weeks: int = Field(default=4, ge=1, le=520)
+    expert_artifacts: int = Field(default=20, ge=1, le=1000)
+    expert_weeks: int = Field(default=8, ge=1, le=520)
+    expert_teaching: int = Field(default=5, ge=0, le=1000)
+    teaching_kinds: list[str] = ["review", "talk", "mentoring", "workshop", "article"]
+    gap_weeks: int = Field(default=6, ge=1, le=520)

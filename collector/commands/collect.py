@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 import typer
+from rich.console import Console
 from rich.markup import escape
 
 from collector.collect import run_collect
@@ -16,6 +17,7 @@ from collector.config import Settings
 from collector.errors import UsageError
 from collector.ledger import Ledger
 from collector.pipeline import CollectOptions, Progress, RunReport, SilentProgress
+from collector.progress import drafted_summary
 from collector.render_collect import (
     TerminalProgress,
     cron_lines,
@@ -63,7 +65,7 @@ def collect(
     interactive = sys.stderr.isatty() and not as_json
     if interactive:
         err.print(header(options.since, zone, dry_run))
-        with TerminalProgress(err) as progress:
+        with TerminalProgress(Console(stderr=True, highlight=False)) as progress:
             report = _run(app.env, settings, ledger, options, progress, wait)
     else:
         report = _run(app.env, settings, ledger, options, SilentProgress(), wait)
@@ -94,5 +96,11 @@ def _render(report: RunReport, interactive: bool, as_json: bool) -> None:
     err.print(summary_table(report))
     for line in failures(report):
         err.print(f"[red]✗[/] {escape(line)}", markup=True, highlight=False)
-    if report.new_suggestions:
-        err.print(f" {report.new_suggestions} new suggestions (run `growthmap review`)")
+    footer = [
+        f"{report.new_suggestions} new suggestions (run `growthmap review`)"
+        if report.new_suggestions
+        else "",
+        drafted_summary(report.drafted_weeks),
+    ]
+    if any(footer):
+        err.print(" " + " · ".join(part for part in footer if part), highlight=False)
