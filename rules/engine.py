@@ -33,6 +33,9 @@ class RuleSet:
     def __len__(self) -> int:
         return len(self.rules)
 
+    def __repr__(self) -> str:
+        return f"<RuleSet of {len(self.rules)} rules>"
+
     def __iter__(self) -> Iterator[Rule]:
         return iter(self.rules)
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
-from rules import Evidence, RuleSet, evaluate, explain, parse_rules, patterns
+from rules import Evidence, RuleSet, evaluate, explain, parse_rules, patterns, starter_rules_text
 
 MERGE_RULES = """
 [[rule]]
@@ -141,3 +141,15 @@ def test_public_search_fallback_agrees_with_the_fast_path(
     public = patterns.Regex("(?i)tr[a-z]+ing|^$")
     for text in (b"", b"Tracing", b"trig", "\u00fcber tracking".encode(), b"x\ntrading"):
         assert fast.found(text) == public.found(text), text
+
+
+def test_hostile_text_against_every_starter_rule_finishes(
+    make_item: Callable[..., Evidence], growth_map: dict[str, list[str]]
+) -> None:
+    starter = parse_rules(starter_rules_text(), "starter.toml", growth_map)
+    hostile = make_item(
+        title="a" * 50_000 + "!", body="(" * 50_000 + "x" * 50_000,
+        paths=tuple("a/" * 500 + str(i) for i in range(100)),
+    )
+    assert evaluate(hostile, starter) == []
+    assert len(explain(hostile, starter)) == len(starter)

@@ -123,3 +123,13 @@ def test_a_regex_can_match_an_empty_body_but_a_glob_needs_a_path(
     assert evaluate(make_item(body=""), make_rules('body = "^$"'))
     assert not evaluate(make_item(body="text"), make_rules('body = "^$"'))
     assert not evaluate(make_item(repo=None), make_rules('repo = "**"'))
+
+
+def test_a_list_of_regexes_with_an_open_quote_still_means_any_of(
+    make_item: Callable[..., Evidence], make_rules: Callable[..., RuleSet]
+) -> None:
+    # \Q quotes to the end of its pattern, so the list cannot be one alternation.
+    ruleset = make_rules('title = ["\\\\Qa.b", "^c$"]')
+    assert evaluate(make_item(title="xa.b"), ruleset)
+    assert evaluate(make_item(title="c"), ruleset)
+    assert not evaluate(make_item(title="axb"), ruleset)
