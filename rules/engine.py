@@ -15,7 +15,8 @@ _MAX_JOINT = 16384  # suggestions given by several rules together, remembered (a
 
 class RuleSet:
     """Validated rules, sorted by id and compiled once. Build it with `load_rules` or
-    `parse_rules`; it is immutable once built (its bucket index fills in lazily)."""
+    `parse_rules`. Immutable once built: its bucket index and the suggestions several
+    rules give together are remembered as items arrive (bounded), which changes no answer."""
 
     def __init__(self, rules: Iterable[Rule]) -> None:
         ordered = sorted(rules, key=lambda r: r.id)
