@@ -11,6 +11,7 @@ import typer
 
 from collector.commands import artifacts as artifacts_cmd
 from collector.commands import collect as collect_cmd
+from collector.commands import export as export_cmd
 from collector.commands import growth as growth_cmd
 from collector.commands import inspect as inspect_cmd
 from collector.commands import log as log_cmd
@@ -61,6 +62,7 @@ app.add_typer(log_cmd.log_app, name="log")
 app.command("map")(growth_cmd.growth_map)
 app.add_typer(growth_cmd.skill_app, name="skill")
 app.add_typer(growth_cmd.cycle_app, name="cycle")
+app.command()(export_cmd.export)
 
 
 class _CurrentStderrHandler(logging.StreamHandler[TextIO]):

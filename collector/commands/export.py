@@ -1,0 +1,120 @@
+"""`growthmap export`: evidence for a performance review as Markdown, HTML, JSON or CSV."""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from collector.commands.common import ConfigOption, err, handles_errors, state
+from collector.errors import UsageError
+from collector.export import (
+    PATH_RULE,
+    ExportFormat,
+    ExportOptions,
+    check_export_path,
+    gather_export,
+    render_export,
+    resolve_period,
+    write_export,
+)
+from collector.progress.weeks import local_date
+
+
+class Redact(StrEnum):
+    private = "private"
+
+
+@handles_errors
+def export(
+    ctx: typer.Context,
+    config: ConfigOption = None,
+    fmt: Annotated[
+        ExportFormat, typer.Option("--format", "-f", help="md, html, json or csv.")
+    ] = ExportFormat.md,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            dir_okay=False,
+            help=f"File to write (default: stdout, for every format). Missing folders are "
+            f"created; the file gets mode 0600. Rule: {PATH_RULE}.",
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
+    since: Annotated[
+        str | None, typer.Option(help="Start: 2026-10-01, 2026-10-01T09:00 or 90d.")
+    ] = None,
+    until: Annotated[str | None, typer.Option(help="End (exclusive), same forms.")] = None,
+    cycle: Annotated[
+        int | None, typer.Option(help="Learning cycle N (1 = the first in the config).")
+    ] = None,
+    quarter: Annotated[str | None, typer.Option(help="Calendar quarter, e.g. 2026Q4.")] = None,
+    destination: Annotated[
+        str | None, typer.Option(help="Only this destination's evidence (its id).")
+    ] = None,
+    include_suggested: Annotated[
+        bool,
+        typer.Option(
+            "--include-suggested", help="Also suggested evidence not yet accepted (marked)."
+        ),
+    ] = False,
+    redact: Annotated[
+        Redact | None,
+        typer.Option(
+            help="'private': replace the titles, links and names of private repositories "
+            "with neutral text, for sharing outside the company."
+        ),
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Date the growth map is drawn for (default: the period's last day, or "
+            "today for an open period). Same ledger, options and date: same bytes.",
+        ),
+    ] = None,
+) -> None:
+    """Export evidence for a performance review: the growth map, the portfolio of impact,
+    the progress log, every artifact, endorsements and the level history."""
+    app = state(ctx, config)
+    settings = app.settings()
+    if output is not None:
+        check_export_path(output)  # before any work, so a bad path fails fast
+    now = datetime.now(UTC)
+    zone = settings.owner.zone
+    period = resolve_period(
+        since=since,
+        until=until,
+        cycle=cycle,
+        quarter=quarter,
+        cycles=list(settings.growth_map.cycles),
+        zone=zone,
+        now=now,
+    )
+    today = local_date(now, zone)
+    day = _as_of(as_of) or min(today, period.last or today)
+    options = ExportOptions(destination, include_suggested, redact is Redact.private)
+    with app.ledger().read() as session:
+        model = gather_export(session, settings, period, options, day)
+    data = render_export(model, fmt)
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    write_export(output, data, force=force)
+    err.print(f"wrote {fmt.value} export to {output} ({len(data):,} bytes)", markup=False)
+
+
+def _as_of(text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"--as-of {text!r} is not a date such as 2026-11-28") from None

@@ -1,0 +1,57 @@
+"""Exporting evidence for performance reviews: Markdown, HTML, JSON and CSV.
+
+`gather_export` reads the model once (period, options, redaction); a renderer per format
+turns it into text; `write_export` writes a file atomically. Everything is sorted and
+takes its dates from the ledger or the caller, so the same ledger and options give the
+same bytes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import StrEnum
+
+from collector.export.files import PATH_RULE, check_export_path, write_export
+from collector.export.html import render_html
+from collector.export.markdown import render_markdown
+from collector.export.model import ExportModel, ExportOptions, gather_export
+from collector.export.period import Period, resolve_period
+from collector.export.tables import CSV_COLUMNS, SCHEMA, render_csv, render_json
+
+
+class ExportFormat(StrEnum):
+    md = "md"
+    html = "html"
+    json = "json"
+    csv = "csv"
+
+
+RENDERERS: dict[ExportFormat, Callable[[ExportModel], str]] = {
+    ExportFormat.md: render_markdown,
+    ExportFormat.html: render_html,
+    ExportFormat.json: render_json,
+    ExportFormat.csv: render_csv,
+}
+
+
+def render_export(model: ExportModel, fmt: ExportFormat) -> bytes:
+    return RENDERERS[fmt](model).encode("utf-8")
+
+
+__all__ = [
+    "CSV_COLUMNS",
+    "PATH_RULE",
+    "SCHEMA",
+    "ExportFormat",
+    "ExportModel",
+    "ExportOptions",
+    "Period",
+    "check_export_path",
+    "gather_export",
+    "render_csv",
+    "render_export",
+    "render_html",
+    "render_json",
+    "render_markdown",
+    "resolve_period",
+    "write_export",
+]

@@ -1,0 +1,91 @@
+"""The export as one self-contained HTML page: the Markdown sections rendered without raw
+HTML and without images, two inline SVG charts, inline CSS with a print stylesheet. A
+Content-Security-Policy forbids every fetch, so the page reads the same offline."""
+
+from __future__ import annotations
+
+from html import escape
+
+from markdown_it import MarkdownIt
+
+from collector.export.markdown import Section, scope_line, sections, title_line
+from collector.export.model import ExportModel
+from collector.export.svg import evidence_chart, level_chart
+
+# Raw HTML off (it is shown as text), images off (they would be fetched).
+_MD = MarkdownIt("commonmark", {"html": False, "linkify": False}).disable("image")
+
+CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'"
+
+STYLE = """
+:root { --ink: #0f172a; --muted: #475569; --rule: #e2e8f0; --accent: #2563eb; }
+* { box-sizing: border-box; }
+body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
+  color: var(--ink); max-width: 60rem; margin: 0 auto; padding: 2rem 1.5rem 4rem; }
+header { border-bottom: 3px solid var(--accent); margin-bottom: 1.5rem; }
+h1 { font-size: 1.7rem; margin: 0 0 .3rem; }
+h2 { font-size: 1.35rem; border-bottom: 1px solid var(--rule); padding-bottom: .2rem;
+  margin-top: 2.2rem; }
+h3 { font-size: 1.1rem; margin: 1.4rem 0 .4rem; }
+h4 { font-size: 1rem; margin: 1rem 0 .3rem; color: var(--muted); }
+.scope { color: var(--muted); margin: 0 0 .8rem; }
+nav ol { columns: 2; padding-left: 1.2rem; color: var(--muted); }
+a { color: var(--accent); text-decoration: none; overflow-wrap: anywhere; }
+ul, ol { padding-left: 1.3rem; }
+li { margin: .15rem 0; }
+code { font: .85em ui-monospace, SFMono-Regular, Menlo, monospace; background: #f1f5f9;
+  padding: 0 .25em; border-radius: 3px; }
+figure { margin: 1rem 0 1.8rem; }
+figcaption { color: var(--muted); font-size: .9rem; margin-bottom: .3rem; }
+svg.chart { width: 100%; height: auto; }
+svg .axis { stroke: #94a3b8; stroke-width: 1; }
+svg .tick, svg .legend, svg .label { font: 12px system-ui, sans-serif; fill: var(--muted); }
+svg .label { fill: var(--ink); }
+svg .level { font: bold 11px system-ui, sans-serif; fill: #0f172a; }
+@page { size: A4; margin: 16mm 14mm; }
+@media print {
+  body { font-size: 11pt; max-width: none; padding: 0; }
+  nav { display: none; }
+  section { break-before: page; page-break-before: always; }
+  section#growth-map { break-before: auto; page-break-before: auto; }
+  h2, h3, h4 { break-after: avoid; page-break-after: avoid; }
+  li, figure { break-inside: avoid; page-break-inside: avoid; }
+  a { color: inherit; }
+}
+"""
+
+
+def render_html(model: ExportModel) -> str:
+    parts = sections(model)
+    charts = Section("charts", "Charts", "")
+    ordered = [parts[0], charts, *parts[1:]]
+    body = [_section(s, model) for s in ordered]
+    nav = "".join(f'<li><a href="#{s.id}">{_MD.renderInline(s.title)}</a></li>' for s in ordered)
+    title = escape(f"Evidence for review · {model.owner_name}")
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
+        '<meta name="referrer" content="no-referrer">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{title}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
+        f"<header>\n<h1>{_MD.renderInline(title_line(model))}</h1>\n"
+        f'<p class="scope">{_MD.renderInline(scope_line(model))}</p>\n</header>\n'
+        f'<nav aria-label="Sections"><ol>{nav}</ol></nav>\n'
+        + "\n".join(body)
+        + "\n</body>\n</html>\n"
+    )
+
+
+def _section(section: Section, model: ExportModel) -> str:
+    heading = f"<h2>{_MD.renderInline(section.title)}</h2>"
+    if section.id == "charts":
+        content = (
+            "<figure><figcaption>Evidence per week per destination (distinct artifacts)"
+            f"</figcaption>\n{evidence_chart(model)}</figure>\n"
+            "<figure><figcaption>Skill levels over time</figcaption>\n"
+            f"{level_chart(model)}</figure>"
+        )
+    else:
+        content = _MD.render(section.body)
+    return f'<section id="{escape(section.id)}">\n{heading}\n{content}\n</section>'

@@ -1,0 +1,178 @@
+"""The export as Markdown: sections the HTML export renders too. Upstream and user text
+goes through `md_text` (escaped, one line) except the log entries, which are Markdown the
+engineer owns (their headings are moved one level down to fit under the section)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from collector.export.model import ExportModel, Mapping, SkillLevels
+from collector.progress import render_map_markdown
+from collector.progress.artifacts import Artifact
+from collector.progress.growth import StrongArtifact
+from collector.progress.lines import artifact_line, md_link, md_text
+from collector.progress.weeks import date_label
+
+CHANGED_UPSTREAM = "⚠ changed upstream since you accepted it"
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str  # the HTML anchor
+    title: str  # Markdown
+    body: str  # Markdown, without the section's own heading
+
+    def markdown(self) -> str:
+        return f"## {self.title}\n\n{self.body.strip()}\n"
+
+
+def render_markdown(model: ExportModel) -> str:
+    """The whole export: a title, the scope line, then every section."""
+    parts = [f"# {title_line(model)}", "", f"_{scope_line(model)}_", ""]
+    parts += [s.markdown() for s in sections(model)]
+    return "\n".join(parts).rstrip("\n") + "\n"
+
+
+def title_line(model: ExportModel) -> str:
+    return f"Evidence for review · {md_text(model.owner_name)}"
+
+
+def scope_line(model: ExportModel) -> str:
+    options = model.options
+    parts = [f"Period: {model.period.text()}", f"as of {date_label(model.as_of)}"]
+    if options.destination:
+        parts.append(f"destination {md_text(options.destination)}")
+    parts.append(
+        "accepted and suggested evidence, manual artifacts"
+        if options.include_suggested
+        else "accepted evidence and manual artifacts"
+    )
+    if options.redact_private:
+        parts.append("private repositories redacted")
+    return " · ".join(parts)
+
+
+def sections(model: ExportModel) -> list[Section]:
+    return [
+        Section("growth-map", "Growth map", _growth_map(model)),
+        Section("portfolio", "Portfolio of impact", _portfolio(model)),
+        Section("log", "Progress log", _log(model)),
+        Section("evidence", "Evidence by destination and skill", _evidence(model)),
+        Section("endorsements", "Endorsements", _endorsements(model)),
+        Section("levels", "Level history", _levels(model)),
+    ]
+
+
+def demote(text: str, levels: int = 1) -> str:
+    """Markdown headings moved `levels` down, so embedded pages nest under a section."""
+    out = []
+    for line in text.splitlines():
+        out.append("#" * levels + line if line.startswith("#") else line)
+    return "\n".join(out)
+
+
+def _growth_map(model: ExportModel) -> str:
+    page = demote(render_map_markdown(model.growth_map))
+    # The page's own title becomes the section heading: drop it.
+    return page.split("\n", 1)[1] if page.startswith("## ") else page
+
+
+def _portfolio(model: ExportModel) -> str:
+    blocks = []
+    for part in model.portfolio:
+        lines = [f"### {md_text(part.destination)} · {md_text(part.title)}", ""]
+        lines += [_strong(model, s, n) for n, s in enumerate(part.strongest, start=1)]
+        if not part.strongest:
+            lines.append("_No accepted evidence in this period._")
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks) or "_No destinations in the growth map._"
+
+
+def _strong(model: ExportModel, strong: StrongArtifact, number: int) -> str:
+    artifact = strong.artifact
+    places = ", ".join(md_text(model.skill_name(d, s)) for d, s in strong.places)
+    line = f"{number}. {artifact_line(artifact)} · {date_label(artifact.day)} · {places}"
+    if strong.notes and not artifact.outcome:
+        line += f" — **Outcome:** {md_text(strong.notes[0], 500)}"
+    elif len(strong.notes) > 1:
+        line += f" — **Note:** {md_text(strong.notes[1], 500)}"
+    return line
+
+
+def _log(model: ExportModel) -> str:
+    if not model.entries:
+        return "_No progress-log entries in this period (`growthmap log draft WEEK`)._"
+    blocks = []
+    for entry in model.entries:
+        text = demote(entry.text.strip())
+        if entry.edited:
+            text += "\n\n_(edited by hand)_"
+        blocks.append(text)
+    return "\n\n".join(blocks)
+
+
+def _evidence(model: ExportModel) -> str:
+    by_skill: dict[tuple[str, str], list[Mapping]] = {}
+    for mapping in model.mappings:
+        by_skill.setdefault((mapping.evidence.destination, mapping.evidence.skill), []).append(
+            mapping
+        )
+    blocks = []
+    for destination in model.growth_map.destinations:
+        skill_blocks = [f"### {md_text(destination.id)} · {md_text(destination.title)}"]
+        for skill in destination.skills:
+            mine = by_skill.get((destination.id, skill.id), [])
+            title = f"#### {md_text(skill.name)} ({skill.level} → {skill.target})"
+            lines = [_mapping_line(m) for m in mine] or ["- _no evidence in this period_"]
+            skill_blocks.append(title + "\n\n" + "\n".join(lines))
+        blocks.append("\n\n".join(skill_blocks))
+    mapped = {m.artifact.key for m in model.mappings}
+    unmapped = [a for a in model.artifacts if a.manual and a.key not in mapped]
+    if unmapped:
+        lines = [f"- {date_label(a.day)} · {artifact_line(a)}" for a in unmapped]
+        blocks.append("### Manual artifacts without a skill\n\n" + "\n".join(lines))
+    if not model.mappings and not unmapped:
+        blocks.append("_No evidence in this period._")
+    return "\n\n".join(blocks)
+
+
+def _mapping_line(mapping: Mapping) -> str:
+    evidence = mapping.evidence
+    artifact = evidence.artifact
+    mark = "" if evidence.accepted else "*suggested* "
+    line = f"- {date_label(artifact.day)} · {mark}{artifact_line(artifact)}"
+    if evidence.note:
+        line += f" — note: {md_text(evidence.note, 500)}"
+    if mapping.changed_upstream:
+        line += f" — {CHANGED_UPSTREAM}"
+    return line
+
+
+def _endorsements(model: ExportModel) -> str:
+    found = model.endorsements
+    if not found:
+        return "_No endorsements in this period (`growthmap add endorsement …`)._"
+    return "\n".join(f"- {date_label(a.day)} · {_endorsement(a)}" for a in found)
+
+
+def _endorsement(artifact: Artifact) -> str:
+    who = md_text(artifact.endorser or "someone", 80)
+    text = md_link(f'"{md_text(artifact.title, 500)}"', artifact.url)
+    line = f"{who}: {text}"
+    return line + (f" — {md_text(artifact.outcome, 300)}" if artifact.outcome else "")
+
+
+def _levels(model: ExportModel) -> str:
+    if not model.levels:
+        return "_No skills in the growth map._"
+    return "\n".join(_level_line(levels) for levels in model.levels)
+
+
+def _level_line(levels: SkillLevels) -> str:
+    steps = []
+    for change in levels.changes:
+        when = date_label(change.effective) if change.effective else "start"
+        note = f", {md_text(change.note, 200)}" if change.note and change.effective else ""
+        steps.append(f"{change.level} ({when}{note})")
+    name = f"{md_text(levels.destination)} · {md_text(levels.name)}"
+    return f"- **{name}**: " + " → ".join(steps)

@@ -1,0 +1,300 @@
+"""The export as plain values: everything the four formats render, gathered once from the
+ledger and the config. Sorted throughout, so the same ledger gives the same bytes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from collector.config import Settings
+from collector.errors import UsageError
+from collector.export.period import Period
+from collector.export.redact import Redaction, load_redaction
+from collector.ledger.models import ItemRow, LogEntryRow, SuggestionRow
+from collector.ledger.queries import CHUNK
+from collector.progress import (
+    Artifact,
+    Evidence,
+    GrowthMapView,
+    ShownEntry,
+    Week,
+    build_growth_map,
+    build_week_entry,
+    gather_evidence,
+    level_history,
+    shown_entry,
+    strongest_artifacts,
+)
+from collector.progress.artifacts import item_key
+from collector.progress.growth import StrongArtifact
+from collector.progress.levels import LevelChange
+from collector.review import changed_since_acceptance
+
+PORTFOLIO_SIZE = 5
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    destination: str | None = None
+    include_suggested: bool = False
+    redact_private: bool = False
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """An artifact's evidence for one skill, with where it came from."""
+
+    evidence: Evidence
+    rules: tuple[str, ...] = ()
+    origin: str = "rule"  # rule | manual
+    changed_upstream: bool = False  # accepted, and the item changed since
+
+    @property
+    def artifact(self) -> Artifact:
+        return self.evidence.artifact
+
+
+@dataclass(frozen=True)
+class SkillLevels:
+    destination: str
+    skill: str
+    name: str
+    changes: tuple[LevelChange, ...]
+
+
+@dataclass(frozen=True)
+class PortfolioPart:
+    destination: str
+    title: str
+    strongest: tuple[StrongArtifact, ...]
+
+
+@dataclass(frozen=True)
+class ExportModel:
+    owner_key: str
+    owner_name: str
+    timezone: str
+    as_of: date
+    period: Period
+    options: ExportOptions
+    growth_map: GrowthMapView
+    artifacts: tuple[Artifact, ...]  # collected items and manual artifacts, oldest first
+    mappings: tuple[Mapping, ...]
+    portfolio: tuple[PortfolioPart, ...]
+    entries: tuple[ShownEntry, ...]
+    levels: tuple[SkillLevels, ...]
+    private_keys: frozenset[str]  # artifacts redacted (or that would be, unredacted)
+
+    @property
+    def endorsements(self) -> tuple[Artifact, ...]:
+        return tuple(
+            a for a in self.artifacts if a.manual and (a.endorser or a.kind == "endorsement")
+        )
+
+    def skill_name(self, destination: str, skill: str) -> str:
+        for dest in self.growth_map.destinations:
+            for view in dest.skills:
+                if (dest.id, view.id) == (destination, skill):
+                    return view.name
+        return skill
+
+
+def gather_export(
+    session: Session, settings: Settings, period: Period, options: ExportOptions, as_of: date
+) -> ExportModel:
+    """Read everything an export shows for `period`, as of the owner's local date `as_of`."""
+    owner, growth_map = settings.owner.key, settings.growth_map
+    _check_destination(settings, options.destination)
+    redaction = load_redaction(session, owner, enabled=options.redact_private)
+    evidence = gather_evidence(
+        session, owner, settings.owner.zone, growth_map, period.since, period.until
+    )
+    details = _suggestion_details(session, owner, period, options.include_suggested)
+    changed = changed_since_acceptance(session, owner)
+    mappings = _mappings(evidence.evidence, details, changed, options, redaction)
+    kept = {m.artifact.key for m in mappings}
+    # A manual artifact naming no skill is still evidence (unless one destination is asked).
+    artifacts = tuple(
+        redaction.artifact(a)
+        for a in evidence.artifacts
+        if a.key in kept or (a.manual and options.destination is None)
+    )
+    view = _growth_map(session, settings, as_of, options.destination, redaction)
+    return ExportModel(
+        owner_key=owner,
+        owner_name=settings.owner.name or owner,
+        timezone=settings.owner.timezone,
+        as_of=as_of,
+        period=period,
+        options=options,
+        growth_map=view,
+        artifacts=artifacts,
+        mappings=tuple(mappings),
+        portfolio=_portfolio(view, mappings),
+        entries=tuple(_entries(session, settings, period, redaction)),
+        levels=_levels(session, settings, options.destination),
+        private_keys=frozenset(a.key for a in evidence.artifacts if redaction.private(a)),
+    )
+
+
+def _check_destination(settings: Settings, destination: str | None) -> None:
+    known = [d.id for d in settings.growth_map.destinations]
+    if destination is not None and destination not in known:
+        raise UsageError(
+            f"--destination {destination!r} is not in the growth map; known: "
+            f"{', '.join(known) or 'none'}"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _Detail:
+    id: int
+    rules: tuple[str, ...]
+    origin: str
+
+
+def _suggestion_details(
+    session: Session, owner: str, period: Period, include_suggested: bool
+) -> dict[tuple[str, str, str], _Detail]:
+    """(item key, destination, skill) -> the suggestion's id, rules and origin."""
+    statuses = ("accepted", "suggested") if include_suggested else ("accepted",)
+    query = (
+        select(
+            ItemRow.source,
+            ItemRow.kind,
+            ItemRow.external_id,
+            SuggestionRow.destination,
+            SuggestionRow.skill,
+            SuggestionRow.id,
+            SuggestionRow.rules,
+            SuggestionRow.origin,
+        )
+        .join(ItemRow, ItemRow.id == SuggestionRow.item_id)
+        .where(SuggestionRow.owner == owner, SuggestionRow.status.in_(statuses))
+    )
+    if period.since is not None:
+        query = query.where(ItemRow.occurred_at >= period.since)
+    if period.until is not None:
+        query = query.where(ItemRow.occurred_at < period.until)
+    details = {}
+    for source, kind, external_id, dest, skill, ident, rules, origin in session.execute(
+        query.execution_options(yield_per=CHUNK)
+    ):
+        key = item_key(source, kind, external_id)
+        details[(key, dest, skill)] = _Detail(ident, tuple(sorted(rules or ())), origin)
+    return details
+
+
+def _mappings(
+    evidence: Sequence[Evidence],
+    details: dict[tuple[str, str, str], _Detail],
+    changed: set[int],
+    options: ExportOptions,
+    redaction: Redaction,
+) -> list[Mapping]:
+    """The evidence the options ask for, redacted; in the order gather_evidence gives."""
+    redacted: dict[str, Artifact] = {}
+    out = []
+    for item in evidence:
+        if not (item.accepted or options.include_suggested):
+            continue
+        if options.destination is not None and item.destination != options.destination:
+            continue
+        key = item.artifact.key
+        if key not in redacted:
+            redacted[key] = redaction.artifact(item.artifact)
+        detail = details.get((key, item.destination, item.skill))
+        shown = replace(item, artifact=redacted[key], note=redaction.text(item.note))
+        out.append(
+            Mapping(
+                shown,
+                detail.rules if detail else (),
+                "manual" if item.artifact.manual else (detail.origin if detail else "rule"),
+                bool(detail and item.accepted and detail.id in changed),
+            )
+        )
+    return out
+
+
+def _growth_map(
+    session: Session,
+    settings: Settings,
+    as_of: date,
+    destination: str | None,
+    redaction: Redaction,
+) -> GrowthMapView:
+    """The one-page map as of `as_of`; one destination only when asked; redacted."""
+    view = build_growth_map(session, settings, as_of)
+    strongest = tuple(
+        replace(
+            s,
+            artifact=redaction.artifact(s.artifact),
+            notes=tuple(redaction.text(n) or "" for n in s.notes),
+        )
+        for s in view.strongest
+        if destination is None or any(d == destination for d, _ in s.places)
+    )
+    view = replace(view, strongest=strongest)
+    if destination is None:
+        return view
+    return replace(
+        view,
+        destinations=tuple(d for d in view.destinations if d.id == destination),
+        gaps=tuple(g for g in view.gaps if g.destination == destination),
+        suggestions=tuple(s for s in view.suggestions if s.destination == destination),
+    )
+
+
+def _portfolio(view: GrowthMapView, mappings: Sequence[Mapping]) -> tuple[PortfolioPart, ...]:
+    evidence = [m.evidence for m in mappings]
+    return tuple(
+        PortfolioPart(
+            d.id,
+            d.title,
+            tuple(strongest_artifacts(evidence, destination=d.id, limit=PORTFOLIO_SIZE)),
+        )
+        for d in view.destinations
+    )
+
+
+def _entries(
+    session: Session, settings: Settings, period: Period, redaction: Redaction
+) -> list[ShownEntry]:
+    """The period's log entries, oldest first, as the engineer sees them (their edit, or
+    the draft)."""
+    query = select(LogEntryRow).where(LogEntryRow.owner == settings.owner.key)
+    if period.first is not None:
+        query = query.where(LogEntryRow.week >= Week.of_date(period.first).id)
+    if period.last is not None:
+        query = query.where(LogEntryRow.week <= Week.of_date(period.last).id)
+    shown = []
+    for row in session.scalars(query.order_by(LogEntryRow.week)):
+        week = Week.parse(row.week)
+        if row.text is None:  # the draft as stored: no need to read the week's evidence
+            entry = ShownEntry(week, row.draft, False, ())
+        else:
+            entry = shown_entry(row, build_week_entry(session, settings, week), settings)
+        shown.append(
+            replace(
+                entry,
+                text=redaction.text(entry.text) or "",
+                new_since_edit=tuple(redaction.artifact(a) for a in entry.new_since_edit),
+            )
+        )
+    return shown
+
+
+def _levels(
+    session: Session, settings: Settings, destination: str | None
+) -> tuple[SkillLevels, ...]:
+    history = level_history(session, settings.owner.key, settings.growth_map)
+    names = {(d.id, s.id): s.name for d in settings.growth_map.destinations for s in d.skills}
+    return tuple(
+        SkillLevels(dest, skill, names.get((dest, skill), skill), tuple(changes))
+        for (dest, skill), changes in sorted(history.items())
+        if destination is None or dest == destination
+    )

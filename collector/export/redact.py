@@ -1,0 +1,129 @@
+"""`--redact private`: the titles, bodies, links and repository names of private
+repositories become neutral text, so an export can leave the company.
+
+A repository counts as private when any of its items carries the connector's flag
+(`extra.private` true, or `extra.visibility` private/internal); every item of that
+repository is then redacted, whatever its kind (reviews and tickets included)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from collector.ledger.models import ItemRow
+from collector.ledger.queries import CHUNK
+from collector.progress.artifacts import Artifact
+from collector.progress.lines import md_text
+
+PRIVATE_REPO = "private repository"
+PRIVATE_TITLE = "private work"
+_HIDDEN_VISIBILITY = frozenset({"private", "internal"})
+# Fields of `extra` that say nothing about the work's content; the rest is dropped.
+_SAFE_EXTRA = ("review_states", "review_comments", "issue_type", "story_points", "platform")
+_LINK = re.compile(r"\[((?:[^\[\]\\]|\\.)*)\]\(([^()\s]*)\)")
+_MIN_TITLE = 4  # shorter titles ("Fix") would mangle ordinary words
+
+
+def is_private(extra: Mapping[str, Any] | None) -> bool:
+    if not extra:
+        return False
+    if extra.get("private") is True:
+        return True
+    visibility = extra.get("visibility")
+    return isinstance(visibility, str) and visibility.lower() in _HIDDEN_VISIBILITY
+
+
+@dataclass(frozen=True)
+class Redaction:
+    """The private repositories of a ledger and the titles of their items."""
+
+    repos: frozenset[str]
+    titles: frozenset[str]
+    enabled: bool = True  # False: only tells what is private, changes nothing
+
+    @property
+    def active(self) -> bool:
+        return self.enabled and bool(self.repos)
+
+    def private(self, artifact: Artifact) -> bool:
+        return (artifact.repo or "") in self.repos or is_private(artifact.extra)
+
+    def artifact(self, artifact: Artifact) -> Artifact:
+        """The artifact with nothing of a private repository's content left."""
+        if not self.enabled:
+            return artifact
+        linked = tuple(self.artifact(a) for a in artifact.linked)
+        if artifact.manual or not self.private(artifact):
+            return replace(artifact, linked=linked) if linked != artifact.linked else artifact
+        number = _number(artifact)
+        return replace(
+            artifact,
+            title=PRIVATE_TITLE,
+            url=None,
+            ref=f"{PRIVATE_REPO} #{number}" if number else PRIVATE_REPO,
+            repo=PRIVATE_REPO,
+            extra={k: artifact.extra[k] for k in _SAFE_EXTRA if k in artifact.extra},
+            linked=linked,
+        )
+
+    def text(self, text: str | None) -> str | None:
+        """Free text (notes, log entries): links into a private repository lose their
+        target, then private titles and repository names are replaced."""
+        if not text or not self.active:
+            return text
+        text = _LINK.sub(self._link, text)
+        for needle, neutral in self._needles():
+            text = text.replace(needle, neutral)
+        return text
+
+    def _link(self, match: re.Match[str]) -> str:
+        url = match.group(2)
+        if any(f"/{repo}/" in url + "/" for repo in self.repos):
+            return match.group(1)
+        return match.group(0)
+
+    def _needles(self) -> list[tuple[str, str]]:
+        pairs: dict[str, str] = {}
+        for title in self.titles:
+            if len(title.strip()) >= _MIN_TITLE:
+                pairs[title] = PRIVATE_TITLE
+                pairs[md_text(title)] = PRIVATE_TITLE
+        for repo in self.repos:
+            pairs[repo] = PRIVATE_REPO
+            pairs[md_text(repo)] = PRIVATE_REPO
+        # Longest first, so a title that contains a repo name goes as a whole.
+        return sorted(pairs.items(), key=lambda p: (-len(p[0]), p[0]))
+
+
+
+
+def _number(artifact: Artifact) -> str:
+    value = artifact.extra.get("number") or artifact.extra.get("iid")
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return ""
+
+
+def load_redaction(session: Session, owner: str, *, enabled: bool) -> Redaction:
+    """Scan the owner's items once for private repositories (and, to redact, their
+    titles)."""
+    repos: set[str] = set()
+    query = select(ItemRow.repo, ItemRow.extra).where(ItemRow.owner == owner)
+    for repo, extra in session.execute(query.execution_options(yield_per=CHUNK)):
+        if repo and is_private(extra):
+            repos.add(repo)
+    titles: set[str] = set()
+    for chunk in _chunks(sorted(repos), 500) if enabled else []:
+        rows = select(ItemRow.title).where(ItemRow.owner == owner, ItemRow.repo.in_(chunk))
+        titles.update(t for t in session.scalars(rows) if t)
+    return Redaction(frozenset(repos), frozenset(titles), enabled)
+
+
+def _chunks(values: list[str], size: int) -> Iterable[list[str]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]

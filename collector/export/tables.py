@@ -1,0 +1,261 @@
+"""The export as CSV (one row per artifact and skill it counts for) and as JSON
+(`growthmap.export/1`, described by collector/schemas/export-1.schema.json)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date, datetime
+from typing import Any
+
+from collector.export.model import ExportModel, Mapping
+from collector.progress.artifacts import Artifact
+from collector.progress.growth import GrowthMapView, SkillView, StrongArtifact
+
+SCHEMA = "growthmap.export/1"
+CSV_COLUMNS = (
+    "date",
+    "destination",
+    "skill",
+    "kind",
+    "title",
+    "url",
+    "repo",
+    "outcome",
+    "status",
+    "source",
+)
+# A spreadsheet runs a cell that starts with one of these as a formula.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def render_csv(model: ExportModel) -> str:
+    """RFC 4180: CRLF line ends, fields quoted when they hold a comma, quote or line end."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(CSV_COLUMNS)
+    mapped = set()
+    for mapping in model.mappings:
+        mapped.add(mapping.artifact.key)
+        writer.writerow([csv_cell(v) for v in _row(mapping.artifact, mapping)])
+    for artifact in model.artifacts:
+        if artifact.key not in mapped:
+            writer.writerow([csv_cell(v) for v in _row(artifact, None)])
+    return buffer.getvalue()
+
+
+def _row(artifact: Artifact, mapping: Mapping | None) -> list[object]:
+    evidence = mapping.evidence if mapping else None
+    status = evidence.status if evidence else "accepted"
+    if mapping and mapping.changed_upstream:
+        status = "accepted, changed upstream"
+    outcome = artifact.outcome or (evidence.note if evidence else None)
+    return [
+        artifact.day.isoformat(),
+        evidence.destination if evidence else "",
+        evidence.skill if evidence else "",
+        artifact.kind,
+        artifact.title,
+        artifact.url,
+        artifact.repo,
+        outcome,
+        status,
+        source_of(artifact),
+    ]
+
+
+def source_of(artifact: Artifact) -> str:
+    if artifact.manual:
+        return "manual"
+    return artifact.key.split(":", 2)[1]
+
+
+def render_json(model: ExportModel) -> str:
+    document = export_document(model)
+    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def export_document(model: ExportModel) -> dict[str, Any]:
+    options = model.options
+    period = model.period
+    return {
+        "schema": SCHEMA,
+        "owner": {"key": model.owner_key, "name": model.owner_name, "timezone": model.timezone},
+        "as_of": model.as_of.isoformat(),
+        "period": {
+            "label": period.label,
+            "first": _day(period.first),
+            "last": _day(period.last),
+            "since": _moment(period.since),
+            "until": _moment(period.until),
+        },
+        "options": {
+            "destination": options.destination,
+            "include_suggested": options.include_suggested,
+            "redact": "private" if options.redact_private else None,
+        },
+        "growth_map": _growth_map(model.growth_map),
+        "portfolio": [
+            {"destination": p.destination, "artifacts": [_strong(s) for s in p.strongest]}
+            for p in model.portfolio
+        ],
+        "items": [_item(model, a) for a in model.artifacts if not a.manual],
+        "suggestions": [_suggestion(m) for m in model.mappings if not m.artifact.manual],
+        "manual_artifacts": [_manual(model, a) for a in model.artifacts if a.manual],
+        "log_entries": [
+            {
+                "week": e.week.id,
+                "first": e.week.monday().isoformat(),
+                "last": e.week.sunday().isoformat(),
+                "edited": e.edited,
+                "text": e.text,
+                "new_since_edit": [a.key for a in e.new_since_edit],
+            }
+            for e in model.entries
+        ],
+        "level_history": [
+            {
+                "destination": levels.destination,
+                "skill": levels.skill,
+                "changes": [
+                    {"level": c.level, "effective": _day(c.effective), "note": c.note}
+                    for c in levels.changes
+                ],
+            }
+            for levels in model.levels
+        ],
+    }
+
+
+def _day(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _moment(value: datetime | None) -> str | None:
+    return value.isoformat().replace("+00:00", "Z") if value else None
+
+
+def _item(model: ExportModel, artifact: Artifact) -> dict[str, Any]:
+    return {
+        "key": artifact.key,
+        "source": source_of(artifact),
+        "kind": artifact.kind,
+        "ref": artifact.ref,
+        "title": artifact.title,
+        "url": artifact.url,
+        "repo": artifact.repo,
+        "state": artifact.state,
+        "date": artifact.day.isoformat(),
+        "occurred_at": _moment(artifact.occurred_at),
+        "additions": artifact.additions,
+        "deletions": artifact.deletions,
+        "private": artifact.key in model.private_keys,
+        "linked": [linked.key for linked in artifact.linked],
+    }
+
+
+def _suggestion(mapping: Mapping) -> dict[str, Any]:
+    evidence = mapping.evidence
+    return {
+        "item": evidence.artifact.key,
+        "destination": evidence.destination,
+        "skill": evidence.skill,
+        "status": evidence.status,
+        "weight": evidence.weight,
+        "rules": list(mapping.rules),
+        "origin": mapping.origin,
+        "note": evidence.note,
+        "changed_upstream": mapping.changed_upstream,
+    }
+
+
+def _manual(model: ExportModel, artifact: Artifact) -> dict[str, Any]:
+    places = sorted(
+        {
+            (m.evidence.destination, m.evidence.skill)
+            for m in model.mappings
+            if m.artifact.key == artifact.key
+        }
+    )
+    return {
+        "key": artifact.key,
+        "kind": artifact.kind,
+        "title": artifact.title,
+        "url": artifact.url,
+        "date": artifact.day.isoformat(),
+        "outcome": artifact.outcome,
+        "endorser": artifact.endorser,
+        "places": [{"destination": d, "skill": s} for d, s in places],
+    }
+
+
+def _strong(strong: StrongArtifact) -> dict[str, Any]:
+    return {
+        "key": strong.artifact.key,
+        "score": strong.score,
+        "places": [{"destination": d, "skill": s} for d, s in strong.places],
+        "notes": list(strong.notes),
+    }
+
+
+def _growth_map(view: GrowthMapView) -> dict[str, Any]:
+    cycle = view.cycle
+    return {
+        "destinations": [
+            {
+                "id": d.id,
+                "title": d.title,
+                "target_date": _day(d.target_date),
+                "in_cycle": d.in_cycle,
+                "skills": [_skill(s) for s in d.skills],
+            }
+            for d in view.destinations
+        ],
+        "cycle": None
+        if cycle is None
+        else {
+            "number": cycle.number,
+            "start": cycle.start.isoformat(),
+            "end": cycle.end.isoformat(),
+            "weeks": cycle.weeks,
+            "week": cycle.week,
+            "goal": cycle.goal,
+            "review_date": cycle.review_date.isoformat(),
+        },
+        "gaps": [
+            {"destination": g.destination, "skill": g.skill, "last": _day(g.last), "text": g.text()}
+            for g in view.gaps
+        ],
+        "mastery_suggestions": [
+            {
+                "destination": s.destination,
+                "skill": s.skill,
+                "current": s.current,
+                "proposed": s.proposed,
+                "reason": s.reason,
+            }
+            for s in view.suggestions
+        ],
+        "checklist": [
+            {"label": c.label, "done": c.done, "detail": c.detail} for c in view.checklist
+        ],
+    }
+
+
+def _skill(skill: SkillView) -> dict[str, Any]:
+    return {
+        "id": skill.id,
+        "name": skill.name,
+        "level": skill.level,
+        "target": skill.target,
+        "level_since": _day(skill.level_since),
+        "last_evidence": _day(skill.last_evidence),
+        "cycle": {"accepted": skill.cycle.accepted, "suggested": skill.cycle.suggested},
+        "overall": {"accepted": skill.overall.accepted, "suggested": skill.overall.suggested},
+    }
