@@ -118,10 +118,9 @@ def gather_export(
     mappings = _mappings(evidence.evidence, details, changed, options, redaction)
     kept = {m.artifact.key for m in mappings}
     # A manual artifact naming no skill is still evidence (unless one destination is asked).
+    shown = (redaction.artifact(a) for a in evidence.artifacts)
     artifacts = tuple(
-        redaction.artifact(a)
-        for a in evidence.artifacts
-        if a.key in kept or (a.manual and options.destination is None)
+        a for a in shown if a.key in kept or (a.manual and options.destination is None)
     )
     view = _growth_map(session, settings, as_of, options.destination, redaction)
     return ExportModel(
@@ -137,7 +136,9 @@ def gather_export(
         portfolio=_portfolio(view, mappings),
         entries=tuple(_entries(session, settings, period, redaction)),
         levels=_levels(session, settings, options.destination),
-        private_keys=frozenset(a.key for a in evidence.artifacts if redaction.private(a)),
+        private_keys=frozenset(
+            redaction.artifact(a).key for a in evidence.artifacts if redaction.private(a)
+        ),
     )
 
 

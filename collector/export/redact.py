@@ -7,6 +7,7 @@ repository is then redacted, whatever its kind (reviews and tickets included).""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -63,6 +64,7 @@ class Redaction:
         number = _number(artifact)
         return replace(
             artifact,
+            key=neutral_key(artifact.key),
             title=PRIVATE_TITLE,
             url=None,
             ref=f"{PRIVATE_REPO} #{number}" if number else PRIVATE_REPO,
@@ -100,6 +102,11 @@ class Redaction:
         return sorted(pairs.items(), key=lambda p: (-len(p[0]), p[0]))
 
 
+def neutral_key(key: str) -> str:
+    """`item:SOURCE:KIND:private-<digest>`: stable across exports, names nothing."""
+    source, kind = key.split(":")[1:3]
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:12]
+    return f"item:{source}:{kind}:private-{digest}"
 
 
 def _number(artifact: Artifact) -> str:

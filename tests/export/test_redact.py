@@ -1,0 +1,60 @@
+"""`--redact private` leaves nothing of a private repository in any format."""
+
+from __future__ import annotations
+
+import pytest
+from export_data import PRIVATE_DRAFT, PRIVATE_REPO, PRIVATE_REVIEW_TITLE, PRIVATE_TITLE
+from support import export
+
+from collector.config import Settings
+from collector.export import ExportFormat, ExportOptions
+from collector.export.redact import PRIVATE_REPO as NEUTRAL_REPO
+from collector.export.redact import Redaction, is_private
+from collector.ledger import Ledger
+
+SECRETS = (PRIVATE_REPO, "secret-payroll", "secret\\-payroll", PRIVATE_TITLE, PRIVATE_REVIEW_TITLE)
+
+
+@pytest.mark.parametrize("fmt", list(ExportFormat))
+def test_redacted_exports_hold_no_private_name_or_title(
+    fixed_ledger: Ledger, ex_settings: Settings, fmt: ExportFormat
+) -> None:
+    plain = export(fixed_ledger, ex_settings, fmt, ExportOptions(include_suggested=True))
+    assert PRIVATE_REPO in plain and PRIVATE_TITLE in plain  # the test can fail
+    options = ExportOptions(include_suggested=True, redact_private=True)
+    text = export(fixed_ledger, ex_settings, fmt, options)
+    for secret in SECRETS:
+        assert secret not in text, (fmt, secret)
+    assert NEUTRAL_REPO in text
+    # Public work is still named.
+    assert "acme/checkout" in text and "Structured logging for checkout" in text
+
+
+def test_free_text_loses_private_links_titles_and_names() -> None:
+    redaction = Redaction(frozenset({PRIVATE_REPO}), frozenset({PRIVATE_TITLE}))
+    text = redaction.text(PRIVATE_DRAFT) or ""
+    assert 'Merged private repository#7 "private work" (+40/−10)' in text
+    assert "https://" not in text
+    keep = "See [acme/checkout#1](https://github.example/acme/checkout/pull/1)"
+    assert redaction.text(keep) == keep
+
+
+def test_redaction_only_when_asked() -> None:
+    off = Redaction(frozenset({PRIVATE_REPO}), frozenset({PRIVATE_TITLE}), enabled=False)
+    assert off.text(PRIVATE_DRAFT) == PRIVATE_DRAFT
+
+
+@pytest.mark.parametrize(
+    ("extra", "private"),
+    [
+        ({"private": True}, True),
+        ({"visibility": "PRIVATE"}, True),
+        ({"visibility": "internal"}, True),
+        ({"visibility": "public"}, False),
+        ({"private": "yes"}, False),
+        ({}, False),
+        (None, False),
+    ],
+)
+def test_private_flags(extra: dict[str, object] | None, private: bool) -> None:
+    assert is_private(extra) is private
