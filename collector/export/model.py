@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -30,8 +31,10 @@ from collector.progress import (
     strongest_artifacts,
 )
 from collector.progress.artifacts import item_key
+from collector.progress.gather import EvidenceSet
 from collector.progress.growth import StrongArtifact
 from collector.progress.levels import LevelChange
+from collector.progress.weeks import local_date
 from collector.review import changed_since_acceptance
 
 PORTFOLIO_SIZE = 5
@@ -110,9 +113,9 @@ def gather_export(
     owner, growth_map = settings.owner.key, settings.growth_map
     _check_destination(settings, options.destination)
     redaction = load_redaction(session, owner, enabled=options.redact_private)
-    evidence = gather_evidence(
-        session, owner, settings.owner.zone, growth_map, period.since, period.until
-    )
+    # One read of the whole ledger serves the growth map and the period alike.
+    everything = gather_evidence(session, owner, settings.owner.zone, growth_map)
+    evidence = in_period(everything, period, settings.owner.zone)
     details = _suggestion_details(session, owner, period, options.include_suggested)
     changed = changed_since_acceptance(session, owner)
     mappings = _mappings(evidence.evidence, details, changed, options, redaction)
@@ -122,7 +125,7 @@ def gather_export(
     artifacts = tuple(
         a for a in shown if a.key in kept or (a.manual and options.destination is None)
     )
-    view = _growth_map(session, settings, as_of, options.destination, redaction)
+    view = _growth_map(session, settings, as_of, options.destination, redaction, everything)
     return ExportModel(
         owner_key=owner,
         owner_name=settings.owner.name or owner,
@@ -139,6 +142,30 @@ def gather_export(
         private_keys=frozenset(
             redaction.artifact(a).key for a in evidence.artifacts if redaction.private(a)
         ),
+    )
+
+
+def in_period(evidence: EvidenceSet, period: Period, zone: ZoneInfo) -> EvidenceSet:
+    """The part of the whole ledger's evidence in `period`, as `gather_evidence` would
+    read it: items by occurred_at in [since, until), manual artifacts by their date."""
+    if period.since is None and period.until is None:
+        return evidence
+    first = local_date(period.since, zone) if period.since else None
+    end = local_date(period.until, zone) if period.until else None
+
+    def inside(artifact: Artifact) -> bool:
+        if artifact.manual or artifact.occurred_at is None:
+            return (first is None or artifact.day >= first) and (end is None or artifact.day < end)
+        moment = artifact.occurred_at
+        return (period.since is None or moment >= period.since) and (
+            period.until is None or moment < period.until
+        )
+
+    keys = {a.key for a in evidence.artifacts if inside(a)}
+    return EvidenceSet(
+        tuple(a for a in evidence.artifacts if a.key in keys),
+        tuple(e for e in evidence.evidence if e.artifact.key in keys),
+        tuple(a for a in evidence.unmapped if a.key in keys),
     )
 
 
@@ -227,9 +254,10 @@ def _growth_map(
     as_of: date,
     destination: str | None,
     redaction: Redaction,
+    everything: EvidenceSet,
 ) -> GrowthMapView:
     """The one-page map as of `as_of`; one destination only when asked; redacted."""
-    view = build_growth_map(session, settings, as_of)
+    view = build_growth_map(session, settings, as_of, evidence=everything)
     strongest = tuple(
         replace(
             s,

@@ -37,6 +37,7 @@ _BRANCH_IN_RAW = func.coalesce(
     ItemRow.raw[("merge_request", "source_branch")].as_string(),
 )
 _LOOKUP_CHUNK = 500
+_DECIDED_OR_MAPPED = frozenset((*MAPPED, "rejected"))
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,7 @@ def gather_evidence(
             for s in suggestions
             if s.status in MAPPED
         ]
-        if not any(s.status in (*MAPPED, "rejected") for s in suggestions):
+        if not any(s.status in _DECIDED_OR_MAPPED for s in suggestions):
             unmapped.append(artifact)
     _add_manual(session, owner, zone, growth_map, since, until, artifacts, evidence)
     artifacts.sort(key=_order)
@@ -257,6 +258,10 @@ def find_tickets(session: Session, owner: str, refs: Iterable[str]) -> dict[str,
     """Ticket items by external id, for the references pull requests make."""
     wanted = sorted(set(refs))
     found: dict[str, StoredItem] = {}
+    if len(wanted) > _LOOKUP_CHUNK:
+        # Many references (a year of evidence): one pass over the owner's tickets beats
+        # many IN queries, none of which can use the (owner, source, kind, id) index.
+        return _all_tickets(session, owner, set(wanted))
     for start in range(0, len(wanted), _LOOKUP_CHUNK):
         chunk = wanted[start : start + _LOOKUP_CHUNK]
         query = (
@@ -266,5 +271,18 @@ def find_tickets(session: Session, owner: str, refs: Iterable[str]) -> dict[str,
             .order_by(ItemRow.id)
         )
         for values in session.execute(query):
+            found.setdefault(values[3], _stored(values))
+    return found
+
+
+def _all_tickets(session: Session, owner: str, wanted: set[str]) -> dict[str, StoredItem]:
+    query = (
+        select(*_ITEM_COLUMNS)
+        .where(ItemRow.owner == owner, ItemRow.kind == "ticket")
+        .order_by(ItemRow.id)
+    )
+    found: dict[str, StoredItem] = {}
+    for values in session.execute(query.execution_options(yield_per=CHUNK)):
+        if values[3] in wanted:
             found.setdefault(values[3], _stored(values))
     return found

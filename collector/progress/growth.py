@@ -124,11 +124,19 @@ class GrowthMapView:
 
 
 def build_growth_map(
-    session: Session, settings: Settings, today: date, *, recent: int = 4, strongest: int = 5
+    session: Session,
+    settings: Settings,
+    today: date,
+    *,
+    recent: int = 4,
+    strongest: int = 5,
+    evidence: EvidenceSet | None = None,
 ) -> GrowthMapView:
-    """The growth map as of `today` (the owner's local date)."""
+    """The growth map as of `today` (the owner's local date). `evidence`: all of the
+    ledger's evidence when the caller has already gathered it (the export does)."""
     owner, growth_map = settings.owner.key, settings.growth_map
-    evidence = gather_evidence(session, owner, settings.owner.zone, growth_map)
+    if evidence is None:
+        evidence = gather_evidence(session, owner, settings.owner.zone, growth_map)
     history = level_history(session, owner, growth_map)
     running = cycle_on(growth_map.cycles, today)
     in_cycle = evidence.within(running.cycle.start, today) if running else None

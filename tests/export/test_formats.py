@@ -13,7 +13,7 @@ import html5lib
 import jsonschema
 import pytest
 from export_data import FORMULA, HOSTILE, PRIVATE_TITLE
-from support import export, model
+from export_support import export, model
 
 from collector.config import Settings
 from collector.export import CSV_COLUMNS, ExportFormat, ExportOptions, render_export

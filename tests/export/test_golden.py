@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import check_golden
-from support import model
+from export_support import check_golden, model
 
 from collector.config import Settings
 from collector.export import ExportOptions, render_csv, render_markdown

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from export_data import PRIVATE_DRAFT, PRIVATE_REPO, PRIVATE_REVIEW_TITLE, PRIVATE_TITLE
-from support import export
+from export_support import export
 
 from collector.config import Settings
 from collector.export import ExportFormat, ExportOptions

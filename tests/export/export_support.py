@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
+from pathlib import Path
 
 from export_data import NOW
 
@@ -18,6 +20,7 @@ from collector.export import (
 from collector.ledger import Ledger
 
 AS_OF = date(2026, 11, 25)
+GOLDEN = Path(__file__).parent / "golden"
 
 
 def model(
@@ -51,3 +54,12 @@ def _str(value: str | int | None) -> str | None:
 
 def _int(value: str | int | None) -> int | None:
     return None if value is None else int(value)
+
+
+def check_golden(name: str, data: bytes) -> None:
+    """Compare with tests/export/golden/NAME; GROWTHMAP_REGEN_GOLDEN=1 rewrites it."""
+    path = GOLDEN / name
+    if os.environ.get("GROWTHMAP_REGEN_GOLDEN") == "1":
+        path.write_bytes(data)
+    assert path.exists(), f"no golden file {path}: run with GROWTHMAP_REGEN_GOLDEN=1"
+    assert data == path.read_bytes()
