@@ -8,11 +8,20 @@ from html import escape
 
 from markdown_it import MarkdownIt
 
-from collector.export.markdown import Section, scope_line, sections, title_line
+from collector.export.markdown import (
+    NO_ENTRIES,
+    Section,
+    log_blocks,
+    scope_line,
+    sections,
+    title_line,
+)
+from collector.export.minimd import inline, render_blocks
 from collector.export.model import ExportModel
 from collector.export.svg import evidence_chart, level_chart
 
-# Raw HTML off (it is shown as text), images off (they would be fetched).
+# For the engineer's own edits (full CommonMark): raw HTML off (it is shown as text),
+# images off (they would be fetched). growthmap's own Markdown goes through `minimd`.
 _MD = MarkdownIt("commonmark", {"html": False, "linkify": False}).disable("image")
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'"
@@ -60,7 +69,7 @@ def render_html(model: ExportModel) -> str:
     charts = Section("charts", "Charts", "")
     ordered = [parts[0], charts, *parts[1:]]
     body = [_section(s, model) for s in ordered]
-    nav = "".join(f'<li><a href="#{s.id}">{_MD.renderInline(s.title)}</a></li>' for s in ordered)
+    nav = "".join(f'<li><a href="#{s.id}">{inline(s.title)}</a></li>' for s in ordered)
     title = escape(f"Evidence for review · {model.owner_name}")
     return (
         "<!DOCTYPE html>\n"
@@ -69,8 +78,8 @@ def render_html(model: ExportModel) -> str:
         '<meta name="referrer" content="no-referrer">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{title}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
-        f"<header>\n<h1>{_MD.renderInline(title_line(model))}</h1>\n"
-        f'<p class="scope">{_MD.renderInline(scope_line(model))}</p>\n</header>\n'
+        f"<header>\n<h1>{inline(title_line(model))}</h1>\n"
+        f'<p class="scope">{inline(scope_line(model))}</p>\n</header>\n'
         f'<nav aria-label="Sections"><ol>{nav}</ol></nav>\n'
         + "\n".join(body)
         + "\n</body>\n</html>\n"
@@ -78,7 +87,7 @@ def render_html(model: ExportModel) -> str:
 
 
 def _section(section: Section, model: ExportModel) -> str:
-    heading = f"<h2>{_MD.renderInline(section.title)}</h2>"
+    heading = f"<h2>{inline(section.title)}</h2>"
     if section.id == "charts":
         content = (
             "<figure><figcaption>Evidence per week per destination (distinct artifacts)"
@@ -86,6 +95,13 @@ def _section(section: Section, model: ExportModel) -> str:
             "<figure><figcaption>Skill levels over time</figcaption>\n"
             f"{level_chart(model)}</figure>"
         )
+    elif section.id == "log":
+        blocks = log_blocks(model)
+        content = "\n".join(
+            f'<article class="entry">{_MD.render(text) if edited else render_blocks(text)}'
+            "</article>"
+            for edited, text in blocks
+        ) or render_blocks(NO_ENTRIES)
     else:
-        content = _MD.render(section.body)
+        content = render_blocks(section.body)
     return f'<section id="{escape(section.id)}">\n{heading}\n{content}\n</section>'

@@ -99,16 +99,24 @@ def _strong(model: ExportModel, strong: StrongArtifact, number: int) -> str:
     return line
 
 
+NO_ENTRIES = "_No progress-log entries in this period (`growthmap log draft WEEK`)._"
+
+
 def _log(model: ExportModel) -> str:
-    if not model.entries:
-        return "_No progress-log entries in this period (`growthmap log draft WEEK`)._"
+    blocks = [text for _, text in log_blocks(model)]
+    return "\n\n".join(blocks) if blocks else NO_ENTRIES
+
+
+def log_blocks(model: ExportModel) -> list[tuple[bool, str]]:
+    """Each entry's Markdown, headings nested under the section, and whether the
+    engineer edited it (their own Markdown, not growthmap's)."""
     blocks = []
     for entry in model.entries:
         text = demote(entry.text.strip())
         if entry.edited:
             text += "\n\n_(edited by hand)_"
-        blocks.append(text)
-    return "\n\n".join(blocks)
+        blocks.append((entry.edited, text))
+    return blocks
 
 
 def _evidence(model: ExportModel) -> str:
@@ -117,30 +125,34 @@ def _evidence(model: ExportModel) -> str:
         by_skill.setdefault((mapping.evidence.destination, mapping.evidence.skill), []).append(
             mapping
         )
+    lines: dict[str, str] = {}  # an artifact counting for several skills: one line
     blocks = []
     for destination in model.growth_map.destinations:
         skill_blocks = [f"### {md_text(destination.id)} · {md_text(destination.title)}"]
         for skill in destination.skills:
             mine = by_skill.get((destination.id, skill.id), [])
             title = f"#### {md_text(skill.name)} ({skill.level} → {skill.target})"
-            lines = [_mapping_line(m) for m in mine] or ["- _no evidence in this period_"]
-            skill_blocks.append(title + "\n\n" + "\n".join(lines))
+            shown = [_mapping_line(m, lines) for m in mine] or ["- _no evidence in this period_"]
+            skill_blocks.append(title + "\n\n" + "\n".join(shown))
         blocks.append("\n\n".join(skill_blocks))
     mapped = {m.artifact.key for m in model.mappings}
     unmapped = [a for a in model.artifacts if a.manual and a.key not in mapped]
     if unmapped:
-        lines = [f"- {date_label(a.day)} · {artifact_line(a)}" for a in unmapped]
-        blocks.append("### Manual artifacts without a skill\n\n" + "\n".join(lines))
+        rows = [f"- {date_label(a.day)} · {artifact_line(a)}" for a in unmapped]
+        blocks.append("### Manual artifacts without a skill\n\n" + "\n".join(rows))
     if not model.mappings and not unmapped:
         blocks.append("_No evidence in this period._")
     return "\n\n".join(blocks)
 
 
-def _mapping_line(mapping: Mapping) -> str:
+def _mapping_line(mapping: Mapping, lines: dict[str, str]) -> str:
     evidence = mapping.evidence
     artifact = evidence.artifact
     mark = "" if evidence.accepted else "*suggested* "
-    line = f"- {date_label(artifact.day)} · {mark}{artifact_line(artifact)}"
+    text = lines.get(artifact.key)
+    if text is None:
+        text = lines[artifact.key] = artifact_line(artifact)
+    line = f"- {date_label(artifact.day)} · {mark}{text}"
     if evidence.note:
         line += f" — note: {md_text(evidence.note, 500)}"
     if mapping.changed_upstream:

@@ -279,12 +279,18 @@ def _growth_map(
 
 
 def _portfolio(view: GrowthMapView, mappings: Sequence[Mapping]) -> tuple[PortfolioPart, ...]:
-    evidence = [m.evidence for m in mappings]
+    by_destination: dict[str, list[Evidence]] = {}
+    for mapping in mappings:
+        by_destination.setdefault(mapping.evidence.destination, []).append(mapping.evidence)
     return tuple(
         PortfolioPart(
             d.id,
             d.title,
-            tuple(strongest_artifacts(evidence, destination=d.id, limit=PORTFOLIO_SIZE)),
+            tuple(
+                strongest_artifacts(
+                    by_destination.get(d.id, []), destination=d.id, limit=PORTFOLIO_SIZE
+                )
+            ),
         )
         for d in view.destinations
     )

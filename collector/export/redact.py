@@ -11,13 +11,13 @@ import hashlib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from collector.ledger.models import ItemRow
-from collector.ledger.queries import CHUNK
 from collector.progress.artifacts import Artifact
 from collector.progress.lines import md_text
 
@@ -79,7 +79,7 @@ class Redaction:
         if not text or not self.active:
             return text
         text = _LINK.sub(self._link, text)
-        for needle, neutral in self._needles():
+        for needle, neutral in self._needles:
             text = text.replace(needle, neutral)
         return text
 
@@ -89,6 +89,7 @@ class Redaction:
             return match.group(1)
         return match.group(0)
 
+    @cached_property
     def _needles(self) -> list[tuple[str, str]]:
         pairs: dict[str, str] = {}
         for title in self.titles:
@@ -119,11 +120,17 @@ def _number(artifact: Artifact) -> str:
 def load_redaction(session: Session, owner: str, *, enabled: bool) -> Redaction:
     """Scan the owner's items once for private repositories (and, to redact, their
     titles)."""
-    repos: set[str] = set()
-    query = select(ItemRow.repo, ItemRow.extra).where(ItemRow.owner == owner)
-    for repo, extra in session.execute(query.execution_options(yield_per=CHUNK)):
-        if repo and is_private(extra):
-            repos.add(repo)
+    # The database reads the flags: decoding every item's `extra` here would be slow.
+    flagged = or_(
+        ItemRow.extra["private"].as_boolean().is_(True),
+        func.lower(ItemRow.extra["visibility"].as_string()).in_(sorted(_HIDDEN_VISIBILITY)),
+    )
+    query = (
+        select(ItemRow.repo)
+        .where(ItemRow.owner == owner, ItemRow.repo.is_not(None), flagged)
+        .distinct()
+    )
+    repos = {repo for repo in session.scalars(query) if repo}
     titles: set[str] = set()
     for chunk in _chunks(sorted(repos), 500) if enabled else []:
         rows = select(ItemRow.title).where(ItemRow.owner == owner, ItemRow.repo.in_(chunk))

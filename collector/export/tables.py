@@ -78,12 +78,20 @@ def source_of(artifact: Artifact) -> str:
 
 def render_json(model: ExportModel) -> str:
     document = export_document(model)
-    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    # Compact: a year of evidence is megabytes, and only the compact form takes the C
+    # encoder (pretty-print it with `jq .` or `python -m json.tool`).
+    text = json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return text + "\n"
 
 
 def export_document(model: ExportModel) -> dict[str, Any]:
     options = model.options
     period = model.period
+    places: dict[str, set[tuple[str, str]]] = {}
+    for mapping in model.mappings:
+        if mapping.artifact.manual:
+            where = (mapping.evidence.destination, mapping.evidence.skill)
+            places.setdefault(mapping.artifact.key, set()).add(where)
     return {
         "schema": SCHEMA,
         "owner": {"key": model.owner_key, "name": model.owner_name, "timezone": model.timezone},
@@ -107,7 +115,7 @@ def export_document(model: ExportModel) -> dict[str, Any]:
         ],
         "items": [_item(model, a) for a in model.artifacts if not a.manual],
         "suggestions": [_suggestion(m) for m in model.mappings if not m.artifact.manual],
-        "manual_artifacts": [_manual(model, a) for a in model.artifacts if a.manual],
+        "manual_artifacts": [_manual(a, places) for a in model.artifacts if a.manual],
         "log_entries": [
             {
                 "week": e.week.id,
@@ -175,14 +183,7 @@ def _suggestion(mapping: Mapping) -> dict[str, Any]:
     }
 
 
-def _manual(model: ExportModel, artifact: Artifact) -> dict[str, Any]:
-    places = sorted(
-        {
-            (m.evidence.destination, m.evidence.skill)
-            for m in model.mappings
-            if m.artifact.key == artifact.key
-        }
-    )
+def _manual(artifact: Artifact, places: dict[str, set[tuple[str, str]]]) -> dict[str, Any]:
     return {
         "key": artifact.key,
         "kind": artifact.kind,
@@ -191,7 +192,7 @@ def _manual(model: ExportModel, artifact: Artifact) -> dict[str, Any]:
         "date": artifact.day.isoformat(),
         "outcome": artifact.outcome,
         "endorser": artifact.endorser,
-        "places": [{"destination": d, "skill": s} for d, s in places],
+        "places": [{"destination": d, "skill": s} for d, s in sorted(places.get(artifact.key, ()))],
     }
 
 

@@ -42,7 +42,7 @@ def test_every_format_to_stdout_is_stable(config: Path) -> None:
         code, first, stderr = run(config, "--format", fmt)
         assert code == 0, stderr
         assert run(config, "--format", fmt)[1] == first
-    assert run(config, "-f", "json")[1].startswith(b'{\n  "as_of": "2026-11-25"')
+    assert run(config, "-f", "json")[1].startswith(b'{"as_of":"2026-11-25",')
 
 
 def test_file_written_then_refused_then_forced(config: Path, tmp_path: Path) -> None:
