@@ -32,6 +32,7 @@ class _Doc:
     branch: str
     title: str | None = None
     touches: dict[str, Touch] = field(default_factory=dict)
+    private: bool | None = None  # None: the payload did not say
 
 
 class DesignDocCollector:
@@ -82,6 +83,8 @@ class DesignDocCollector:
             (repo, path), _Doc(repo, path, str(repository.get("url") or ""), branch)
         )
         doc.touches[touch.ref] = touch
+        if isinstance(repository.get("isPrivate"), bool):
+            doc.private = repository["isPrivate"]
 
     def landed(self) -> list[tuple[str, str, str]]:
         """(repo, default branch, path) of documents that reached a default branch."""
@@ -140,5 +143,6 @@ class DesignDocCollector:
                 ],
                 "first_change_at": first.at.isoformat(),
                 "latest_change_at": last.at.isoformat(),
+                **({} if doc.private is None else {"private": doc.private}),
             },
         )

@@ -45,6 +45,13 @@ def repo_name(node: Mapping[str, Any]) -> str:
     return str((node.get("repository") or {}).get("nameWithOwner") or "")
 
 
+def repo_privacy(node: Mapping[str, Any]) -> dict[str, bool]:
+    """`{"private": bool}` when GitHub said whether the repository is private (exports
+    redact private work on request); nothing when the payload does not say."""
+    value = (node.get("repository") or {}).get("isPrivate")
+    return {"private": value} if isinstance(value, bool) else {}
+
+
 def normalize_pull_request(
     source: str, node: Mapping[str, Any], paths: list[str] | None = None
 ) -> Item:
@@ -83,6 +90,7 @@ def normalize_pull_request(
             "closed_at": closed.isoformat() if closed else None,
             "files_total": files.get("totalCount") if isinstance(files, Mapping) else None,
             **_reviews_received(node, author),
+            **repo_privacy(node),
         },
         raw=dict(node),
     )
@@ -143,6 +151,7 @@ def normalize_review(source: str, node: Mapping[str, Any], login: str) -> Item |
             "first_submitted_at": times[0].isoformat(),
             "last_submitted_at": times[-1].isoformat(),
             "review_urls": [r.get("url") for r in mine if r.get("url")],
+            **repo_privacy(node),
         },
         raw=dict(node),
     )

@@ -24,7 +24,7 @@ query AuthoredPullRequests($q: String!, $first: Int!, $after: String, $login: St
         number title body url state isDraft createdAt updatedAt mergedAt closedAt
         additions deletions changedFiles
         author {{ login }}
-        repository {{ nameWithOwner url defaultBranchRef {{ name }} }}
+        repository {{ nameWithOwner url isPrivate defaultBranchRef {{ name }} }}
         labels(first: 20) {{ nodes {{ name }} }}
         files(first: 100) {{ totalCount {_PAGE_INFO} nodes {{ path additions deletions }} }}
         reviews(first: 100) {{ totalCount nodes {{ state submittedAt author {{ login }} }} }}
@@ -46,7 +46,7 @@ query ReviewedPullRequests($q: String!, $first: Int!, $after: String, $login: St
       ... on PullRequest {{
         number title url state createdAt updatedAt mergedAt closedAt
         author {{ login }}
-        repository {{ nameWithOwner url }}
+        repository {{ nameWithOwner url isPrivate }}
         reviews(first: 100, author: $login) {{
           totalCount
           nodes {{ state submittedAt url author {{ login }} comments {{ totalCount }} }}
@@ -85,7 +85,7 @@ query DesignDocPullRequests(
       __typename
       ... on PullRequest {{
         number title url state createdAt updatedAt mergedAt closedAt
-        repository {{ nameWithOwner url defaultBranchRef {{ name }} }}
+        repository {{ nameWithOwner url isPrivate defaultBranchRef {{ name }} }}
         files(first: 100) {{ totalCount {_PAGE_INFO} nodes {{ path }} }}
       }}
     }}
@@ -117,7 +117,7 @@ query CommitContributions($login: String!, $from: DateTime!, $to: DateTime!) {{
 
 _HISTORY_ALIAS = """
   r{i}: repository(owner: $o{i}, name: $n{i}) {{
-    nameWithOwner url
+    nameWithOwner url isPrivate
     defaultBranchRef {{
       name
       target {{

@@ -87,6 +87,7 @@ class Repo:
     name: str
     default_branch: str = "main"
     readable: bool = True
+    private: bool = False
 
 
 @dataclass

@@ -164,6 +164,7 @@ class _Root:
             "nameWithOwner": name,
             "name": short,
             "url": f"{WEB}/{name}",
+            "isPrivate": repo.private,
             "owner": {"__typename": "Organization", "login": owner},
             "defaultBranchRef": {
                 "name": repo.default_branch,
