@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from collector.config import Settings, parse_settings
-from collector.export import ExportFormat, ExportOptions, gather_export, render_export
+from collector.export import ExportFormat, ExportOptions, export_bytes
 from collector.export.period import Period, quarter_period
 from collector.ledger import Ledger, open_ledger
 from collector.ledger.items import record_items
@@ -168,8 +168,7 @@ def timed(
     period = Period("2026", period.since, None, date(2026, 1, 1), date(2026, 12, 31))
     started, cpu = time.perf_counter(), time.process_time()
     with ledger.read() as session:
-        model = gather_export(session, settings, period, options, AS_OF)
-    size = len(render_export(model, fmt))
+        size = len(export_bytes(session, settings, period, options, AS_OF, fmt))
     return time.perf_counter() - started, time.process_time() - cpu, size
 
 
@@ -201,7 +200,11 @@ def main() -> None:
             return
         for fmt in ExportFormat:
             for redact in (False, True):
-                options = ExportOptions(include_suggested=True, redact_private=redact)
+                options = ExportOptions(
+                    include_suggested=True,
+                    redact_private=redact,
+                    with_rules=fmt is ExportFormat.json,
+                )
                 runs = [timed(ledger, settings, fmt, options) for _ in range(args.repeat)]
                 wall, cpu = min(r[0] for r in runs), min(r[1] for r in runs)
                 label = " --redact private" if redact else ""

@@ -17,8 +17,7 @@ from collector.export import (
     ExportFormat,
     ExportOptions,
     check_export_path,
-    gather_export,
-    render_export,
+    export_bytes,
     resolve_period,
     write_export,
 )
@@ -99,10 +98,14 @@ def export(
     )
     today = local_date(now, zone)
     day = _as_of(as_of) or min(today, period.last or today)
-    options = ExportOptions(destination, include_suggested, redact is Redact.private)
+    options = ExportOptions(
+        destination,
+        include_suggested,
+        redact is Redact.private,
+        with_rules=fmt is ExportFormat.json,
+    )
     with app.ledger().read() as session:
-        model = gather_export(session, settings, period, options, day)
-    data = render_export(model, fmt)
+        data = export_bytes(session, settings, period, options, day, fmt)
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()

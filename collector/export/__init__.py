@@ -7,9 +7,15 @@ same bytes."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
 from enum import StrEnum
 
+from sqlalchemy.orm import Session
+
+from collector.config import Settings
 from collector.export.files import PATH_RULE, check_export_path, write_export
 from collector.export.html import render_html
 from collector.export.markdown import render_markdown
@@ -37,6 +43,33 @@ def render_export(model: ExportModel, fmt: ExportFormat) -> bytes:
     return RENDERERS[fmt](model).encode("utf-8")
 
 
+def export_bytes(
+    session: Session,
+    settings: Settings,
+    period: Period,
+    options: ExportOptions,
+    as_of: date,
+    fmt: ExportFormat,
+) -> bytes:
+    """Read, build and render one export."""
+    with cyclic_gc_paused():
+        return render_export(gather_export(session, settings, period, options, as_of), fmt)
+
+
+@contextmanager
+def cyclic_gc_paused() -> Iterator[None]:
+    """An export makes a few hundred thousand small objects that all live until it ends;
+    the cyclic collector would scan them again and again for nothing (a third of the
+    time on a year of evidence). Reference counting still frees everything."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 __all__ = [
     "CSV_COLUMNS",
     "PATH_RULE",
@@ -46,6 +79,8 @@ __all__ = [
     "ExportOptions",
     "Period",
     "check_export_path",
+    "cyclic_gc_paused",
+    "export_bytes",
     "gather_export",
     "render_csv",
     "render_export",

@@ -95,33 +95,47 @@ def render_blocks(text: str) -> str:
     return "\n".join(blocks.out)
 
 
+_SPECIAL = re.compile(r"[\\`\[*_]")
+
+
 def inline(text: str) -> str:
     """Escapes, code spans, links, `**strong**`, `*em*` / `_em_`; the rest is text."""
     out: list[str] = []
     open_tags: list[str] = []
     i, size = 0, len(text)
     while i < size:
-        char = text[i]
-        if char == "\\" and i + 1 < size and text[i + 1] in _ESCAPABLE:
-            out.append(escape(text[i + 1]))
-            i += 2
-        elif char == "`" and (end := text.find("`", i + 1)) > i:
-            out.append(f"<code>{escape(text[i + 1 : end])}</code>")
-            i = end + 1
-        elif char == "[" and (link := _link(text, i)) is not None:
-            html, i = link
-            out.append(html)
-        elif text.startswith("**", i):
-            out.append(_toggle("strong", open_tags))
-            i += 2
-        elif char == "*" or (char == "_" and _word_edge(text, i)):
-            out.append(_toggle("em", open_tags))
-            i += 1
-        else:
-            out.append(escape(char))
-            i += 1
+        found = _SPECIAL.search(text, i)
+        if found is None:
+            out.append(escape(text[i:]))
+            break
+        start = found.start()
+        if start > i:  # plain text up to the next marker, escaped in one go
+            out.append(escape(text[i:start]))
+        i = _marker(text, start, out, open_tags)
     out += [f"</{tag}>" for tag in reversed(open_tags)]
     return "".join(out)
+
+
+def _marker(text: str, i: int, out: list[str], open_tags: list[str]) -> int:
+    """Render the markup (or literal) at `i`; return where the text goes on."""
+    char = text[i]
+    if char == "\\" and i + 1 < len(text) and text[i + 1] in _ESCAPABLE:
+        out.append(escape(text[i + 1]))
+        return i + 2
+    if char == "`" and (end := text.find("`", i + 1)) > i:
+        out.append(f"<code>{escape(text[i + 1 : end])}</code>")
+        return end + 1
+    if char == "[" and (link := _link(text, i)) is not None:
+        out.append(link[0])
+        return link[1]
+    if text.startswith("**", i):
+        out.append(_toggle("strong", open_tags))
+        return i + 2
+    if char == "*" or (char == "_" and _word_edge(text, i)):
+        out.append(_toggle("em", open_tags))
+        return i + 1
+    out.append(escape(char))
+    return i + 1
 
 
 def _toggle(tag: str, open_tags: list[str]) -> str:

@@ -45,6 +45,9 @@ class ExportOptions:
     destination: str | None = None
     include_suggested: bool = False
     redact_private: bool = False
+    # Read every suggestion's rules and origin (the JSON shows them); without, only the
+    # accepted ones that changed upstream are looked up, which is much less to read.
+    with_rules: bool = True
 
 
 @dataclass(frozen=True)
@@ -116,8 +119,9 @@ def gather_export(
     # One read of the whole ledger serves the growth map and the period alike.
     everything = gather_evidence(session, owner, settings.owner.zone, growth_map)
     evidence = in_period(everything, period, settings.owner.zone)
-    details = _suggestion_details(session, owner, period, options.include_suggested)
     changed = changed_since_acceptance(session, owner)
+    only = None if options.with_rules else changed
+    details = _suggestion_details(session, owner, period, options.include_suggested, only)
     mappings = _mappings(evidence.evidence, details, changed, options, redaction)
     kept = {m.artifact.key for m in mappings}
     # A manual artifact naming no skill is still evidence (unless one destination is asked).
@@ -186,9 +190,23 @@ class _Detail:
 
 
 def _suggestion_details(
-    session: Session, owner: str, period: Period, include_suggested: bool
+    session: Session, owner: str, period: Period, include_suggested: bool, only: set[int] | None
 ) -> dict[tuple[str, str, str], _Detail]:
-    """(item key, destination, skill) -> the suggestion's id, rules and origin."""
+    """(item key, destination, skill) -> the suggestion's id, rules and origin (of the
+    suggestions `only` names, when given)."""
+    if only is not None:
+        found: dict[tuple[str, str, str], _Detail] = {}
+        ids = sorted(only)
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            found |= _details_query(session, owner, period, include_suggested, chunk)
+        return found
+    return _details_query(session, owner, period, include_suggested, None)
+
+
+def _details_query(
+    session: Session, owner: str, period: Period, include_suggested: bool, ids: list[int] | None
+) -> dict[tuple[str, str, str], _Detail]:
     statuses = ("accepted", "suggested") if include_suggested else ("accepted",)
     query = (
         select(
@@ -208,6 +226,8 @@ def _suggestion_details(
         query = query.where(ItemRow.occurred_at >= period.since)
     if period.until is not None:
         query = query.where(ItemRow.occurred_at < period.until)
+    if ids is not None:
+        query = query.where(SuggestionRow.id.in_(ids))
     details = {}
     for source, kind, external_id, dest, skill, ident, rules, origin in session.execute(
         query.execution_options(yield_per=CHUNK)

@@ -169,3 +169,14 @@ def test_same_ledger_same_bytes(
     first = render_export(model(fixed_ledger, ex_settings), fmt)
     again = render_export(model(fixed_ledger, ex_settings), fmt)
     assert first == again
+
+
+def test_changes_upstream_found_without_reading_rules(
+    fixed_ledger: Ledger, ex_settings: Settings
+) -> None:
+    full = model(fixed_ledger, ex_settings)
+    light = model(fixed_ledger, ex_settings, ExportOptions(with_rules=False))
+    changed = {m.artifact.key for m in full.mappings if m.changed_upstream}
+    assert changed == {"item:github:pull_request:acme/checkout#412"}
+    assert {m.artifact.key for m in light.mappings if m.changed_upstream} == changed
+    assert render_export(light, ExportFormat.md) == render_export(full, ExportFormat.md)
