@@ -38,7 +38,8 @@ h2 { font-size: 1.35rem; border-bottom: 1px solid var(--rule); padding-bottom: .
 h3 { font-size: 1.1rem; margin: 1.4rem 0 .4rem; }
 h4 { font-size: 1rem; margin: 1rem 0 .3rem; color: var(--muted); }
 .scope { color: var(--muted); margin: 0 0 .8rem; }
-nav ol { columns: 2; padding-left: 1.2rem; color: var(--muted); }
+nav ol { display: flex; flex-wrap: wrap; gap: .2rem 1.4rem; list-style: none; padding: 0;
+  margin: 0 0 1rem; font-size: .92rem; }
 a { color: var(--accent); text-decoration: none; overflow-wrap: anywhere; }
 ul, ol { padding-left: 1.3rem; }
 li { margin: .15rem 0; }
@@ -56,7 +57,7 @@ svg .level { font: bold 11px system-ui, sans-serif; fill: #0f172a; }
   body { font-size: 11pt; max-width: none; padding: 0; }
   nav { display: none; }
   section { break-before: page; page-break-before: always; }
-  section#growth-map { break-before: auto; page-break-before: auto; }
+  section:first-of-type { break-before: auto; page-break-before: auto; }
   h2, h3, h4 { break-after: avoid; page-break-after: avoid; }
   li, figure { break-inside: avoid; page-break-inside: avoid; }
   a { color: inherit; }
@@ -67,7 +68,7 @@ svg .level { font: bold 11px system-ui, sans-serif; fill: #0f172a; }
 def render_html(model: ExportModel) -> str:
     parts = sections(model)
     charts = Section("charts", "Charts", "")
-    ordered = [parts[0], charts, *parts[1:]]
+    ordered = [charts, *parts]  # the overview first: a reader sees the shape at once
     body = [_section(s, model) for s in ordered]
     nav = "".join(f'<li><a href="#{s.id}">{inline(s.title)}</a></li>' for s in ordered)
     title = escape(f"Evidence for review · {model.owner_name}")

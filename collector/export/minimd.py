@@ -18,6 +18,7 @@ _NUMBERED = re.compile(r"^\d{1,9}[.)] +(.*)$")
 _RULE = re.compile(r"^ {0,3}([-*_])(?: *\1){2,} *$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _ESCAPABLE = frozenset("\\`*_{}[]()#+-.!<>~|\"'")
+_TASK = {"[x] ": "☑ ", "[X] ": "☑ ", "[ ] ": "☐ "}
 _LINK_TAIL = re.compile(r"\]\(([^()\s]*)\)")
 
 
@@ -46,7 +47,8 @@ class _Blocks:
         if self.paragraph or (self.items and self.kind != kind):
             self.close()
         self.kind = kind
-        self.items.append(inline(text))
+        box = _TASK.get(text[:4])
+        self.items.append(box + inline(text[4:]) if box else inline(text))
 
     def line(self, line: str) -> None:
         if not line.strip():

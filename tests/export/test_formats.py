@@ -87,8 +87,8 @@ def test_html_parses_and_has_both_charts(fixed_ledger: Ledger, ex_settings: Sett
     assert any("2026-W47 · A: 4" in "".join(r.itertext()) for r in bars)
     sections = [s.get("id") for s in tree.iter(f"{NS}section")]
     assert sections == [
-        "growth-map",
         "charts",
+        "growth-map",
         "portfolio",
         "log",
         "evidence",

@@ -28,7 +28,7 @@ from collector.progress.lines import md_link, md_text
             '[x](https://e.example/"onmouseover=y)',
             '<a href="https://e.example/%22onmouseover=y">x</a>',
         ),
-        ("- [x] done", "- [x] done"),
+        ("[x] done", "[x] done"),
         ("**unclosed", "<strong>unclosed</strong>"),
     ],
 )
@@ -42,6 +42,12 @@ def test_blocks() -> None:
         "<h2>Title</h2>\n<ul>\n<li>one</li>\n<li>two</li>\n</ul>\n"
         "<ol>\n<li>first</li>\n<li>second</li>\n</ol>\n"
         "<p>line one<br>\nline two</p>\n<hr>"
+    )
+
+
+def test_task_list_boxes() -> None:
+    assert render_blocks("- [x] cycle (1)\n- [ ] first artifact") == (
+        "<ul>\n<li>☑ cycle (1)</li>\n<li>☐ first artifact</li>\n</ul>"
     )
 
 
