@@ -49,6 +49,7 @@ figure { margin: 1rem 0 1.8rem; }
 figcaption { color: var(--muted); font-size: .9rem; margin-bottom: .3rem; }
 svg.chart { width: 100%; height: auto; }
 svg .axis { stroke: #94a3b8; stroke-width: 1; }
+svg .today { stroke: #0f172a; stroke-width: 1; stroke-dasharray: 3 3; }
 svg .tick, svg .legend, svg .label { font: 12px system-ui, sans-serif; fill: var(--muted); }
 svg .label { fill: var(--ink); }
 svg .level { font: bold 11px system-ui, sans-serif; fill: #0f172a; }

@@ -135,7 +135,8 @@ def level_chart(model: ExportModel) -> str:
             f'<text x="{LEFT - 8}" y="{y + 16}" class="label" text-anchor="end">'
             f"{_text(name)}</text>"
         )
-        for start, end, level in _segments(levels, first, last):
+        # Levels are known up to `as_of`; the rest of the period stays blank.
+        for start, end, level in _segments(levels, first, min(last, max(model.as_of, first))):
             x1, x2 = x_of(start), x_of(end)
             out.append(
                 f'<rect x="{x1:.1f}" y="{y + 3}" width="{max(x2 - x1, 2):.1f}" height="18" '
@@ -144,6 +145,13 @@ def level_chart(model: ExportModel) -> str:
                 f'</title></rect><text x="{x1 + 4:.1f}" y="{y + 16}" class="level">'
                 f"{_text(level)}</text>"
             )
+    if first < model.as_of < last:
+        x = x_of(model.as_of)
+        out.append(
+            f'<line x1="{x:.1f}" y1="{top - 4}" x2="{x:.1f}" y2="{top + row_height * len(rows)}" '
+            f'class="today"/><text x="{x:.1f}" y="{top - 8}" class="tick" text-anchor="middle">'
+            f"as of {_text(date_label(model.as_of))}</text>"
+        )
     legend_y = height - 12
     for index, (level, colour) in enumerate(LEVEL_COLOURS.items()):
         x = LEFT + index * 150
