@@ -92,9 +92,23 @@ def items(count: int, rng: random.Random) -> list[Item]:
                 additions=rng.randrange(500),
                 deletions=rng.randrange(200),
                 extra={"number": n, "private": repo in PRIVATE_REPOS},
+                raw=raw_payload(kind, n, repo, title),
             )
         )
     return out
+
+
+def raw_payload(kind: str, n: int, repo: str, title: str) -> dict[str, object]:
+    """About the size of a GitHub GraphQL node (1-2 KB): the raw payload is stored too."""
+    files = [{"path": f"src/module{n % 50}/file{i}.py", "additions": i} for i in range(12)]
+    return {
+        "number": n,
+        "title": title,
+        "headRefName": f"feature/key-{n}" if kind == "pull_request" else None,
+        "repository": {"nameWithOwner": repo, "url": f"https://github.example/{repo}"},
+        "files": {"totalCount": len(files), "nodes": files},
+        "labels": {"nodes": [{"name": "backend"}, {"name": "observability"}]},
+    }
 
 
 def populate(ledger: Ledger, settings: Settings, count: int, seed: int) -> None:

@@ -10,8 +10,6 @@ from __future__ import annotations
 import re
 from html import escape
 
-from collector.progress.lines import safe_url
-
 _HEADING = re.compile(r"^(#{1,6}) +(.*?)\s*$")
 _BULLET = re.compile(r"^[-*+] +(.*)$")
 _NUMBERED = re.compile(r"^\d{1,9}[.)] +(.*)$")
@@ -172,6 +170,9 @@ def _link(text: str, start: int) -> tuple[str, int] | None:
     if tail is None:
         return None
     label = inline(text[start + 1 : i])
-    target = safe_url(tail.group(1))
-    html = f'<a href="{escape(target, quote=True)}">{label}</a>' if target else label
+    target = tail.group(1)
+    # An http(s) target only (never javascript: and the like); the attribute is escaped.
+    if not target.lower().startswith(("http://", "https://")):
+        return label, tail.end()
+    html = f'<a href="{escape(target, quote=True)}">{label}</a>'
     return html, tail.end()

@@ -7,11 +7,12 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from functools import cached_property
 from itertools import groupby
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from collector.ledger.models import ItemRow, ManualArtifactRow, SuggestionRow
@@ -31,10 +32,17 @@ _JIRA_KEY = re.compile(r"(?<![A-Za-z0-9])([A-Za-z][A-Za-z0-9]{1,9}-[1-9]\d{0,6})
 _FULL_REF = re.compile(r"(?<![\w/.-])([\w.-]+/[\w./-]+)#(\d{1,7})\b")
 _SHORT_REF = re.compile(r"(?<![\w/#])#(\d{1,7})\b")
 _BRANCH_KEYS = ("head_ref", "head_branch", "head_ref_name", "source_branch", "branch")
-# The branch inside the raw payload (GitHub GraphQL, GitLab), read by the database.
-_BRANCH_IN_RAW = func.coalesce(
-    ItemRow.raw["headRefName"].as_string(),
-    ItemRow.raw[("merge_request", "source_branch")].as_string(),
+# The branch inside the raw payload (GitHub GraphQL, GitLab), read by the database, and
+# only for pull requests: parsing every item's raw payload would be wasted work.
+_BRANCH_IN_RAW = case(
+    (
+        ItemRow.kind == "pull_request",
+        func.coalesce(
+            ItemRow.raw["headRefName"].as_string(),
+            ItemRow.raw[("merge_request", "source_branch")].as_string(),
+        ),
+    ),
+    else_=None,
 )
 _LOOKUP_CHUNK = 500
 _DECIDED_OR_MAPPED = frozenset((*MAPPED, "rejected"))
@@ -54,7 +62,15 @@ class EvidenceSet:
         return tuple(sorted(a.key for a in self.artifacts))
 
     def for_skill(self, destination: str, skill: str) -> list[Evidence]:
-        return [e for e in self.evidence if e.destination == destination and e.skill == skill]
+        return list(self._by_skill.get((destination, skill), ()))
+
+    @cached_property
+    def _by_skill(self) -> dict[tuple[str, str], list[Evidence]]:
+        """Evidence per (destination, skill), built once: the map asks for every skill."""
+        grouped: dict[tuple[str, str], list[Evidence]] = {}
+        for item in self.evidence:
+            grouped.setdefault((item.destination, item.skill), []).append(item)
+        return grouped
 
     def within(self, first: date, last: date) -> EvidenceSet:
         """The part of this set whose artifacts fall on [first, last]."""

@@ -26,7 +26,7 @@ from collector.progress.lines import md_link, md_text
         ("[click](javascript:alert)", "click"),
         (
             '[x](https://e.example/"onmouseover=y)',
-            '<a href="https://e.example/%22onmouseover=y">x</a>',
+            '<a href="https://e.example/&quot;onmouseover=y">x</a>',
         ),
         ("[x] done", "[x] done"),
         ("**unclosed", "<strong>unclosed</strong>"),
