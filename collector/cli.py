@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from collector.commands import collect as collect_cmd
+from collector.commands import daemon as daemon_cmd
 from collector.commands import inspect as inspect_cmd
 from collector.commands import setup as setup_cmd
 from collector.commands.common import AppState
@@ -52,6 +53,7 @@ app.command()(setup_cmd.init)
 app.command()(collect_cmd.collect)
 app.command()(inspect_cmd.status)
 app.command()(inspect_cmd.items)
+app.command()(daemon_cmd.daemon)
 app.add_typer(setup_cmd.config_app, name="config")
 app.add_typer(setup_cmd.db_app, name="db")
 

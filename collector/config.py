@@ -6,7 +6,7 @@ import os
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ from collector.settings_model import (
     LedgerSection,
     Owner,
     RulesSection,
+    ScheduleSection,
 )
 from connectors.base import SourceConfig
 from connectors.registry import connector_class, source_types
@@ -31,6 +32,7 @@ _SECTIONS: dict[str, type[BaseModel]] = {
     "rules": RulesSection,
     "collect": CollectSection,
     "growth_map": GrowthMap,
+    "schedule": ScheduleSection,
 }
 
 
@@ -45,6 +47,7 @@ class Settings:
     growth_map: GrowthMap
     collect: CollectSection
     path: Path | None = None
+    schedule: ScheduleSection = field(default_factory=ScheduleSection)
 
     def source(self, name: str) -> SourceConfig:
         for source in self.sources:
@@ -145,6 +148,8 @@ def parse_settings(data: dict[str, Any], path: Path) -> Settings:
     assert isinstance(rules, RulesSection)
     growth_map, collect = sections["growth_map"], sections["collect"]
     assert isinstance(growth_map, GrowthMap) and isinstance(collect, CollectSection)
+    schedule = sections["schedule"]
+    assert isinstance(schedule, ScheduleSection)
     return Settings(
         owner=owner,
         ledger_url=resolve_ledger_url(ledger.url, path.parent),
@@ -153,6 +158,7 @@ def parse_settings(data: dict[str, Any], path: Path) -> Settings:
         growth_map=growth_map,
         collect=collect,
         path=path,
+        schedule=schedule,
     )
 
 

@@ -1,0 +1,142 @@
+"""growthmap's own log file: rotating, private (0600), and scrubbed of tokens.
+
+Unattended runs say what happened here: one line per source per run, the daemon's
+decisions (next run, catch-up, backoff) and every warning. Records from growthmap's
+loggers are kept from INFO up, other libraries' from WARNING up. Every line passes
+through the Redactor, tracebacks included, so a token never reaches the file.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
+
+from collector import paths
+from collector.pipeline import RunReport
+from collector.redact import Redactor
+from collector.render_collect import cron_lines
+
+LOG_NAME = "growthmap.log"
+MAX_BYTES = 1_000_000
+BACKUPS = 5
+run_log = logging.getLogger("growthmap.run")
+_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def log_report(report: RunReport) -> None:
+    """The run's outcome in the log: one line per source, as in cron output."""
+    kind = "dry run" if report.run_id is None else f"run {report.run_id}"
+    run_log.info("%s %s", kind, report.status)
+    for line in cron_lines(report):
+        run_log.info("%s", line)
+
+
+def default_log_path() -> Path:
+    return paths.user_state_dir() / LOG_NAME
+
+
+def _utc(seconds: float | None) -> time.struct_time:
+    return time.gmtime(seconds)
+
+
+class RedactingFormatter(logging.Formatter):
+    """Formats in UTC and masks every known token in the finished text."""
+
+    def __init__(self, redactor: Redactor, fmt: str = _FORMAT) -> None:
+        super().__init__(fmt, datefmt="%Y-%m-%dT%H:%M:%SZ")
+        self.converter = _utc
+        self._redactor = redactor
+
+    def format(self, record: logging.LogRecord) -> str:
+        return self._redactor(super().format(record))
+
+
+class OwnRecordsFirst(logging.Filter):
+    """growthmap's records from `own` up, everyone else's from WARNING up."""
+
+    def __init__(self, own: int = logging.INFO) -> None:
+        super().__init__()
+        self._own = own
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        mine = record.name == "growthmap" or record.name.startswith("growthmap.")
+        return record.levelno >= (self._own if mine else logging.WARNING)
+
+
+class RedactFilter(logging.Filter):
+    """Masks tokens in a record's message for handlers whose formatter does not."""
+
+    def __init__(self, redactor: Redactor) -> None:
+        super().__init__()
+        self._redactor = redactor
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg, record.args = self._redactor(record.getMessage()), None
+        return True
+
+
+class PrivateRotatingFileHandler(RotatingFileHandler):
+    """Every file it opens, the rotated ones' successors included, is created 0600."""
+
+    def _open(self) -> io.TextIOWrapper:
+        fd = os.open(self.baseFilename, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        os.fchmod(fd, 0o600)  # tighten a file some other tool created with looser bits
+        return open(fd, "a", encoding=self.encoding)
+
+
+def open_log_file(path: Path, redactor: Redactor) -> logging.Handler:
+    """A handler appending to `path` (folder created 0700); OSError if it cannot."""
+    paths.ensure_private_dir(path.parent)
+    handler = PrivateRotatingFileHandler(
+        path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8"
+    )
+    handler.setFormatter(RedactingFormatter(redactor))
+    handler.addFilter(OwnRecordsFirst())
+    return handler
+
+
+@contextmanager
+def logging_to_file(
+    path: Path | None, redactor: Redactor, *, console_info: bool = False, debug: bool = False
+) -> Iterator[Path | None]:
+    """While inside: growthmap's INFO records go to the log file (and, with `console_info`,
+    to stderr too, as the daemon wants). A file that cannot be opened is reported once on
+    stderr and skipped: logging must never stop a run. Yields the path in use, or None."""
+    root = logging.getLogger()
+    saved_level = root.level
+    saved = [(h, h.level, list(h.filters)) for h in root.handlers]
+    added: list[logging.Handler] = []
+    target: Path | None = path or default_log_path()
+    try:
+        added.append(open_log_file(path or default_log_path(), redactor))
+    except OSError as exc:
+        print(f"warning: cannot write the log file {target}: {exc.strerror}", file=sys.stderr)
+        target = None
+    for handler in root.handlers:
+        handler.addFilter(RedactFilter(redactor))
+        if not debug:
+            handler.addFilter(OwnRecordsFirst(logging.INFO if console_info else logging.WARNING))
+    root.setLevel(min(saved_level, logging.INFO))
+    if console_info and not root.handlers:
+        console = logging.StreamHandler(sys.stderr)
+        console.setFormatter(RedactingFormatter(redactor, "%(message)s"))
+        added.append(console)
+    for handler in added:
+        root.addHandler(handler)
+    try:
+        yield target
+    finally:
+        for handler in added:
+            root.removeHandler(handler)
+            handler.close()
+        for handler, level, filters in saved:
+            handler.setLevel(level)
+            handler.filters[:] = filters
+        root.setLevel(saved_level)
