@@ -28,14 +28,17 @@ MAX_BYTES = 1_000_000
 BACKUPS = 5
 run_log = logging.getLogger("growthmap.run")
 _FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+_CONSOLE_FORMAT = "%(asctime)s %(levelname)s %(message)s"
 
 
 def log_report(report: RunReport) -> None:
-    """The run's outcome in the log: one line per source, as in cron output."""
+    """The run's outcome in the log: a headline, then one line per source as in cron
+    output (without its timestamp: the log line has one)."""
     kind = "dry run" if report.run_id is None else f"run {report.run_id}"
-    run_log.info("%s %s", kind, report.status)
+    note = ": everything stored so far is kept" if report.interrupted else ""
+    run_log.info("%s %s%s", kind, report.status, note)
     for line in cron_lines(report):
-        run_log.info("%s", line)
+        run_log.info("%s", line.partition(" ")[2])
 
 
 def default_log_path() -> Path:
@@ -119,14 +122,17 @@ def logging_to_file(
     except OSError as exc:
         print(f"warning: cannot write the log file {target}: {exc.strerror}", file=sys.stderr)
         target = None
+    saved_formatters = [h.formatter for h in root.handlers]
     for handler in root.handlers:
         handler.addFilter(RedactFilter(redactor))
+        if console_info:  # a foreground daemon's lines want their time
+            handler.setFormatter(RedactingFormatter(redactor, _CONSOLE_FORMAT))
         if not debug:
             handler.addFilter(OwnRecordsFirst(logging.INFO if console_info else logging.WARNING))
     root.setLevel(min(saved_level, logging.INFO))
     if console_info and not root.handlers:
         console = logging.StreamHandler(sys.stderr)
-        console.setFormatter(RedactingFormatter(redactor, "%(message)s"))
+        console.setFormatter(RedactingFormatter(redactor, _CONSOLE_FORMAT))
         added.append(console)
     for handler in added:
         root.addHandler(handler)
@@ -136,7 +142,8 @@ def logging_to_file(
         for handler in added:
             root.removeHandler(handler)
             handler.close()
-        for handler, level, filters in saved:
+        for (handler, level, filters), formatter in zip(saved, saved_formatters, strict=True):
             handler.setLevel(level)
             handler.filters[:] = filters
+            handler.setFormatter(formatter)
         root.setLevel(saved_level)

@@ -22,16 +22,15 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.exc import SQLAlchemyError
 
 from collector.errors import ExitCode, GrowthmapError, LedgerLocked
+from collector.logfile import log_report
 from collector.pipeline import RunReport
 from collector.redact import Redactor
-from collector.render_collect import cron_lines
 from collector.schedule.hooks import PostRunHook, WeeklyGate, WeeklyJob, run_hooks
 from collector.schedule.plan import Plan, Policy
 from collector.schedule.spec import format_duration
 from collector.schedule.state import DaemonState, StateStore
 
 log = logging.getLogger("growthmap.daemon")
-run_log = logging.getLogger("growthmap.run")
 
 RunCollect = Callable[[threading.Event], RunReport]
 LastRun = Callable[[], tuple[datetime, datetime | None] | None]
@@ -100,16 +99,19 @@ class Daemon:
     def serve(self, *, once: bool = False) -> int:
         """Run until stopped (exit 0), or one cycle with `once` (its exit code)."""
         plan = self._first_plan()
+        self._save(plan)
         code = ExitCode.OK
         while not self.stop.is_set():
-            self._save(plan)
             if not self.sleep_until(plan.due):
                 break
             cycle = self.run_cycle()
             code = cycle.exit_code
-            if cycle.outcome is Outcome.INTERRUPTED or once:
+            if cycle.outcome is Outcome.INTERRUPTED:
                 break
             plan = self._plan_after(cycle)
+            self._save(plan)
+            if once:
+                break
         self.state.stopped_at = self.now()
         self.store.save(self.state)
         log.info("daemon stopped")
@@ -169,13 +171,10 @@ class Daemon:
 
     def _record(self, cycle: Cycle) -> None:
         if cycle.report is not None:
-            for line in cron_lines(cycle.report):
-                run_log.info("%s", line)
+            log_report(cycle.report)
         if cycle.message:
             level = logging.WARNING if cycle.outcome is Outcome.LOCKED else logging.ERROR
             log.log(level, "run %s: %s", cycle.outcome, self.redactor(cycle.message))
-        else:
-            log.info("run %s", cycle.outcome)
         if cycle.outcome in (Outcome.FAILED, Outcome.ERROR):
             self.state.failures += 1
         elif cycle.outcome in (Outcome.OK, Outcome.PARTIAL):
