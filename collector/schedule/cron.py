@@ -18,8 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 _MACROS = {
     "@hourly": "0 * * * *",
@@ -112,7 +111,7 @@ class CronExpr:
             and self.day_matches(local.date())
         )
 
-    def next_after(self, moment: datetime, zone: ZoneInfo) -> datetime:
+    def next_after(self, moment: datetime, zone: tzinfo) -> datetime:
         """The first slot strictly after `moment` (aware), as an aware UTC datetime."""
         local = moment.astimezone(zone).replace(tzinfo=None, second=0, microsecond=0)
         for candidate in self._candidates(local + timedelta(minutes=1)):

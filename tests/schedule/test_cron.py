@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from collector.schedule.cron import CronExpr
@@ -14,8 +14,8 @@ from collector.schedule.cron import CronExpr
 BERLIN = ZoneInfo("Europe/Berlin")
 
 
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)  # type: ignore[misc]
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 def test_fields_lists_ranges_steps_and_names() -> None:
@@ -118,7 +118,12 @@ _WEEKDAYS = st.sampled_from(["*", "0", "1-5", "sat,sun", "3"])
 def test_next_after_agrees_with_a_minute_by_minute_scan(
     minute: str, hour: str, day: str, month: str, weekday: str, start: datetime
 ) -> None:
-    expr = CronExpr.parse(f"{minute} {hour} {day} {month} {weekday}")
+    try:
+        expr = CronExpr.parse(f"{minute} {hour} {day} {month} {weekday}")
+    except ValueError as exc:  # e.g. the 31st of February: refused, rightly
+        assert "never matches" in str(exc)
+        assume(False)
+        raise
     moment = start.replace(tzinfo=UTC)
     found = expr.next_after(moment, UTC)
     assert found > moment and expr.matches(found)
