@@ -14,8 +14,8 @@ from collector.schedule.cron import CronExpr
 BERLIN = ZoneInfo("Europe/Berlin")
 
 
-def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
-    return datetime(year, month, day, hour, minute, tzinfo=UTC)
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0, sec: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, sec, tzinfo=UTC)
 
 
 def test_fields_lists_ranges_steps_and_names() -> None:
