@@ -61,7 +61,7 @@ def run_status(run: RunRow) -> str:
 
 def process_alive(pid: int, host: str) -> bool | None:
     """Whether the process still runs: None when it is on another host (cannot tell)."""
-    if host != socket.gethostname():
+    if host != socket.gethostname() or os.name == "nt":  # on Windows, signal 0 is Ctrl-C
         return None
     try:
         os.kill(pid, 0)
