@@ -49,6 +49,12 @@ class ConfigInvalid(GrowthmapError):
         super().__init__(f"{count} {noun} in the configuration:\n{lines}")
 
 
+class SourcesFailed(GrowthmapError):
+    """One or more sources could not be reached or refused the request."""
+
+    exit_code = ExitCode.SOURCE_FAILED
+
+
 class LedgerLocked(GrowthmapError):
     """Another run holds the ledger's collect lock."""
 

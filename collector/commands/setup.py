@@ -11,10 +11,13 @@ from rich.markup import escape
 from collector import paths
 from collector.commands.common import ConfigOption, err, handles_errors, out, state
 from collector.config import Settings
+from collector.errors import SourcesFailed
 from collector.ledger.db import open_ledger, safe_url
 from collector.ledger.migrate import current_revision, head_revision, upgrade
+from collector.online import check_sources
 from collector.setup import InitResult, write_starter_files
 from collector.sources import token_status
+from collector.textsafe import clean
 
 
 @handles_errors
@@ -46,11 +49,19 @@ config_app = typer.Typer(help="Check the configuration.", no_args_is_help=True)
 
 @config_app.command("check")
 @handles_errors
-def config_check(ctx: typer.Context, config: ConfigOption = None) -> None:
+def config_check(
+    ctx: typer.Context,
+    config: ConfigOption = None,
+    online: Annotated[
+        bool, typer.Option(help="Also make one authenticated request per enabled source.")
+    ] = False,
+) -> None:
     """Validate the config (and rules); show what is configured. Tokens: present or missing."""
     app = state(ctx, config)
     settings = app.settings()
     _print_settings(settings, app.env)
+    if online:
+        _check_online(settings, app.env)
     missing = [t for t in token_status(settings.sources, app.env) if not t.present]
     enabled = {s.name for s in settings.sources if s.enabled}
     for token in missing:
@@ -60,6 +71,17 @@ def config_check(ctx: typer.Context, config: ConfigOption = None) -> None:
                 "collect will skip this source until it is"
             )
     out.print("config ok")
+
+
+def _check_online(settings: Settings, env: dict[str, str]) -> None:
+    failed = []
+    for result in check_sources(settings.sources, env):
+        mark = "ok" if result.ok else "[red]failed[/]"
+        out.print(f"online:  {result.source} {mark}: {escape(clean(result.message))}")
+        if not result.ok:
+            failed.append(result.source)
+    if failed:
+        raise SourcesFailed(f"online check failed for: {', '.join(failed)}")
 
 
 def _print_settings(settings: Settings, env: dict[str, str]) -> None:

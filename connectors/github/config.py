@@ -1,0 +1,100 @@
+"""The `[[sources]]` section of a GitHub source, and the glob matching it uses."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import Field, field_validator
+
+from connectors.base import SourceConfig
+
+STREAM_NAMES = ("pull_requests", "reviews", "design_docs", "issues")
+
+DEFAULT_DESIGN_DOC_PATHS = (
+    "docs/design/**",
+    "**/adr/**",
+    "**/adrs/**",
+    "rfcs/**",
+    "**/rfcs/**",
+    "**/*design-doc*.md",
+)
+
+
+class GitHubConfig(SourceConfig):
+    """A GitHub (github.com or Enterprise Server) source.
+
+    `base_url` is the REST root: `https://api.github.com`, or `https://HOST/api/v3` on
+    Enterprise Server (GraphQL then lives at `https://HOST/api/graphql`).
+    """
+
+    type: Literal["github"]
+    base_url: str = "https://api.github.com"
+    token_env: str = Field(default="GITHUB_TOKEN", min_length=1)
+    login: str | None = Field(
+        default=None, description="whose work to collect; default: the token's own user"
+    )
+    repos: list[str] = Field(default_factory=list, description="allow-list of owner/name globs")
+    orgs: list[str] = Field(default_factory=list, description="allow-list of owner globs")
+    design_doc_paths: list[str] = Field(default_factory=lambda: list(DEFAULT_DESIGN_DOC_PATHS))
+    lag_minutes: int = Field(default=10, ge=0, le=24 * 60)
+    page_size: int = Field(default=50, ge=1, le=100)
+
+    @field_validator("base_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not re.match(r"^https?://[^/\s]+", value):
+            raise ValueError("must start with https:// (or http://) and name a host")
+        return value.rstrip("/")
+
+    @field_validator("streams")
+    @classmethod
+    def _known_streams(cls, value: list[str] | None) -> list[str] | None:
+        unknown = sorted(set(value or ()) - set(STREAM_NAMES))
+        if unknown:
+            raise ValueError(f"unknown stream(s) {unknown}; choose from {list(STREAM_NAMES)}")
+        return value
+
+    @property
+    def lag(self) -> timedelta:
+        return timedelta(minutes=self.lag_minutes)
+
+    def repo_allowed(self, name_with_owner: str) -> bool:
+        """Whether a repository passes the `repos` and `orgs` allow-lists (empty = all)."""
+        owner = name_with_owner.split("/", 1)[0]
+        if self.orgs and not any(glob_match(g, owner) for g in self.orgs):
+            return False
+        return not self.repos or any(glob_match(g, name_with_owner) for g in self.repos)
+
+    def is_design_doc(self, path: str) -> bool:
+        return any(glob_match(g, path) for g in self.design_doc_paths)
+
+
+def glob_match(pattern: str, path: str) -> bool:
+    """Match a path against a glob: `*` and `?` stay within a segment, `**` crosses them."""
+    return _compile(pattern).fullmatch(path) is not None
+
+
+@lru_cache(maxsize=256)
+def _compile(pattern: str) -> re.Pattern[str]:
+    out: list[str] = []
+    i = 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif pattern[i] == "*":
+            out.append("[^/]*")
+            i += 1
+        elif pattern[i] == "?":
+            out.append("[^/]")
+            i += 1
+        else:
+            out.append(re.escape(pattern[i]))
+            i += 1
+    return re.compile("".join(out), re.IGNORECASE)

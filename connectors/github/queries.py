@@ -1,0 +1,207 @@
+"""Every GraphQL document the connector sends. A test validates each against GitHub's schema.
+
+One search page returns the PRs with everything an Item needs (labels, reviews, the
+first 100 changed files), so a page of PRs costs one request. `rateLimit` rides along
+for free so the remaining budget is known without extra calls.
+"""
+
+from __future__ import annotations
+
+_PAGE_INFO = "pageInfo { hasNextPage endCursor }"
+
+_RATE = "rateLimit { cost remaining resetAt }"
+
+AUTHORED_PULL_REQUESTS = f"""
+query AuthoredPullRequests($q: String!, $first: Int!, $after: String, $login: String!) {{
+  {_RATE}
+  user(login: $login) {{ login }}
+  search(query: $q, type: ISSUE, first: $first, after: $after) {{
+    issueCount
+    {_PAGE_INFO}
+    nodes {{
+      __typename
+      ... on PullRequest {{
+        number title body url state isDraft createdAt updatedAt mergedAt closedAt
+        additions deletions changedFiles
+        author {{ login }}
+        repository {{ nameWithOwner url defaultBranchRef {{ name }} }}
+        labels(first: 20) {{ nodes {{ name }} }}
+        files(first: 100) {{ totalCount {_PAGE_INFO} nodes {{ path additions deletions }} }}
+        reviews(first: 100) {{ totalCount nodes {{ state submittedAt author {{ login }} }} }}
+      }}
+    }}
+  }}
+}}
+"""
+
+REVIEWED_PULL_REQUESTS = f"""
+query ReviewedPullRequests($q: String!, $first: Int!, $after: String, $login: String!) {{
+  {_RATE}
+  user(login: $login) {{ login }}
+  search(query: $q, type: ISSUE, first: $first, after: $after) {{
+    issueCount
+    {_PAGE_INFO}
+    nodes {{
+      __typename
+      ... on PullRequest {{
+        number title url state createdAt updatedAt mergedAt closedAt
+        author {{ login }}
+        repository {{ nameWithOwner url }}
+        reviews(first: 100, author: $login) {{
+          totalCount
+          nodes {{ state submittedAt url author {{ login }} comments {{ totalCount }} }}
+        }}
+      }}
+    }}
+  }}
+}}
+"""
+
+_CONTRIBUTIONS = """
+    contributionsCollection(from: $from, to: $to) {
+      commitContributionsByRepository(maxRepositories: 100) {
+        repository { nameWithOwner }
+        contributions { totalCount }
+      }
+    }"""
+
+# The owner's commit contributions ride along with the PR search (when the window spans at
+# most a year, GitHub's limit), so a run with nothing new costs one request.
+DOC_PULL_REQUESTS = f"""
+query DesignDocPullRequests(
+  $q: String!, $first: Int!, $after: String, $login: String!,
+  $from: DateTime, $to: DateTime, $withContributions: Boolean!
+) {{
+  {_RATE}
+  user(login: $login) {{
+    login id
+    ... on User @include(if: $withContributions) {{{_CONTRIBUTIONS}
+    }}
+  }}
+  search(query: $q, type: ISSUE, first: $first, after: $after) {{
+    issueCount
+    {_PAGE_INFO}
+    nodes {{
+      __typename
+      ... on PullRequest {{
+        number title url state createdAt updatedAt mergedAt closedAt
+        repository {{ nameWithOwner url defaultBranchRef {{ name }} }}
+        files(first: 100) {{ totalCount {_PAGE_INFO} nodes {{ path }} }}
+      }}
+    }}
+  }}
+}}
+"""
+
+PULL_REQUEST_FILES = f"""
+query PullRequestFiles($owner: String!, $name: String!, $number: Int!, $after: String) {{
+  {_RATE}
+  repository(owner: $owner, name: $name) {{
+    pullRequest(number: $number) {{
+      files(first: 100, after: $after) {{ {_PAGE_INFO} nodes {{ path additions deletions }} }}
+    }}
+  }}
+}}
+"""
+
+VIEWER = "query Viewer { viewer { login } }"
+
+COMMIT_CONTRIBUTIONS = f"""
+query CommitContributions($login: String!, $from: DateTime!, $to: DateTime!) {{
+  {_RATE}
+  user(login: $login) {{
+    id{_CONTRIBUTIONS}
+  }}
+}}
+"""
+
+_HISTORY_ALIAS = """
+  r{i}: repository(owner: $o{i}, name: $n{i}) {{
+    nameWithOwner url
+    defaultBranchRef {{
+      name
+      target {{
+        ... on Commit {{
+          history(
+            first: 100, after: $a{i}, since: $since, until: $until,
+            author: {{id: $authorId}}
+          ) {{
+            pageInfo {{ hasNextPage endCursor }}
+            nodes {{
+              oid committedDate url messageHeadline
+              associatedPullRequests(first: 1) {{ nodes {{ number }} }}
+            }}
+          }}
+        }}
+      }}
+    }}
+  }}"""
+
+MAX_HISTORY_REPOS = 10
+
+
+def default_branch_commits(count: int) -> str:
+    """A query for the owner's commits on the default branch of `count` repositories at once.
+
+    Each repository gets an alias `r{i}` with variables `$o{i}`, `$n{i}` (owner, name) and
+    `$a{i}` (its own history cursor), so one request covers up to MAX_HISTORY_REPOS repos.
+    """
+    if not 1 <= count <= MAX_HISTORY_REPOS:
+        raise ValueError(f"count must be 1..{MAX_HISTORY_REPOS}")
+    params = ", ".join(f"$o{i}: String!, $n{i}: String!, $a{i}: String" for i in range(count))
+    aliases = "".join(_HISTORY_ALIAS.format(i=i) for i in range(count))
+    return (
+        "query DefaultBranchCommits($authorId: ID!, $since: GitTimestamp!, "
+        f"$until: GitTimestamp!, {params}) {{\n  {_RATE}{aliases}\n}}\n"
+    )
+
+
+_DOC_ALIAS = """
+  d{i}: repository(owner: $o{i}, name: $n{i}) {{
+    object(expression: $e{i}) {{ ... on Blob {{ text isBinary }} }}
+    defaultBranchRef {{
+      target {{
+        ... on Commit {{
+          history(first: 50, path: $p{i}, author: {{id: $authorId}}) {{
+            nodes {{
+              oid committedDate url
+              associatedPullRequests(first: 1) {{ nodes {{ number url }} }}
+            }}
+          }}
+        }}
+      }}
+    }}
+  }}"""
+
+MAX_DOC_DETAILS = 30
+
+
+def doc_details(count: int) -> str:
+    """A query for `count` documents' text (for the title) and the owner's commits to them.
+
+    Alias `d{i}` takes `$o{i}`, `$n{i}` (owner, name), `$e{i}` ("branch:path") and `$p{i}`.
+    """
+    if not 1 <= count <= MAX_DOC_DETAILS:
+        raise ValueError(f"count must be 1..{MAX_DOC_DETAILS}")
+    params = ", ".join(
+        f"$o{i}: String!, $n{i}: String!, $e{i}: String!, $p{i}: String!" for i in range(count)
+    )
+    aliases = "".join(_DOC_ALIAS.format(i=i) for i in range(count))
+    return f"query DesignDocDetails($authorId: ID!, {params}) {{\n  {_RATE}{aliases}\n}}\n"
+
+
+def all_queries() -> list[str]:
+    """Every document the connector can send (for the schema validation test)."""
+    fixed = [
+        AUTHORED_PULL_REQUESTS,
+        REVIEWED_PULL_REQUESTS,
+        DOC_PULL_REQUESTS,
+        PULL_REQUEST_FILES,
+        VIEWER,
+        COMMIT_CONTRIBUTIONS,
+    ]
+    return (
+        fixed
+        + [default_branch_commits(n) for n in range(1, MAX_HISTORY_REPOS + 1)]
+        + [doc_details(n) for n in range(1, MAX_DOC_DETAILS + 1)]
+    )

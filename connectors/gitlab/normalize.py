@@ -1,0 +1,245 @@
+"""Pure functions: GitLab payloads → `Item`s. No network here."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import lru_cache
+from typing import Any
+
+from connectors.item import Item, excerpt
+
+Payload = Mapping[str, Any]
+MR_STATES = {"opened": "open", "locked": "open", "merged": "merged", "closed": "closed"}
+
+
+def parse_time(value: str | None) -> datetime | None:
+    """A GitLab timestamp (ISO 8601, `Z` or offset) as aware UTC; None stays None."""
+    if not value:
+        return None
+    parsed = datetime.fromisoformat(value)
+    if parsed.tzinfo is None:  # GitLab always sends an offset; be lenient anyway
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+def api_time(moment: datetime) -> str:
+    """A datetime as GitLab's API expects it in `updated_after` and friends."""
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+@lru_cache(maxsize=256)
+def _glob_regex(pattern: str) -> re.Pattern[str]:
+    """`**` spans directories (also none), `*` and `?` stay within one path segment."""
+    out: list[str] = []
+    i = 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out.append("(?:.*/)?")
+            i += 3
+        elif pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+        elif pattern[i] == "*":
+            out.append("[^/]*")
+            i += 1
+        elif pattern[i] == "?":
+            out.append("[^/]")
+            i += 1
+        else:
+            out.append(re.escape(pattern[i]))
+            i += 1
+    return re.compile("".join(out) + r"\Z", re.IGNORECASE)
+
+
+def glob_match(path: str, patterns: Iterable[str]) -> bool:
+    return any(_glob_regex(p).match(path) for p in patterns)
+
+
+def project_allowed(path: str, groups: Sequence[str], projects: Sequence[str]) -> bool:
+    """Both allow-lists empty: every project. Else the project or one of its groups matches.
+
+    A group glob is tried on every leading part of the path, the project's own included,
+    so `acme`, `acme/*` and `acme/infra` all mean "projects under that group".
+    """
+    if not groups and not projects:
+        return True
+    if glob_match(path, projects):
+        return True
+    parts = path.split("/")
+    prefixes = ["/".join(parts[: n + 1]) for n in range(len(parts))]
+    return any(glob_match(prefix, groups) for prefix in prefixes)
+
+
+def mr_reference(mr: Payload) -> str:
+    """`group/project!iid`, GitLab's own full reference for a merge request."""
+    refs = mr.get("references") or {}
+    full = refs.get("full")
+    if full:
+        return str(full)
+    return f"{project_path_from_url(str(mr['web_url']))}!{mr['iid']}"
+
+
+def project_path_from_url(web_url: str) -> str:
+    """`https://host/group/project/-/merge_requests/3` → `group/project`."""
+    path = requests_path(web_url)
+    return path.split("/-/", 1)[0].strip("/")
+
+
+def requests_path(url: str) -> str:
+    return re.sub(r"^[a-z]+://[^/]+", "", url)
+
+
+def project_of(mr: Payload) -> str:
+    return mr_reference(mr).rsplit("!", 1)[0]
+
+
+def project_web_url(mr: Payload) -> str:
+    return str(mr["web_url"]).split("/-/", 1)[0]
+
+
+@dataclass(frozen=True)
+class DiffSummary:
+    """What the `/diffs` pages of a merge request (or a compare) say, without the text."""
+
+    paths: tuple[str, ...] = ()
+    additions: int | None = None
+    deletions: int | None = None
+    new_files: frozenset[str] = frozenset()
+    deleted: frozenset[str] = frozenset()
+    headings: Mapping[str, str] = field(default_factory=dict)
+
+
+def summarize_diffs(diffs: Iterable[Payload]) -> DiffSummary:
+    paths: list[str] = []
+    adds = dels = 0
+    complete = True
+    new: set[str] = set()
+    deleted: set[str] = set()
+    headings: dict[str, str] = {}
+    for diff in diffs:
+        path = str(diff.get("new_path") or diff.get("old_path"))
+        paths.append(path)
+        text = diff.get("diff") or ""
+        if diff.get("too_large") or (diff.get("collapsed") and not text):
+            complete = False
+        lines = text.splitlines()
+        adds += sum(1 for line in lines if line.startswith("+") and not line.startswith("+++"))
+        dels += sum(1 for line in lines if line.startswith("-") and not line.startswith("---"))
+        if diff.get("new_file"):
+            new.add(path)
+        if diff.get("deleted_file"):
+            deleted.add(path)
+        heading = first_heading(lines)
+        if heading:
+            headings[path] = heading
+    return DiffSummary(
+        paths=tuple(dict.fromkeys(paths)),
+        additions=adds if complete else None,
+        deletions=dels if complete else None,
+        new_files=frozenset(new),
+        deleted=frozenset(deleted),
+        headings=headings,
+    )
+
+
+def first_heading(diff_lines: Sequence[str]) -> str | None:
+    """The first Markdown heading among added lines, if a hunk starts at the file's top."""
+    for line in diff_lines[:40]:
+        match = re.match(r"^\+\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$", line)
+        if match:
+            return match.group(1)
+    return None
+
+
+def without_diff_text(diffs: Iterable[Payload]) -> list[dict[str, Any]]:
+    """Diff metadata for `raw`: the diff text itself can be megabytes."""
+    return [{k: v for k, v in d.items() if k != "diff"} for d in diffs]
+
+
+def normalize_merge_request(
+    source: str, mr: Payload, diffs: DiffSummary, approvals: Payload | None, raw_diffs: list[Any]
+) -> Item:
+    created = parse_time(mr["created_at"])
+    assert created is not None
+    updated = parse_time(mr.get("updated_at")) or created
+    merged = parse_time(mr.get("merged_at"))
+    closed = parse_time(mr.get("closed_at"))
+    approved_by = (approvals or {}).get("approved_by") or []
+    approvers = [str(a["user"]["username"]) for a in approved_by if a.get("user")]
+    ref = mr_reference(mr)
+    return Item(
+        source=source,
+        kind="pull_request",
+        external_id=ref,
+        url=str(mr["web_url"]),
+        title=str(mr.get("title") or ""),
+        body=excerpt(mr.get("description")),
+        repo=project_of(mr),
+        author=(mr.get("author") or {}).get("username"),
+        created_at=created,
+        updated_at=updated,
+        occurred_at=merged or closed or created,
+        state=mr_state(mr.get("state"), merged, closed),
+        labels=tuple(str(label) for label in mr.get("labels") or ()),
+        paths=diffs.paths,
+        additions=diffs.additions,
+        deletions=diffs.deletions,
+        changed_files=len(diffs.paths),
+        extra={
+            "platform": "gitlab",
+            "iid": mr["iid"],
+            "project_id": mr.get("project_id"),
+            "draft": bool(mr.get("draft") or mr.get("work_in_progress")),
+            "merged_at": merged.isoformat() if merged else None,
+            "closed_at": closed.isoformat() if closed else None,
+            "source_branch": mr.get("source_branch"),
+            "target_branch": mr.get("target_branch"),
+            "approvals": len(approvers),
+            "approved_by": approvers,
+            "user_notes_count": mr.get("user_notes_count"),
+        },
+        raw={"merge_request": dict(mr), "approvals": dict(approvals or {}), "diffs": raw_diffs},
+    )
+
+
+def mr_state(state: Any, merged: datetime | None, closed: datetime | None) -> str:
+    """open / merged / closed; a payload without `state` is judged by its timestamps."""
+    if state in MR_STATES:
+        return MR_STATES[state]
+    return "merged" if merged else "closed" if closed else "open"
+
+
+def normalize_issue(source: str, owner: str, issue: Payload) -> Item:
+    created = parse_time(issue["created_at"])
+    assert created is not None
+    closed = parse_time(issue.get("closed_at"))
+    updated = parse_time(issue.get("updated_at")) or created
+    refs = issue.get("references") or {}
+    ref = str(refs.get("full") or f"{project_path_from_url(str(issue['web_url']))}#{issue['iid']}")
+    return Item(
+        source=source,
+        kind="ticket",
+        external_id=ref,
+        url=str(issue["web_url"]),
+        title=str(issue.get("title") or ""),
+        body=excerpt(issue.get("description")),
+        repo=ref.rsplit("#", 1)[0],
+        author=owner,
+        created_at=created,
+        updated_at=updated,
+        occurred_at=closed or updated,
+        state="closed" if issue.get("state") == "closed" else "open",
+        labels=tuple(str(label) for label in issue.get("labels") or ()),
+        extra={
+            "platform": "gitlab",
+            "iid": issue["iid"],
+            "project_id": issue.get("project_id"),
+            "reporter": (issue.get("author") or {}).get("username"),
+            "closed_by": (issue.get("closed_by") or {}).get("username"),
+            "closed_at": closed.isoformat() if closed else None,
+        },
+        raw=dict(issue),
+    )

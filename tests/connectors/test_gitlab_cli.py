@@ -1,0 +1,111 @@
+"""End to end: `growthmap collect` and `growthmap items` against the fake GitLab."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fakes.gitlab import FakeGitLab
+from typer.testing import CliRunner
+
+from collector.cli import app
+
+pytest_plugins = ["fakes.gitlab_fixtures"]
+
+SINCE = datetime(2026, 10, 21, tzinfo=UTC)  # a month before the data ends (BASE)
+SINCE_TEXT = SINCE.date().isoformat()
+
+
+def write_config(folder: Path, fake: FakeGitLab) -> Path:
+    path = folder / "config.toml"
+    path.write_text(
+        f"""
+[owner]
+name = "Ada"
+timezone = "UTC"
+
+[ledger]
+url = "sqlite:///{folder / "ledger.db"}"
+
+[[sources]]
+name = "work-gitlab"
+type = "gitlab"
+base_url = "{fake.url}"
+page_size = 20
+streams = ["merge_requests", "reviews", "design_docs", "issues"]
+""",
+        encoding="utf-8",
+    )
+    return path
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def streams_of(stdout: str) -> dict[str, dict[str, Any]]:
+    return {s["stream"]: s for s in json.loads(stdout)["streams"]}
+
+
+@pytest.fixture
+def config(tmp_path: Path, fake_gitlab: FakeGitLab, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("GITLAB_TOKEN", fake_gitlab.token)
+    return write_config(tmp_path, fake_gitlab)
+
+
+def test_collect_then_items_holds_every_piece_of_work_once(
+    config: Path, fake_gitlab: FakeGitLab
+) -> None:
+    code, stdout, stderr = run("collect", "--config", str(config), "--since", SINCE_TEXT, "--json")
+    assert code == 0, stderr
+
+    code, stdout, _ = run("items", "--config", str(config), "--format", "json")
+    assert code == 0
+    by_kind: dict[str, list[str]] = defaultdict(list)
+    for line in stdout.splitlines():
+        row = json.loads(line)
+        by_kind[row["kind"]].append(row["external_id"])
+
+    data, since = fake_gitlab.data, SINCE
+    assert sorted(by_kind["pull_request"]) == sorted(data.expected_mrs(since))
+    assert sorted(by_kind["review"]) == sorted(f"{r}:review" for r in data.expected_reviews(since))
+    assert sorted(by_kind["design_doc"]) == sorted(data.expected_docs(since))
+    assert sorted(by_kind["ticket"]) == sorted(data.expected_issues(since))
+
+
+def test_a_second_collect_adds_nothing_and_costs_at_most_two_requests_per_stream(
+    config: Path, fake_gitlab: FakeGitLab
+) -> None:
+    run("collect", "--config", str(config), "--since", SINCE_TEXT)
+
+    code, stdout, stderr = run("collect", "--config", str(config), "--json")
+
+    assert code == 0, stderr
+    streams = streams_of(stdout)
+    assert {name: s["new"] + s["updated"] for name, s in streams.items()} == dict.fromkeys(
+        streams, 0
+    )
+    assert {name: s["requests"] for name, s in streams.items()} == {
+        "merge_requests": 2,  # /user once per run, then one list page
+        "reviews": 2,
+        "design_docs": 2,
+        "issues": 1,
+    }
+
+
+def test_a_rejected_token_fails_the_source_with_a_clear_message(
+    config: Path, fake_gitlab: FakeGitLab, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GITLAB_TOKEN", "glpat-not-the-right-one")
+
+    code, stdout, stderr = run("collect", "--config", str(config), "--since", SINCE_TEXT)
+
+    assert code != 0
+    assert "rejected the token (401)" in stderr + stdout
+    assert "glpat-not-the-right-one" not in stderr + stdout
+    assert "Traceback" not in stderr + stdout

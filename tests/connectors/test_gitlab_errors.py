@@ -1,0 +1,104 @@
+"""GitLab errors and waits with `responses`: status mapping, retries, rate limits."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import requests
+import responses
+from fakes.gitlab_mocks import API, NOW, SINCE, connector
+
+from connectors.errors import AuthError, ConfigProblem, RateLimited, SourceUnavailable
+
+pytest_plugins = ["fakes.gitlab_fixtures"]
+
+
+@pytest.mark.parametrize(
+    ("status", "error", "words"),
+    [
+        (401, AuthError, "rejected the token"),
+        (403, AuthError, "read_api"),
+        (404, ConfigProblem, "base_url"),
+        (400, ConfigProblem, "HTTP 400"),
+        (418, SourceUnavailable, "HTTP 418"),
+    ],
+)
+def test_http_errors_map_to_the_error_tree(
+    mocked: responses.RequestsMock, waits: list[float], status: int, error: type, words: str
+) -> None:
+    mocked.get(f"{API}/merge_requests", status=status, json={"message": f"{status} nope"})
+
+    with pytest.raises(error) as caught:
+        list(connector(waits).fetch("merge_requests", SINCE))
+
+    assert words in caught.value.user_message()
+    assert "glpat-secret" not in caught.value.user_message()
+    assert waits == []
+
+
+def test_server_errors_are_retried_up_to_max_retries(
+    mocked: responses.RequestsMock, waits: list[float]
+) -> None:
+    mocked.get(f"{API}/merge_requests", status=503, body="down")
+
+    with pytest.raises(SourceUnavailable, match="HTTP 503"):
+        list(connector(waits, max_retries=3).fetch("merge_requests", SINCE))
+
+    assert len(mocked.calls) == 1 + 4
+    assert len(waits) == 3
+
+
+def test_a_connection_reset_is_retried(mocked: responses.RequestsMock, waits: list[float]) -> None:
+    mocked.get(f"{API}/merge_requests", body=requests.ConnectionError("reset by peer"))
+    mocked.get(f"{API}/merge_requests", json=[])
+
+    assert list(connector(waits).fetch("merge_requests", SINCE)) == []
+    assert len(waits) == 1
+
+
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        ({"Retry-After": "12"}, 12.0),
+        ({"Retry-After": "Fri, 20 Nov 2026 12:00:40 GMT"}, 40.0),
+        ({"RateLimit-Reset": str(int(NOW.timestamp()) + 25)}, 25.0),
+        ({}, 60.0),
+    ],
+)
+def test_a_429_waits_as_its_headers_say(
+    mocked: responses.RequestsMock, waits: list[float], headers: dict[str, str], expected: float
+) -> None:
+    mocked.get(f"{API}/merge_requests", status=429, body="Retry later", headers=headers)
+    mocked.get(f"{API}/merge_requests", json=[])
+
+    assert list(connector(waits).fetch("merge_requests", SINCE)) == []
+    assert waits == [expected]
+
+
+def test_a_429_beyond_the_allowed_wait_is_rate_limited(
+    mocked: responses.RequestsMock, waits: list[float]
+) -> None:
+    mocked.get(f"{API}/merge_requests", status=429, headers={"Retry-After": "901"})
+
+    with pytest.raises(RateLimited) as caught:
+        list(connector(waits).fetch("merge_requests", SINCE))
+
+    assert caught.value.reset_at == NOW + timedelta(seconds=901)
+    assert waits == []
+
+
+def test_a_body_that_is_not_json_is_source_unavailable(
+    mocked: responses.RequestsMock, waits: list[float]
+) -> None:
+    mocked.get(f"{API}/merge_requests", body="<html>proxy error</html>", status=200)
+
+    with pytest.raises(SourceUnavailable, match="not JSON"):
+        list(connector(waits).fetch("merge_requests", SINCE))
+
+
+def test_a_login_page_instead_of_json_is_source_unavailable(waits: list[float]) -> None:
+    with responses.RequestsMock() as rsps:
+        rsps.get(f"{API}/user", body="<html>sign in</html>", content_type="text/html")
+        with pytest.raises(SourceUnavailable, match="not JSON"):
+            connector(waits).check()
