@@ -6,7 +6,8 @@ here is tested without a clock:
 - **Schedule**: the slot after the last run's start (interval: start + interval; cron:
   the next matching wall-clock minute in the owner's timezone).
 - **Jitter**: a random delay up to `jitter` (at most half the gap to the following slot,
-  so runs never swap order) spreads the runs of many engineers sharing an API.
+  so runs never swap order) spreads the scheduled runs of many engineers sharing an
+  API. A first run and a catch-up run start at once.
 - **Backoff**: after consecutive failed runs the next run waits at least
   `backoff * 2**(failures-1)` (capped at `max_backoff`) after the failure; it only ever
   delays the schedule, never runs more often than it.
@@ -62,12 +63,13 @@ class Policy:
         draw: float,
     ) -> Plan:
         """At daemon start: from the ledger's last run. A slot that passed while the
-        daemon was not running is caught up once, now."""
+        daemon was not running is caught up once, now (no jitter: a daemon just started
+        or a laptop just woken should show its run at once)."""
         if last_start is None:
-            return Plan(now + self.jitter_at(now, draw), "first run")
+            return Plan(now, "first run")
         slot, reason = self._slot(last_start, last_end, failures)
         if slot <= now:
-            return Plan(now + self.jitter_at(now, draw), "catch-up")
+            return Plan(now, "catch-up")
         return Plan(slot + self.jitter_at(slot, draw), reason)
 
     def due_after_run(

@@ -66,18 +66,17 @@ def test_backoff_doubles_up_to_the_cap() -> None:
 
 
 def test_first_run_and_catch_up_happen_now_a_recent_run_keeps_its_rhythm() -> None:
-    policy = Policy(HOURLY)
-    assert policy.first_due(last_start=None, last_end=None, failures=0, now=T0, draw=0).reason == (
-        "first run"
-    )
+    policy = Policy(HOURLY, jitter=timedelta(minutes=10))
+    first = policy.first_due(last_start=None, last_end=None, failures=0, now=T0, draw=0.9)
+    assert (first.due, first.reason) == (T0, "first run")
     late = policy.first_due(
-        last_start=T0 - 5 * HOUR, last_end=T0 - 5 * HOUR, failures=0, now=T0, draw=0
+        last_start=T0 - 5 * HOUR, last_end=T0 - 5 * HOUR, failures=0, now=T0, draw=0.9
     )
     assert (late.due, late.reason) == (T0, "catch-up")
     recent = policy.first_due(
-        last_start=T0 - timedelta(minutes=10), last_end=None, failures=0, now=T0, draw=0
+        last_start=T0 - timedelta(minutes=10), last_end=None, failures=0, now=T0, draw=0.5
     )
-    assert (recent.due, recent.reason) == (T0 + timedelta(minutes=50), "scheduled")
+    assert (recent.due, recent.reason) == (T0 + timedelta(minutes=55), "scheduled")
 
 
 def test_backoff_only_ever_delays_the_schedule() -> None:
