@@ -21,12 +21,14 @@ def daemon(
     config: ConfigOption = None,
     once: Annotated[
         bool,
-        typer.Option(help="Run one scheduled cycle (at once if a run is overdue), then exit."),
+        typer.Option(
+            "--once", help="Run one scheduled cycle (at once if a run is overdue), then exit."
+        ),
     ] = False,
 ) -> None:
-    """Collect on the [schedule] (interval or cron) in the foreground, with jitter, backoff
-    after failed runs and one catch-up run after a sleep. SIGTERM or Ctrl-C stops cleanly
-    (exit 0); the log goes to stderr and to the log file."""
+    """Collect on the config's schedule (interval or cron) in the foreground, with jitter,
+    backoff after failed runs and one catch-up run after a sleep. SIGTERM or Ctrl-C stops
+    cleanly (exit 0); the log goes to stderr and to the log file."""
     app = state(ctx, config)
     settings, ledger = app.settings(), app.ledger()
     base = settings.path.parent if settings.path else None

@@ -71,7 +71,7 @@ class DaemonState:
 def state_path(owner: str, ledger_url: str) -> Path:
     """One file per (ledger, owner): two configs never share or overwrite a state."""
     digest = hashlib.sha256(ledger_url.encode()).hexdigest()[:12]
-    return paths.user_state_dir() / "daemon" / f"{owner}-{digest}.json"
+    return paths.user_state_dir() / f"daemon-{owner}-{digest}.json"
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+import stat
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -43,6 +44,11 @@ def test_daemon_once_collects_and_status_shows_its_last_run(config: Path, tmp_pa
     log = (tmp_path / "gm.log").read_text()
     assert "daemon started" in log and "next run" in log and "(first run, in 0s)" in log
     assert "mem ok new=1" in log and "daemon stopped" in log
+
+    settings = load_settings(config, env={})
+    state_file = daemon_store(settings.owner.key, settings.ledger_url).path
+    assert stat.S_IMODE(state_file.stat().st_mode) == 0o600
+    assert stat.S_IMODE(state_file.parent.stat().st_mode) == 0o700
 
     shown = status(config)
     assert "(run 1, daemon)" in shown
