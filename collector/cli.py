@@ -5,13 +5,15 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TextIO
 
 import typer
 
 from collector.commands import collect as collect_cmd
 from collector.commands import daemon as daemon_cmd
+from collector.commands import growth as growth_cmd
 from collector.commands import inspect as inspect_cmd
+from collector.commands import log as log_cmd
 from collector.commands import setup as setup_cmd
 from collector.commands.common import AppState
 
@@ -42,11 +44,7 @@ def main_options(
     state = AppState(config_path=config, debug=debug)
     ctx.obj = state
     ctx.call_on_close(state.close)
-    logging.basicConfig(
-        level=logging.DEBUG if debug else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    configure_logging(debug)
 
 
 app.command()(setup_cmd.init)
@@ -56,6 +54,32 @@ app.command()(inspect_cmd.items)
 app.command()(daemon_cmd.daemon)
 app.add_typer(setup_cmd.config_app, name="config")
 app.add_typer(setup_cmd.db_app, name="db")
+app.add_typer(log_cmd.log_app, name="log")
+app.command("map")(growth_cmd.growth_map)
+app.add_typer(growth_cmd.skill_app, name="skill")
+app.add_typer(growth_cmd.cycle_app, name="cycle")
+
+
+class _CurrentStderrHandler(logging.StreamHandler[TextIO]):
+    """Writes to whatever sys.stderr is at the time, so a live progress display (which
+    redirects stderr) shows warnings above itself instead of being overwritten."""
+
+    @property
+    def stream(self) -> TextIO:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: object) -> None:
+        pass
+
+
+def configure_logging(debug: bool) -> None:
+    handler = _CurrentStderrHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+    root = logging.getLogger("growthmap")
+    root.handlers[:] = [handler]
+    root.setLevel(logging.DEBUG if debug else logging.WARNING)
+    root.propagate = False
 
 
 def main() -> None:

@@ -10,6 +10,7 @@ from collector.config import Settings
 from collector.ledger import Ledger
 from collector.lock import collect_lock
 from collector.pipeline import CollectOptions, Collector, ItemsHook, Progress, RunReport
+from collector.progress import draft_weeks
 from collector.redact import Redactor
 from collector.sources import build_connector
 from connectors.base import Connector, Runtime, SourceConfig
@@ -48,4 +49,7 @@ def run_collect(
     if options.dry_run:
         return collector.run()
     with collect_lock(ledger, wait):
-        return collector.run()
+        report = collector.run()
+        if report.changed_moments:
+            report.drafted_weeks = draft_weeks(ledger, settings, report.changed_moments, clock())
+    return report

@@ -18,6 +18,7 @@ from collector.settings_model import (
     CollectSection,
     GrowthMap,
     LedgerSection,
+    MasterySection,
     Owner,
     RulesSection,
     ScheduleSection,
@@ -33,6 +34,7 @@ _SECTIONS: dict[str, type[BaseModel]] = {
     "collect": CollectSection,
     "growth_map": GrowthMap,
     "schedule": ScheduleSection,
+    "mastery": MasterySection,
 }
 
 
@@ -48,6 +50,7 @@ class Settings:
     collect: CollectSection
     path: Path | None = None
     schedule: ScheduleSection = field(default_factory=ScheduleSection)
+    mastery: MasterySection = field(default_factory=MasterySection)
 
     def source(self, name: str) -> SourceConfig:
         for source in self.sources:
@@ -150,6 +153,8 @@ def parse_settings(data: dict[str, Any], path: Path) -> Settings:
     assert isinstance(growth_map, GrowthMap) and isinstance(collect, CollectSection)
     schedule = sections["schedule"]
     assert isinstance(schedule, ScheduleSection)
+    mastery = sections["mastery"]
+    assert isinstance(mastery, MasterySection)
     return Settings(
         owner=owner,
         ledger_url=resolve_ledger_url(ledger.url, path.parent),
@@ -159,6 +164,7 @@ def parse_settings(data: dict[str, Any], path: Path) -> Settings:
         collect=collect,
         path=path,
         schedule=schedule,
+        mastery=mastery,
     )
 
 

@@ -15,8 +15,10 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
+from typing import Any, TextIO
 
 from collector import paths
 from collector.pipeline import RunReport
@@ -105,45 +107,102 @@ def open_log_file(path: Path, redactor: Redactor) -> logging.Handler:
     return handler
 
 
+class CurrentStderrHandler(logging.StreamHandler[TextIO]):
+    """Writes to whatever sys.stderr is when a record arrives (a live display or a test
+    runner may have replaced it since the handler was made)."""
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+
+    @property
+    def stream(self) -> TextIO:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: object) -> None:
+        pass
+
+
+class OthersOnly(logging.Filter):
+    """Only records that are not growthmap's own (theirs are shown by its own handler)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.name == "growthmap" or record.name.startswith("growthmap."))
+
+
+@dataclass
+class _Snapshot:
+    """A logger's level, propagation and its handlers' settings, to put back later."""
+
+    logger: logging.Logger
+    level: int
+    propagate: bool
+    handlers: list[tuple[logging.Handler, int, list[Any], logging.Formatter | None]]
+
+    @classmethod
+    def take(cls, logger: logging.Logger) -> _Snapshot:
+        kept = [(h, h.level, list(h.filters), h.formatter) for h in logger.handlers]
+        return cls(logger, logger.level, logger.propagate, kept)
+
+    def restore(self) -> None:
+        self.logger.setLevel(self.level)
+        self.logger.propagate = self.propagate
+        for handler, level, filters, formatter in self.handlers:
+            handler.setLevel(level)
+            handler.filters[:] = filters
+            handler.setFormatter(formatter)
+
+
 @contextmanager
 def logging_to_file(
     path: Path | None, redactor: Redactor, *, console_info: bool = False, debug: bool = False
 ) -> Iterator[Path | None]:
     """While inside: growthmap's INFO records go to the log file (and, with `console_info`,
-    to stderr too, as the daemon wants). A file that cannot be opened is reported once on
-    stderr and skipped: logging must never stop a run. Yields the path in use, or None."""
-    root = logging.getLogger()
-    saved_level = root.level
-    saved = [(h, h.level, list(h.filters)) for h in root.handlers]
-    added: list[logging.Handler] = []
+    to stderr too, as the daemon wants); other libraries' warnings go to both. A file that
+    cannot be opened is reported once on stderr and skipped: logging must never stop a
+    run. Yields the path in use, or None. Everything is put back on the way out."""
+    root, own = logging.getLogger(), logging.getLogger("growthmap")
+    snapshots = [_Snapshot.take(root), _Snapshot.take(own)]
+    added: list[tuple[logging.Logger, logging.Handler]] = []
     target: Path | None = path or default_log_path()
     try:
-        added.append(open_log_file(path or default_log_path(), redactor))
+        added.append((root, open_log_file(path or default_log_path(), redactor)))
     except OSError as exc:
         print(f"warning: cannot write the log file {target}: {exc.strerror}", file=sys.stderr)
         target = None
-    saved_formatters = [h.formatter for h in root.handlers]
-    for handler in root.handlers:
+    _tune_console(own, redactor, console_info, debug)
+    if console_info and not own.handlers:
+        console: logging.Handler = CurrentStderrHandler()
+        console.setFormatter(RedactingFormatter(redactor, _CONSOLE_FORMAT))
+        added.append((own, console))
+    if target is not None and not root.handlers:
+        # The file handler on root would hide other libraries' warnings from stderr
+        # (logging's last resort only speaks when no handler exists): keep showing them.
+        others = CurrentStderrHandler()
+        others.setLevel(logging.WARNING)
+        others.addFilter(OthersOnly())
+        others.setFormatter(RedactingFormatter(redactor, "%(levelname)s %(name)s: %(message)s"))
+        added.append((root, others))
+    # growthmap's records reach the file through root; its own handlers still show them.
+    own.propagate = True
+    own.setLevel(min(own.getEffectiveLevel(), logging.DEBUG if debug else logging.INFO))
+    for logger, handler in added:
+        logger.addHandler(handler)
+    try:
+        yield target
+    finally:
+        for logger, handler in added:
+            logger.removeHandler(handler)
+            handler.close()
+        for snapshot in snapshots:
+            snapshot.restore()
+
+
+def _tune_console(own: logging.Logger, redactor: Redactor, console_info: bool, debug: bool) -> None:
+    """growthmap's own console handlers: tokens masked; INFO shown only for the daemon."""
+    for handler in own.handlers:
         handler.addFilter(RedactFilter(redactor))
         if console_info:  # a foreground daemon's lines want their time
             handler.setFormatter(RedactingFormatter(redactor, _CONSOLE_FORMAT))
         if not debug:
             handler.addFilter(OwnRecordsFirst(logging.INFO if console_info else logging.WARNING))
-    root.setLevel(min(saved_level, logging.INFO))
-    if console_info and not root.handlers:
-        console = logging.StreamHandler(sys.stderr)
-        console.setFormatter(RedactingFormatter(redactor, _CONSOLE_FORMAT))
-        added.append(console)
-    for handler in added:
-        root.addHandler(handler)
-    try:
-        yield target
-    finally:
-        for handler in added:
-            root.removeHandler(handler)
-            handler.close()
-        for (handler, level, filters), formatter in zip(saved, saved_formatters, strict=True):
-            handler.setLevel(level)
-            handler.filters[:] = filters
-            handler.setFormatter(formatter)
-        root.setLevel(saved_level)

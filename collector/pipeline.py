@@ -86,6 +86,7 @@ class RunReport:
     interrupted: bool = False
     # occurred_at of every new or changed item: the weeks whose log entry needs drafting
     changed_moments: set[datetime] = field(default_factory=set)
+    drafted_weeks: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:

@@ -29,7 +29,7 @@ class TerminalProgress:
             TextColumn("{task.completed:>6} items"),
             TextColumn("{task.fields[note]}"),
             console=console,
-            transient=False,
+            transient=True,  # the summary table replaces it
         )
         self._tasks: dict[tuple[str, str], Any] = {}
         self._lock = threading.Lock()
@@ -60,17 +60,26 @@ class TerminalProgress:
                     "", total=None, source=record.source, stream=record.stream, note=""
                 )
         done = record.new + record.updated + record.unchanged
-        note = f"{record.requests} requests" if record.status == "ok" else f"[red]{record.status}"
+        note = (
+            plural(record.requests, "request") if record.status == "ok" else f"[red]{record.status}"
+        )
         self._progress.update(
             task, total=max(done, 1), completed=max(done, 1) if done else 1, note=note
         )
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def summary_table(report: RunReport) -> Table:
     table = Table(box=None, pad_edge=False, header_style="bold")
     for column in ("source", "stream", "new", "updated", "unchanged", "requests", "time"):
         table.add_column(column, justify="left" if column in ("source", "stream") else "right")
-    for r in sorted(report.records, key=lambda r: (r.source, r.stream)):
+    order = {
+        name: index for index, name in enumerate(dict.fromkeys(r.source for r in report.records))
+    }
+    for r in sorted(report.records, key=lambda r: order[r.source]):
         if r.status == "ok":
             table.add_row(
                 r.source,
@@ -139,6 +148,7 @@ def report_json(report: RunReport) -> dict[str, Any]:
         "started_at": report.started_at.isoformat(),
         "finished_at": report.finished_at.isoformat() if report.finished_at else None,
         "new_suggestions": report.new_suggestions,
+        "drafted_weeks": report.drafted_weeks,
         "streams": [
             {
                 "source": r.source,

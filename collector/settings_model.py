@@ -203,3 +203,16 @@ class ScheduleSection(Section):
 
     def lock_wait_seconds(self) -> float:
         return parse_duration(self.lock_wait, allow_zero=True).total_seconds()
+
+
+class MasterySection(Section):
+    """When `growthmap map` proposes a level change, from accepted evidence since the
+    current level was reached. growthmap only proposes: `growthmap skill set` decides."""
+
+    practitioner_artifacts: int = Field(default=8, ge=1, le=1000)
+    practitioner_weeks: int = Field(default=4, ge=1, le=520)
+    expert_artifacts: int = Field(default=20, ge=1, le=1000)
+    expert_weeks: int = Field(default=8, ge=1, le=520)
+    expert_teaching: int = Field(default=5, ge=0, le=1000)
+    teaching_kinds: list[str] = ["review", "talk", "mentoring", "workshop", "article"]
+    gap_weeks: int = Field(default=6, ge=1, le=520)

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 import typer
+from rich.console import Console
 from rich.markup import escape
 
 from collector.collect import run_collect
@@ -18,6 +19,7 @@ from collector.errors import UsageError
 from collector.ledger import Ledger
 from collector.logfile import log_report, logging_to_file
 from collector.pipeline import CollectOptions, Progress, RunReport, SilentProgress
+from collector.progress import drafted_summary
 from collector.render_collect import (
     TerminalProgress,
     cron_lines,
@@ -71,7 +73,7 @@ def collect(
     ):
         if interactive:
             err.print(header(options.since, zone, dry_run))
-            with TerminalProgress(err) as progress:
+            with TerminalProgress(Console(stderr=True, highlight=False)) as progress:
                 report = _run(app.env, settings, ledger, options, progress, wait, stop)
         else:
             report = _run(app.env, settings, ledger, options, SilentProgress(), wait, stop)
@@ -109,5 +111,11 @@ def _render(report: RunReport, interactive: bool, as_json: bool) -> None:
     err.print(summary_table(report))
     for line in failures(report):
         err.print(f"[red]✗[/] {escape(line)}", markup=True, highlight=False)
-    if report.new_suggestions:
-        err.print(f" {report.new_suggestions} new suggestions (run `growthmap review`)")
+    footer = [
+        f"{report.new_suggestions} new suggestions (run `growthmap review`)"
+        if report.new_suggestions
+        else "",
+        drafted_summary(report.drafted_weeks),
+    ]
+    if any(footer):
+        err.print(" " + " · ".join(part for part in footer if part), highlight=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -22,6 +23,16 @@ def memory_source_type() -> Iterator[None]:
     registry.register(memory.TYPE, memory.TARGET)
     memory.WORLD.__init__()  # type: ignore[misc]
     yield
+
+
+@pytest.fixture(autouse=True)
+def growthmap_logger_propagates(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI points the "growthmap" logger at stderr and stops it propagating, which
+    lasts for the whole test process: undo that per test so caplog sees the records."""
+    own = logging.getLogger("growthmap")
+    monkeypatch.setattr(own, "propagate", True)
+    monkeypatch.setattr(own, "handlers", [])
+    monkeypatch.setattr(own, "level", logging.NOTSET)
 
 
 @pytest.fixture

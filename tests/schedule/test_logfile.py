@@ -77,11 +77,16 @@ def test_an_unwritable_log_is_reported_and_the_run_goes_on(
 
 
 def test_logging_setup_is_restored_afterwards(tmp_path: Path) -> None:
-    root = logging.getLogger()
-    before = (root.level, list(root.handlers))
+    root, own = logging.getLogger(), logging.getLogger("growthmap")
+    own.propagate, own.level = False, logging.WARNING  # as the CLI sets it up
+
+    def state() -> tuple[object, ...]:
+        return (root.level, list(root.handlers), own.level, own.propagate, list(own.handlers))
+
+    before = state()
     with logfile.logging_to_file(tmp_path / "g.log", Redactor(), console_info=True):
-        assert root.level <= logging.INFO
-    assert (root.level, list(root.handlers)) == before
+        assert own.getEffectiveLevel() <= logging.INFO and own.propagate
+    assert state() == before
 
 
 def test_collect_writes_its_run_to_the_log_file(

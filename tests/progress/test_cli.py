@@ -1,0 +1,136 @@
+"""The commands as a user meets them, through the real CLI on a config file."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+from progress_data import CONFIG, OWNER, populate
+from typer.testing import CliRunner
+
+from collector.cli import app
+from collector.ledger import open_ledger
+from collector.ledger.models import SkillLevelRow
+
+runner = CliRunner()
+
+EDITOR = """
+import sys
+path = sys.argv[1]
+text = open(path, encoding="utf-8").read()
+assert text.startswith("## Week 2026-W47"), text[:40]
+open(path, "w", encoding="utf-8").write("## My week\\n\\nShipped tracing.\\n")
+"""
+
+
+@pytest.fixture
+def config(tmp_path: Path) -> Path:
+    url = f"sqlite:///{tmp_path / 'ledger.db'}"
+    path = tmp_path / "config.toml"
+    path.write_text(CONFIG.replace("[owner]", f'[ledger]\nurl = "{url}"\n\n[owner]', 1))
+    ledger = open_ledger(url, OWNER)
+    populate(ledger)
+    ledger.close()
+    return path
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args), env=env)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_log_draft_show_and_list(config: Path) -> None:
+    code, _, stderr = run("log", "draft", "2026-W47", "--config", str(config))
+    assert code == 0, stderr
+    assert "week 2026-W47 drafted (`growthmap log show 2026-W47`)" in stderr
+    code, stdout, _ = run("log", "show", "2026-11-18", "--config", str(config))
+    assert code == 0
+    assert stdout.startswith("## Week 2026-W47 · 16–22 Nov 2026 · cycle 1, week 3 of 6\n")
+    assert "— linked [CORE-118]" in stdout
+    code, stdout, _ = run("log", "list", "--config", str(config))
+    assert code == 0
+    assert "2026-W47" in stdout and "draft" in stdout and "3 reviews given" in stdout
+
+
+def test_log_edit_through_the_editor_is_kept(config: Path, tmp_path: Path) -> None:
+    script = tmp_path / "editor.py"
+    script.write_text(EDITOR)
+    env = {"EDITOR": f"{sys.executable} {script}", "VISUAL": ""}
+    code, _, stderr = run("log", "edit", "2026-W47", "--config", str(config), env=env)
+    assert code == 0, stderr
+    assert "week 2026-W47 saved" in stderr
+    run("log", "draft", "2026-W47", "--config", str(config))
+    code, stdout, _ = run("log", "show", "2026-W47", "--config", str(config))
+    assert stdout == "## My week\n\nShipped tracing.\n"
+    _, stdout, _ = run("log", "list", "--config", str(config))
+    assert "edited" in stdout
+
+
+def test_log_edit_failures_are_messages(config: Path) -> None:
+    code, _, stderr = run(
+        "log", "edit", "2026-W47", "--config", str(config), env={"EDITOR": "", "VISUAL": ""}
+    )
+    assert code == 2 and "set $EDITOR" in stderr
+    env = {"EDITOR": "false", "VISUAL": ""}
+    code, _, stderr = run("log", "edit", "2026-W47", "--config", str(config), env=env)
+    assert code == 2 and "editor exited with status 1; nothing saved" in stderr
+    code, _, stderr = run("log", "show", "2026-W99", "--config", str(config))
+    assert code == 2 and "'2026-W99' is not a week" in stderr and "Traceback" not in stderr
+
+
+def test_map_and_skill_set(config: Path) -> None:
+    code, stdout, stderr = run("map", "--config", str(config))
+    assert code == 0, stderr
+    assert "Observability .............. N → P" in stdout
+    assert "`growthmap skill set A/observability P`" in stdout
+    code, _, stderr = run(
+        "skill", "set", "observability", "p", "--date", "2026-11-24", "--config", str(config)
+    )
+    assert code == 0, stderr
+    assert "A/observability is P from 2026-11-24" in stderr
+    code, stdout, _ = run("map", "--format", "md", "--config", str(config))
+    assert "- **Observability** P → P" in stdout
+    assert "## Mastery suggestions" not in stdout  # the count restarts at the new level
+    code, stdout, _ = run("skill", "history", "A/observability", "--config", str(config))
+    assert stdout == "A/observability: N (start) → P (2026-11-24)\n"
+    ledger = open_ledger(f"sqlite:///{config.parent / 'ledger.db'}", OWNER)
+    with ledger.read() as session:
+        rows = session.query(SkillLevelRow).filter_by(skill="observability").all()
+    ledger.close()
+    assert [(r.destination, r.level) for r in rows] == [("A", "P")]
+
+
+def test_skill_set_rejects_unknown_skills_and_levels(config: Path) -> None:
+    code, _, stderr = run("skill", "set", "cooking", "P", "--config", str(config))
+    assert code == 2 and "no skill 'cooking'" in stderr and "A/observability" in stderr
+    code, _, stderr = run("skill", "set", "observability", "X", "--config", str(config))
+    assert code == 2 and "level 'X' is not N, P or E" in stderr
+    code, _, stderr = run("skill", "set", "observability", "P", "--date", "soon", "-c", str(config))
+    assert code == 2 and "--date 'soon' is not a date" in stderr
+
+
+def test_cycle_review(config: Path) -> None:
+    code, stdout, stderr = run("cycle", "review", "1", "--config", str(config))
+    assert code == 0, stderr
+    assert stdout.startswith("## Cycle 1 review · 2 Nov 2026 – 13 Dec 2026")
+    assert "**Goal:** Deliver a minimal service with tracing and canary release" in stdout
+    assert "### Next cycle" in stdout
+    code, _, stderr = run("cycle", "review", "3", "--config", str(config))
+    assert code == 2 and "there is no cycle 3" in stderr
+
+
+def test_a_new_user_sees_the_checklist_not_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text(f'[ledger]\nurl = "sqlite:///{tmp_path / "l.db"}"\n[owner]\nname = "Bo"\n')
+    code, stdout, stderr = run("map", "--config", str(path))
+    assert code == 0, stderr
+    assert stdout.startswith("Growth map · Bo · no cycle running\n")
+    assert stdout.rstrip().endswith(
+        "Checklist: ✗ destinations · ✗ skills with levels · ✗ cycle · ✗ first artifact"
+        " · ✗ feedback sessions"
+    )
+    code, _, stderr = run("cycle", "review", "--config", str(path))
+    assert code == 2 and "no learning cycle in the config" in stderr
+    code, stdout, _ = run("log", "show", "--config", str(path))
+    assert code == 0 and "_No evidence collected this week._" in stdout
