@@ -41,6 +41,8 @@ def log_report(report: RunReport) -> None:
     run_log.info("%s %s%s", kind, report.status, note)
     for line in cron_lines(report):
         run_log.info("%s", line.partition(" ")[2])
+    if report.drafted_weeks:
+        run_log.info("progress log drafted for %s", ", ".join(report.drafted_weeks))
 
 
 def default_log_path() -> Path:

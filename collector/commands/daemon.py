@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated
 
 import typer
@@ -13,6 +14,8 @@ from collector.logfile import logging_to_file
 from collector.schedule.hooks import PostRunHook, WeeklyJob
 from collector.schedule.service import serve_daemon
 from collector.schedule.signals import stop_on_signals
+
+log = logging.getLogger("growthmap.daemon")
 
 
 @handles_errors
@@ -49,14 +52,15 @@ def daemon(
     raise typer.Exit(code)
 
 
-# NOT WIRED YET, on purpose: drafting the affected weeks' progress-log entries and the
-# weekly export are built by other features in parallel; the lead plugs them in here.
+# Drafting the affected weeks' progress-log entries needs no hook: `run_collect` does it
+# after every run that stored new or changed items, scheduled runs included.
+# NOT WIRED YET, on purpose: the weekly export (`[schedule] weekly_export`) is built by
+# another feature in parallel; the lead plugs it into `weekly_jobs` below.
 
 
 def post_run_hooks(settings: Settings, ledger: Ledger) -> list[PostRunHook]:
-    """Called after every scheduled run with its RunReport, in order. The weekly-log
-    drafting goes here: `lambda report: draft_*(settings, ledger, report.changed_moments)`
-    (`changed_moments` = occurred_at of every new or changed item: the weeks to redraft)."""
+    """Called after every scheduled run with its RunReport, in order; a hook that raises
+    is logged and the others still run. None are needed today (see above)."""
     return []
 
 
@@ -65,4 +69,7 @@ def weekly_jobs(settings: Settings, ledger: Ledger) -> list[WeeklyJob]:
     goes here when `settings.schedule.weekly_export` is set:
     `WeeklyJob("weekly-export", lambda report: export_*(..., export.format,
     export.folder_path(base)), export.weekday)`."""
-    return []
+    jobs: list[WeeklyJob] = []
+    if settings.schedule.weekly_export is not None and not jobs:
+        log.warning("[schedule] weekly_export is set, but this version cannot export yet")
+    return jobs

@@ -124,6 +124,7 @@ def test_three_cycles_on_the_interval_each_collecting_what_is_new(
         runs = list(session.scalars(select(RunRow).order_by(RunRow.id)))
         cursor = session.get(CursorRow, ("default", "mem", "things"))
     assert [(r.trigger, r.status) for r in runs] == [("daemon", "ok")] * 3
+    assert [p.drafted_weeks for p in reports] == [["2026-W48"]] * 3  # the week's log entry
     assert cursor is not None and cursor.position == T0 + timedelta(hours=2, minutes=-5)
     saved = daemon.store.load()
     assert saved is not None and saved.stopped_at is not None
