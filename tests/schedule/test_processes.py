@@ -213,3 +213,21 @@ def test_a_killed_run_does_not_confuse_status_or_the_next_run(tmp_path: Path, ga
     numbers, cursor, runs = stored(url)
     assert numbers == [1, 2, 3, 4, 5, 6] and cursor is not None
     assert runs == ["interrupted", "ok"]
+
+
+def test_ctrl_c_during_collect_keeps_what_was_stored_and_says_so(
+    tmp_path: Path, gate: Gate
+) -> None:
+    url = f"sqlite:///{tmp_path / 'ledger.db'}"
+    config = str(write_config(tmp_path, url))
+    run = start(["collect", "--config", config], gate)
+    gate.wait_paused()
+    run.send_signal(signal.SIGINT)
+    gate.release()
+    code, _, stderr = finish(run)
+
+    assert code == 1  # not every source completed
+    assert "interrupted: everything stored so far is kept; the next run fetches the rest" in stderr
+    assert "Traceback" not in stderr
+    numbers, cursor, runs = stored(url)
+    assert numbers == [1, 2, 3, 4] and cursor is None and runs == ["interrupted"]
