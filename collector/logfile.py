@@ -180,11 +180,7 @@ def logging_to_file(
     if target is not None and not root.handlers:
         # The file handler on root would hide other libraries' warnings from stderr
         # (logging's last resort only speaks when no handler exists): keep showing them.
-        others = CurrentStderrHandler()
-        others.setLevel(logging.WARNING)
-        others.addFilter(OthersOnly())
-        others.setFormatter(RedactingFormatter(redactor, "%(levelname)s %(name)s: %(message)s"))
-        added.append((root, others))
+        added.append((root, _others_on_stderr(redactor)))
     # growthmap's records reach the file through root; its own handlers still show them.
     own.propagate = True
     own.setLevel(min(own.getEffectiveLevel(), logging.DEBUG if debug else logging.INFO))
@@ -198,6 +194,14 @@ def logging_to_file(
             handler.close()
         for snapshot in snapshots:
             snapshot.restore()
+
+
+def _others_on_stderr(redactor: Redactor) -> logging.Handler:
+    others = CurrentStderrHandler()
+    others.setLevel(logging.WARNING)
+    others.addFilter(OthersOnly())
+    others.setFormatter(RedactingFormatter(redactor, "%(levelname)s %(name)s: %(message)s"))
+    return others
 
 
 def _tune_console(own: logging.Logger, redactor: Redactor, console_info: bool, debug: bool) -> None:

@@ -101,3 +101,16 @@ def test_collect_writes_its_run_to_the_log_file(
     assert "INFO growthmap.run: run 1 ok" in text
     assert "mem ok new=1 updated=0 requests=2" in text
     assert "memory-token-abcdef" not in text
+
+
+def test_other_libraries_warnings_still_reach_stderr(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(logging.getLogger(), "handlers", [])  # as in a real process
+    with logfile.logging_to_file(tmp_path / "g.log", Redactor([TOKEN])):
+        logging.getLogger("urllib3.connectionpool").warning("pool full for %s", TOKEN)
+        logging.getLogger("growthmap.run").info("run 1 ok")
+    err = capsys.readouterr().err
+    assert "WARNING urllib3.connectionpool: pool full for ***" in err
+    assert "run 1 ok" not in err  # growthmap's own INFO goes to the file only
+    assert "run 1 ok" in (tmp_path / "g.log").read_text()
