@@ -9,11 +9,13 @@ from typing import Annotated, TextIO
 
 import typer
 
+from collector.commands import artifacts as artifacts_cmd
 from collector.commands import collect as collect_cmd
 from collector.commands import daemon as daemon_cmd
 from collector.commands import growth as growth_cmd
 from collector.commands import inspect as inspect_cmd
 from collector.commands import log as log_cmd
+from collector.commands import review as review_cmd
 from collector.commands import setup as setup_cmd
 from collector.commands.common import AppState
 
@@ -54,6 +56,9 @@ app.command()(inspect_cmd.items)
 app.command()(daemon_cmd.daemon)
 app.add_typer(setup_cmd.config_app, name="config")
 app.add_typer(setup_cmd.db_app, name="db")
+app.add_typer(review_cmd.review_app, name="review")
+app.command()(artifacts_cmd.add)
+app.add_typer(artifacts_cmd.artifacts_app, name="artifacts")
 app.add_typer(log_cmd.log_app, name="log")
 app.command("map")(growth_cmd.growth_map)
 app.add_typer(growth_cmd.skill_app, name="skill")
@@ -76,10 +81,11 @@ class _CurrentStderrHandler(logging.StreamHandler[TextIO]):
 def configure_logging(debug: bool) -> None:
     handler = _CurrentStderrHandler()
     handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
-    root = logging.getLogger("growthmap")
-    root.handlers[:] = [handler]
-    root.setLevel(logging.DEBUG if debug else logging.WARNING)
-    root.propagate = False
+    handler.setLevel(logging.DEBUG if debug else logging.WARNING)
+    logger = logging.getLogger("growthmap")
+    logger.handlers[:] = [handler]
+    # Only --debug lowers the logger's own level; otherwise it follows the root's.
+    logger.setLevel(logging.DEBUG if debug else logging.NOTSET)
 
 
 def main() -> None:

@@ -210,5 +210,7 @@ def _tune_console(own: logging.Logger, redactor: Redactor, console_info: bool, d
         handler.addFilter(RedactFilter(redactor))
         if console_info:  # a foreground daemon's lines want their time
             handler.setFormatter(RedactingFormatter(redactor, _CONSOLE_FORMAT))
+            if handler.level > logging.INFO:
+                handler.setLevel(logging.INFO)
         if not debug:
             handler.addFilter(OwnRecordsFirst(logging.INFO if console_info else logging.WARNING))

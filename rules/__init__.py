@@ -1,0 +1,78 @@
+"""Rules engine: rule files that map evidence to growth-map destinations and skills.
+
+Pure apart from `load_rules` and `starter_rules_text`, which read files. Knows nothing of
+connectors or the ledger: the caller builds an `Evidence` from an item and stores what
+`evaluate` / `reconcile` return.
+
+How the CLI uses it:
+- `rules check`: `load_rules(paths, growth_map, known_values=...)` (RulesInvalid lists
+  every problem: exit 2), then `count_matches(ledger evidence, ruleset)`.
+- `rules explain ITEM`: `explain(evidence, ruleset)`; `RuleVerdict.reason()` is one line.
+- `collect` and `rules apply`: `reconcile(stored rows, evaluate(evidence, ruleset))`
+  gives what to add, withdraw and refresh; accepted/rejected rows never appear there.
+
+Rule file semantics (see rules/examples/starter.toml for a commented example):
+- Every key of `[rule.match]` must hold; a list means any of its values. Any key of
+  `[rule.unless]` that holds excludes the item.
+- Case-insensitive: kind, source (the source's name or its type), author, state,
+  review_state, labels, labels_all, project, issue_type, components, priority,
+  resolution, parent, and `repo` globs. Case-sensitive: `paths` globs (as git is).
+  Regexes (title, body, text = title + newline + body) run on RE2 exactly as written;
+  add `(?i)` to ignore case. RE2 refuses lookaround and backreferences.
+- `paths` globs follow .gitignore: `**` spans folders, a glob without `/` matches a name
+  at any depth, a leading `/` anchors at the root, a trailing `/` means inside a folder,
+  and a glob matching a folder matches everything in it. The item's own `path` (a
+  design doc's file) counts as one of its paths. `repo` globs match the whole name.
+- Sizes: min_lines / max_lines compare additions + deletions; min_files compares
+  changed_files (else the number of paths). An unknown size satisfies no bound.
+"""
+
+from rules.conditions import MATCH_KEYS
+from rules.engine import RuleSet, count_matches, evaluate, explain, matched_rules
+from rules.loader import load_rules, parse_rules, starter_rules_text
+from rules.model import (
+    Evidence,
+    GrowthMap,
+    KeyCheck,
+    Rule,
+    RuleProblem,
+    RulesInvalid,
+    RuleVerdict,
+    Suggestion,
+)
+from rules.reconcile import (
+    ACCEPTED,
+    REJECTED,
+    SUGGESTED,
+    WITHDRAWN,
+    ExistingSuggestion,
+    Reconciliation,
+    reconcile,
+)
+
+__all__ = [
+    "ACCEPTED",
+    "MATCH_KEYS",
+    "REJECTED",
+    "SUGGESTED",
+    "WITHDRAWN",
+    "Evidence",
+    "ExistingSuggestion",
+    "GrowthMap",
+    "KeyCheck",
+    "Reconciliation",
+    "Rule",
+    "RuleProblem",
+    "RuleSet",
+    "RuleVerdict",
+    "RulesInvalid",
+    "Suggestion",
+    "count_matches",
+    "evaluate",
+    "explain",
+    "load_rules",
+    "matched_rules",
+    "parse_rules",
+    "reconcile",
+    "starter_rules_text",
+]

@@ -10,6 +10,13 @@ from pathlib import Path
 
 import pytest
 
+# Bind the real packages before tests/ joins sys.path: there tests/rules/ (and any
+# tests/connectors/) would be found first as namespace packages and shadow them, since
+# the editable install's finder runs after the path finder.
+import collector  # noqa: F401
+import connectors  # noqa: F401
+import rules  # noqa: F401
+
 TESTS = Path(__file__).parent
 if str(TESTS) not in sys.path:
     sys.path.append(str(TESTS))
