@@ -98,6 +98,20 @@ def write_config(folder: Path, url: str) -> Path:
     return path
 
 
+_STARTED: list[subprocess.Popen[str]] = []
+
+
+@pytest.fixture(autouse=True)
+def no_process_left_behind() -> Iterator[None]:
+    """A failed assertion must not leave a paused growthmap running."""
+    yield
+    while _STARTED:
+        process = _STARTED.pop()
+        if process.poll() is None:
+            process.kill()
+            process.communicate(timeout=TIMEOUT)
+
+
 def start(args: list[str], gate: Gate | None = None) -> subprocess.Popen[str]:
     env = dict(os.environ)
     env.update(
@@ -108,7 +122,7 @@ def start(args: list[str], gate: Gate | None = None) -> subprocess.Popen[str]:
     env.pop(slow.GATE_ENV, None)
     if gate is not None:
         env[slow.GATE_ENV] = ",".join(str(fd) for fd in gate.child_fds)
-    return subprocess.Popen(
+    process = subprocess.Popen(
         [GROWTHMAP, *args],
         env=env,
         stdout=subprocess.PIPE,
@@ -116,6 +130,8 @@ def start(args: list[str], gate: Gate | None = None) -> subprocess.Popen[str]:
         text=True,
         pass_fds=gate.child_fds if gate else (),
     )
+    _STARTED.append(process)
+    return process
 
 
 def finish(process: subprocess.Popen[str]) -> tuple[int, str, str]:
