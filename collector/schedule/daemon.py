@@ -62,10 +62,11 @@ class Cycle:
     outcome: Outcome
     report: RunReport | None = None
     message: str = ""
+    error_code: ExitCode | None = None  # the error's own code (e.g. 2 for a bad config)
 
     @property
     def exit_code(self) -> ExitCode:
-        return _EXIT[self.outcome]
+        return self.error_code if self.error_code is not None else _EXIT[self.outcome]
 
 
 def classify(report: RunReport) -> Outcome:
@@ -149,7 +150,7 @@ class Daemon:
         except LedgerLocked as exc:
             cycle = Cycle(started, self.now(), Outcome.LOCKED, message=str(exc))
         except GrowthmapError as exc:
-            cycle = Cycle(started, self.now(), Outcome.ERROR, message=str(exc))
+            cycle = Cycle(started, self.now(), Outcome.ERROR, None, str(exc), exc.exit_code)
         except SQLAlchemyError as exc:
             message = f"ledger error: {type(exc).__name__}: {getattr(exc, 'orig', exc)}"
             cycle = Cycle(started, self.now(), Outcome.ERROR, message=message)

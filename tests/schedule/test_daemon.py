@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from collector.collect import run_collect
 from collector.config import Settings
-from collector.errors import LedgerLocked
+from collector.errors import ConfigInvalid, LedgerLocked, Problem
 from collector.ledger import Ledger
 from collector.ledger.models import CursorRow, RunRow
 from collector.lock import collect_lock
@@ -315,3 +315,15 @@ def test_a_restart_keeps_the_backoff_count(
     assert daemon.state.failures == 3
     assert daemon.state.weekly_done == {"weekly-export": "2026-W48"}
     assert daemon.state.schedule == "every 1h"
+
+
+def test_a_run_that_cannot_start_counts_as_failed_and_once_returns_its_code(
+    settings: Settings, ledger: Ledger, clock: FakeClock, tmp_path: Path
+) -> None:
+    def broken(stop: threading.Event) -> RunReport:
+        raise ConfigInvalid([Problem("config.toml", "sources[0].type", "unknown source type")])
+
+    daemon = make_daemon(settings, ledger, clock, tmp_path, collect=broken)
+    assert daemon.serve(once=True) == 2
+    assert daemon.cycles[0].outcome is Outcome.ERROR and daemon.state.failures == 1
+    assert "unknown source type" in daemon.cycles[0].message
