@@ -109,13 +109,26 @@ def no_process_left_behind() -> Iterator[None]:
         process = _STARTED.pop()
         if process.poll() is None:
             process.kill()
-            process.communicate(timeout=TIMEOUT)
+        process.communicate(timeout=TIMEOUT)  # also closes its pipes
+
+
+@pytest.fixture(scope="module")
+def fakes_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder holding only the `fakes` package: putting tests/ itself on PYTHONPATH
+    would let its test folders (tests/rules, tests/connectors) shadow the real packages."""
+    folder = tmp_path_factory.mktemp("pythonpath")
+    (folder / "fakes").symlink_to(TESTS / "fakes", target_is_directory=True)
+    return folder
+
+
+@pytest.fixture(autouse=True)
+def _pythonpath(fakes_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PYTHONPATH", str(fakes_path))
 
 
 def start(args: list[str], gate: Gate | None = None) -> subprocess.Popen[str]:
     env = dict(os.environ)
     env.update(
-        PYTHONPATH=str(TESTS),
         GROWTHMAP_CONNECTOR_PLUGINS=f"{slow.TYPE}={slow.TARGET}",
         SLOW_TOKEN="slow-token-0123456789",
     )
