@@ -18,6 +18,8 @@ import tomllib
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from sqlalchemy import insert, select
+
 from collector.config import Settings, parse_settings
 from collector.export import ExportFormat, ExportOptions, export_bytes
 from collector.export.period import Period, quarter_period
@@ -113,66 +115,80 @@ def raw_payload(kind: str, n: int, repo: str, title: str) -> dict[str, object]:
 
 def populate(ledger: Ledger, settings: Settings, count: int, seed: int) -> None:
     rng = random.Random(seed)
-    skills = [(d.id, s.id) for d in settings.growth_map.destinations for s in d.skills]
     now = START + timedelta(days=366)
     batch = items(count, rng)
     with ledger.write() as session:
         for start in range(0, len(batch), 1000):
             record_items(session, OWNER, batch[start : start + 1000], now)
-        ids = list(session.scalars(ItemRow.__table__.select().with_only_columns(ItemRow.id)))
-        rows = []
-        for item_id in ids:
-            for dest, skill in rng.sample(skills, rng.choice((1, 1, 2))):
-                status = rng.choice(("accepted", "accepted", "accepted", "suggested", "rejected"))
-                rows.append(
-                    {
-                        "owner": OWNER,
-                        "item_id": item_id,
-                        "destination": dest,
-                        "skill": skill,
-                        "status": status,
-                        "origin": "rule",
-                        "weight": 1.0,
-                        "rules": ["r1"],
-                        "rule_hash": "",
-                        "created_at": now,
-                        "updated_at": now,
-                        "decided_at": now if status != "suggested" else None,
-                        "decided_item_hash": None,
-                        "note": None,
-                        "noted_at": None,
-                    }
-                )
-        session.execute(SuggestionRow.__table__.insert(), rows)
-        for week in range(1, 53):
-            session.add(
-                LogEntryRow(
-                    owner=OWNER,
-                    week=f"2026-W{week:02d}",
-                    draft=f"## Week {week}\n",
-                    text=None,
-                    evidence=[],
-                    evidence_hash="",
-                    drafted_at=now,
-                    edited_at=None,
-                )
+        ids = list(session.scalars(select(ItemRow.id).where(ItemRow.owner == OWNER)))
+        session.execute(insert(SuggestionRow), suggestions(ids, settings, rng, now))
+        session.add_all(log_and_manual(now))
+
+
+def suggestions(
+    ids: list[int], settings: Settings, rng: random.Random, now: datetime
+) -> list[dict[str, object]]:
+    """One or two skills per item; 3 of 5 accepted, 1 suggested, 1 rejected."""
+    skills = [(d.id, s.id) for d in settings.growth_map.destinations for s in d.skills]
+    rows: list[dict[str, object]] = []
+    for item_id in ids:
+        for dest, skill in rng.sample(skills, rng.choice((1, 1, 2))):
+            status = rng.choice(("accepted", "accepted", "accepted", "suggested", "rejected"))
+            decided = now if status != "suggested" else None
+            rows.append(
+                {
+                    "owner": OWNER,
+                    "item_id": item_id,
+                    "destination": dest,
+                    "skill": skill,
+                    "status": status,
+                    "origin": "rule",
+                    "weight": 1.0,
+                    "rules": ["r1"],
+                    "rule_hash": "",
+                    "created_at": now,
+                    "updated_at": now,
+                    "decided_at": decided,
+                    "decided_item_hash": None,
+                    "note": None,
+                    "noted_at": None,
+                }
             )
-        for n in range(50):
-            session.add(
-                ManualArtifactRow(
-                    owner=OWNER,
-                    kind="talk",
-                    title=f"Talk {n}",
-                    date=date(2026, 1, 1) + timedelta(days=7 * n),
-                    url=None,
-                    destination="D0",
-                    skills=["s00"],
-                    outcome="went well",
-                    endorser=None,
-                    created_at=now,
-                    updated_at=now,
-                )
-            )
+    return rows
+
+
+def log_and_manual(now: datetime) -> list[LogEntryRow | ManualArtifactRow]:
+    """A drafted entry for every week and a talk every week."""
+    rows: list[LogEntryRow | ManualArtifactRow] = [
+        LogEntryRow(
+            owner=OWNER,
+            week=f"2026-W{week:02d}",
+            draft=f"## Week {week}\n",
+            text=None,
+            evidence=[],
+            evidence_hash="",
+            drafted_at=now,
+            edited_at=None,
+        )
+        for week in range(1, 53)
+    ]
+    rows += [
+        ManualArtifactRow(
+            owner=OWNER,
+            kind="talk",
+            title=f"Talk {n}",
+            url=None,
+            destination="D0",
+            date=date(2026, 1, 1) + timedelta(days=7 * n),
+            skills=["s00"],
+            outcome="went well",
+            endorser=None,
+            created_at=now,
+            updated_at=now,
+        )
+        for n in range(50)
+    ]
+    return rows
 
 
 def timed(

@@ -28,56 +28,67 @@ class Redact(StrEnum):
     private = "private"
 
 
+FormatOption = Annotated[
+    ExportFormat, typer.Option("--format", "-f", help="md, html, json or csv.")
+]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        dir_okay=False,
+        help="File to write (default: stdout, for every format). Missing folders are "
+        f"created; the file gets mode 0600. Rule: {PATH_RULE}.",
+    ),
+]
+ForceOption = Annotated[bool, typer.Option("--force", help="Replace an existing file.")]
+SinceOption = Annotated[
+    str | None, typer.Option(help="Start: 2026-10-01, 2026-10-01T09:00 or 90d.")
+]
+UntilOption = Annotated[str | None, typer.Option(help="End (exclusive), same forms.")]
+CycleOption = Annotated[
+    int | None, typer.Option(help="Learning cycle N (1 = the first in the config).")
+]
+QuarterOption = Annotated[str | None, typer.Option(help="Calendar quarter, e.g. 2026Q4.")]
+DestinationOption = Annotated[
+    str | None, typer.Option(help="Only this destination's evidence (its id).")
+]
+SuggestedOption = Annotated[
+    bool,
+    typer.Option("--include-suggested", help="Also suggested evidence not yet accepted (marked)."),
+]
+RedactOption = Annotated[
+    Redact | None,
+    typer.Option(
+        help="'private': replace the titles, links and names of private repositories "
+        "with neutral text, for sharing outside the company."
+    ),
+]
+AsOfOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        help="Date the growth map is drawn for (default: the period's last day, or "
+        "today for an open period). Same ledger, options and date: same bytes.",
+    ),
+]
+
+
 @handles_errors
 def export(
     ctx: typer.Context,
     config: ConfigOption = None,
-    fmt: Annotated[
-        ExportFormat, typer.Option("--format", "-f", help="md, html, json or csv.")
-    ] = ExportFormat.md,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output",
-            "-o",
-            dir_okay=False,
-            help=f"File to write (default: stdout, for every format). Missing folders are "
-            f"created; the file gets mode 0600. Rule: {PATH_RULE}.",
-        ),
-    ] = None,
-    force: Annotated[bool, typer.Option("--force", help="Replace an existing file.")] = False,
-    since: Annotated[
-        str | None, typer.Option(help="Start: 2026-10-01, 2026-10-01T09:00 or 90d.")
-    ] = None,
-    until: Annotated[str | None, typer.Option(help="End (exclusive), same forms.")] = None,
-    cycle: Annotated[
-        int | None, typer.Option(help="Learning cycle N (1 = the first in the config).")
-    ] = None,
-    quarter: Annotated[str | None, typer.Option(help="Calendar quarter, e.g. 2026Q4.")] = None,
-    destination: Annotated[
-        str | None, typer.Option(help="Only this destination's evidence (its id).")
-    ] = None,
-    include_suggested: Annotated[
-        bool,
-        typer.Option(
-            "--include-suggested", help="Also suggested evidence not yet accepted (marked)."
-        ),
-    ] = False,
-    redact: Annotated[
-        Redact | None,
-        typer.Option(
-            help="'private': replace the titles, links and names of private repositories "
-            "with neutral text, for sharing outside the company."
-        ),
-    ] = None,
-    as_of: Annotated[
-        str | None,
-        typer.Option(
-            "--as-of",
-            help="Date the growth map is drawn for (default: the period's last day, or "
-            "today for an open period). Same ledger, options and date: same bytes.",
-        ),
-    ] = None,
+    fmt: FormatOption = ExportFormat.md,
+    output: OutputOption = None,
+    force: ForceOption = False,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    cycle: CycleOption = None,
+    quarter: QuarterOption = None,
+    destination: DestinationOption = None,
+    include_suggested: SuggestedOption = False,
+    redact: RedactOption = None,
+    as_of: AsOfOption = None,
 ) -> None:
     """Export evidence for a performance review: the growth map, the portfolio of impact,
     the progress log, every artifact, endorsements and the level history."""
@@ -86,23 +97,19 @@ def export(
     if output is not None:
         check_export_path(output)  # before any work, so a bad path fails fast
     now = datetime.now(UTC)
-    zone = settings.owner.zone
     period = resolve_period(
         since=since,
         until=until,
         cycle=cycle,
         quarter=quarter,
         cycles=list(settings.growth_map.cycles),
-        zone=zone,
+        zone=settings.owner.zone,
         now=now,
     )
-    today = local_date(now, zone)
+    today = local_date(now, settings.owner.zone)
     day = _as_of(as_of) or min(today, period.last or today)
     options = ExportOptions(
-        destination,
-        include_suggested,
-        redact is Redact.private,
-        with_rules=fmt is ExportFormat.json,
+        destination, include_suggested, redact is Redact.private, fmt is ExportFormat.json
     )
     with app.ledger().read() as session:
         data = export_bytes(session, settings, period, options, day, fmt)

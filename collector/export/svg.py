@@ -4,6 +4,7 @@ bars) and a timeline of skill levels. Every text is HTML-escaped; nothing is fet
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from html import escape
 
@@ -107,61 +108,72 @@ def _legend(model: ExportModel, destinations: Sequence[str], y: int) -> list[str
     return out
 
 
+@dataclass(frozen=True)
+class _Axis:
+    """Days from `first` to `last` across the plot's width."""
+
+    first: date
+    last: date
+
+    def x(self, day: date) -> float:
+        span = max((self.last - self.first).days, 1)
+        return LEFT + (WIDTH - LEFT - 20) * (day - self.first).days / span
+
+
+ROW_HEIGHT, ROWS_TOP = 26, 30
+
+
 def level_chart(model: ExportModel) -> str:
     """One row per skill: the level in effect across the period, changes marked."""
-    rows = model.levels
-    first, last = _level_span(model)
-    row_height, top = 26, 30
-    height = top + row_height * max(len(rows), 1) + 40
-    span_days = max((last - first).days, 1)
-    plot = WIDTH - LEFT - 20
-
-    def x_of(day: date) -> float:
-        return LEFT + plot * (day - first).days / span_days
-
+    axis = _Axis(*_level_span(model))
+    height = ROWS_TOP + ROW_HEIGHT * max(len(model.levels), 1) + 40
     out = [
         f'<svg class="chart" role="img" viewBox="0 0 {WIDTH} {height}" '
         f'xmlns="http://www.w3.org/2000/svg" aria-labelledby="level-chart-title">',
         '<title id="level-chart-title">Skill levels over time</title>',
-        f'<text x="{LEFT}" y="18" class="tick">{_text(date_label(first))}</text>',
+        f'<text x="{LEFT}" y="18" class="tick">{_text(date_label(axis.first))}</text>',
         f'<text x="{WIDTH - 20}" y="18" class="tick" text-anchor="end">'
-        f"{_text(date_label(last))}</text>",
+        f"{_text(date_label(axis.last))}</text>",
     ]
-    for n, levels in enumerate(rows):
-        y = top + n * row_height
-        name = f"{levels.destination} · {levels.name}"
-        name = name if len(name) <= 28 else name[:27] + "…"
+    # Levels are known up to `as_of`; the rest of the period stays blank.
+    known = min(axis.last, max(model.as_of, axis.first))
+    for n, levels in enumerate(model.levels):
+        out += _level_row(levels, ROWS_TOP + n * ROW_HEIGHT, axis, known)
+    if axis.first < model.as_of < axis.last:
+        x = axis.x(model.as_of)
+        bottom = ROWS_TOP + ROW_HEIGHT * len(model.levels)
         out.append(
-            f'<text x="{LEFT - 8}" y="{y + 16}" class="label" text-anchor="end">'
-            f"{_text(name)}</text>"
-        )
-        # Levels are known up to `as_of`; the rest of the period stays blank.
-        for start, end, level in _segments(levels, first, min(last, max(model.as_of, first))):
-            x1, x2 = x_of(start), x_of(end)
-            out.append(
-                f'<rect x="{x1:.1f}" y="{y + 3}" width="{max(x2 - x1, 2):.1f}" height="18" '
-                f'fill="{LEVEL_COLOURS.get(level, "#94a3b8")}"><title>{_text(name)}: '
-                f"{_text(LEVEL_NAMES.get(level, level))} from {_text(date_label(start))}"
-                f'</title></rect><text x="{x1 + 4:.1f}" y="{y + 16}" class="level">'
-                f"{_text(level)}</text>"
-            )
-    if first < model.as_of < last:
-        x = x_of(model.as_of)
-        out.append(
-            f'<line x1="{x:.1f}" y1="{top - 4}" x2="{x:.1f}" y2="{top + row_height * len(rows)}" '
-            f'class="today"/><text x="{x:.1f}" y="{top - 8}" class="tick" text-anchor="middle">'
+            f'<line x1="{x:.1f}" y1="{ROWS_TOP - 4}" x2="{x:.1f}" y2="{bottom}" class="today"/>'
+            f'<text x="{x:.1f}" y="{ROWS_TOP - 8}" class="tick" text-anchor="middle">'
             f"as of {_text(date_label(model.as_of))}</text>"
         )
-    legend_y = height - 12
     for index, (level, colour) in enumerate(LEVEL_COLOURS.items()):
         x = LEFT + index * 150
         out.append(
-            f'<rect x="{x}" y="{legend_y - 10}" width="12" height="12" fill="{colour}"/>'
-            f'<text x="{x + 18}" y="{legend_y}" class="legend">'
+            f'<rect x="{x}" y="{height - 22}" width="12" height="12" fill="{colour}"/>'
+            f'<text x="{x + 18}" y="{height - 12}" class="legend">'
             f"{level} · {LEVEL_NAMES[level]}</text>"
         )
     out.append("</svg>")
     return "\n".join(out)
+
+
+def _level_row(levels: SkillLevels, y: int, axis: _Axis, known: date) -> list[str]:
+    name = f"{levels.destination} · {levels.name}"
+    name = name if len(name) <= 28 else name[:27] + "…"
+    out = [
+        f'<text x="{LEFT - 8}" y="{y + 16}" class="label" text-anchor="end">{_text(name)}</text>'
+    ]
+    for start, end, level in _segments(levels, axis.first, known):
+        x1, x2 = axis.x(start), axis.x(end)
+        out.append(
+            f'<rect x="{x1:.1f}" y="{y + 3}" width="{max(x2 - x1, 2):.1f}" height="18" '
+            f'fill="{LEVEL_COLOURS.get(level, "#94a3b8")}"><title>{_text(name)}: '
+            f"{_text(LEVEL_NAMES.get(level, level))} from {_text(date_label(start))}"
+            f'</title></rect><text x="{x1 + 4:.1f}" y="{y + 16}" class="level">'
+            f"{_text(level)}</text>"
+        )
+    return out
 
 
 def _level_span(model: ExportModel) -> tuple[date, date]:

@@ -9,7 +9,8 @@ import json
 from datetime import date, datetime
 from typing import Any
 
-from collector.export.model import ExportModel, Mapping
+from collector.export.model import ExportModel, Mapping, SkillLevels
+from collector.progress import ShownEntry
 from collector.progress.artifacts import Artifact
 from collector.progress.growth import GrowthMapView, SkillView, StrongArtifact
 
@@ -116,27 +117,29 @@ def export_document(model: ExportModel) -> dict[str, Any]:
         "items": [_item(model, a) for a in model.artifacts if not a.manual],
         "suggestions": [_suggestion(m) for m in model.mappings if not m.artifact.manual],
         "manual_artifacts": [_manual(a, places) for a in model.artifacts if a.manual],
-        "log_entries": [
-            {
-                "week": e.week.id,
-                "first": e.week.monday().isoformat(),
-                "last": e.week.sunday().isoformat(),
-                "edited": e.edited,
-                "text": e.text,
-                "new_since_edit": [a.key for a in e.new_since_edit],
-            }
-            for e in model.entries
-        ],
-        "level_history": [
-            {
-                "destination": levels.destination,
-                "skill": levels.skill,
-                "changes": [
-                    {"level": c.level, "effective": _day(c.effective), "note": c.note}
-                    for c in levels.changes
-                ],
-            }
-            for levels in model.levels
+        "log_entries": [_entry(e) for e in model.entries],
+        "level_history": [_levels(levels) for levels in model.levels],
+    }
+
+
+def _entry(entry: ShownEntry) -> dict[str, Any]:
+    return {
+        "week": entry.week.id,
+        "first": entry.week.monday().isoformat(),
+        "last": entry.week.sunday().isoformat(),
+        "edited": entry.edited,
+        "text": entry.text,
+        "new_since_edit": [a.key for a in entry.new_since_edit],
+    }
+
+
+def _levels(levels: SkillLevels) -> dict[str, Any]:
+    return {
+        "destination": levels.destination,
+        "skill": levels.skill,
+        "changes": [
+            {"level": c.level, "effective": _day(c.effective), "note": c.note}
+            for c in levels.changes
         ],
     }
 
