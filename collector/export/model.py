@@ -45,8 +45,8 @@ class ExportOptions:
     destination: str | None = None
     include_suggested: bool = False
     redact_private: bool = False
-    # Read every suggestion's rules and origin (the JSON shows them); without, only the
-    # accepted ones that changed upstream are looked up, which is much less to read.
+    # The JSON's details: every suggestion's rules and origin, and which items are private.
+    # Without, only the accepted suggestions that changed upstream are looked up.
     with_rules: bool = True
 
 
@@ -115,7 +115,11 @@ def gather_export(
     """Read everything an export shows for `period`, as of the owner's local date `as_of`."""
     owner, growth_map = settings.owner.key, settings.growth_map
     _check_destination(settings, options.destination)
-    redaction = load_redaction(session, owner, enabled=options.redact_private)
+    # Which repositories are private matters to redact, and to the JSON's `private` flags.
+    if options.redact_private or options.with_rules:
+        redaction = load_redaction(session, owner, enabled=options.redact_private)
+    else:
+        redaction = Redaction(frozenset(), frozenset(), enabled=False)
     # One read of the whole ledger serves the growth map and the period alike.
     everything = gather_evidence(session, owner, settings.owner.zone, growth_map)
     evidence = in_period(everything, period, settings.owner.zone)
@@ -256,7 +260,10 @@ def _mappings(
         if key not in redacted:
             redacted[key] = redaction.artifact(item.artifact)
         detail = details.get((key, item.destination, item.skill))
-        shown = replace(item, artifact=redacted[key], note=redaction.text(item.note))
+        note = redaction.text(item.note)
+        shown = item
+        if redacted[key] is not item.artifact or note != item.note:  # a copy only if redacted
+            shown = replace(item, artifact=redacted[key], note=note)
         out.append(
             Mapping(
                 shown,
