@@ -113,8 +113,9 @@ def gather_evidence(
         if not any(s.status in _DECIDED_OR_MAPPED for s in suggestions):
             unmapped.append(artifact)
     _add_manual(session, owner, zone, growth_map, since, until, artifacts, evidence)
-    artifacts.sort(key=_order)
-    evidence.sort(key=lambda e: (_order(e.artifact), e.destination, e.skill))
+    order = {a.key: _order(a) for a in artifacts}  # computed once per artifact
+    artifacts.sort(key=lambda a: order[a.key])
+    evidence.sort(key=lambda e: (order[e.artifact.key], e.destination, e.skill))
     return EvidenceSet(tuple(artifacts), tuple(evidence), tuple(unmapped))
 
 
@@ -205,8 +206,7 @@ def item_rows(
 
 def _stored(values: Sequence[Any]) -> StoredItem:
     *fields, branch = values
-    item = StoredItem(*fields)
-    return replace(item, raw_branch=branch) if branch else item
+    return StoredItem(*fields, raw_branch=branch or "")
 
 
 def _order(artifact: Artifact) -> tuple[date, str, str]:
