@@ -206,7 +206,10 @@ def item_rows(
 
 def _stored(values: Sequence[Any]) -> StoredItem:
     *fields, branch = values
-    return StoredItem(*fields, raw_branch=branch or "")
+    # The columns are _ITEM_COLUMNS in field order; mypy cannot count a starred list.
+    make: Any = StoredItem
+    item: StoredItem = make(*fields, raw_branch=branch or "")
+    return item
 
 
 def _order(artifact: Artifact) -> tuple[date, str, str]:
