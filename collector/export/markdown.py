@@ -5,6 +5,8 @@ engineer owns (their headings are moved one level down to fit under the section)
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
 
 from collector.export.model import ExportModel, Mapping, SkillLevels
 from collector.progress import render_map_markdown
@@ -152,12 +154,17 @@ def _mapping_line(mapping: Mapping, lines: dict[str, str]) -> str:
     text = lines.get(artifact.key)
     if text is None:
         text = lines[artifact.key] = artifact_line(artifact)
-    line = f"- {date_label(artifact.day)} · {mark}{text}"
+    line = f"- {_day(artifact.day)} · {mark}{text}"
     if evidence.note:
         line += f" — note: {md_text(evidence.note, 500)}"
     if mapping.changed_upstream:
         line += f" — {CHANGED_UPSTREAM}"
     return line
+
+
+@lru_cache(maxsize=4096)
+def _day(day: date) -> str:
+    return date_label(day)
 
 
 def _endorsements(model: ExportModel) -> str:
