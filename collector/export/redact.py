@@ -27,6 +27,7 @@ _HIDDEN_VISIBILITY = frozenset({"private", "internal"})
 # Fields of `extra` that say nothing about the work's content; the rest is dropped.
 _SAFE_EXTRA = ("review_states", "review_comments", "issue_type", "story_points", "platform")
 _LINK = re.compile(r"\[((?:[^\[\]\\]|\\.)*)\]\(([^()\s]*)\)")
+_WORD = re.compile(r"\w+")
 _MIN_TITLE = 4  # shorter titles ("Fix") would mangle ordinary words
 
 
@@ -79,8 +80,12 @@ class Redaction:
         if not text or not self.active:
             return text
         text = _LINK.sub(self._link, text)
-        for needle, neutral in self._needles:
-            text = text.replace(needle, neutral)
+        words = set(_WORD.findall(text))
+        # Only needles whose first word occurs can match: thousands of private titles
+        # must not cost thousands of scans of every note.
+        for needle, neutral, first in self._needles:
+            if first in words or not first:
+                text = text.replace(needle, neutral)
         return text
 
     def _link(self, match: re.Match[str]) -> str:
@@ -90,7 +95,8 @@ class Redaction:
         return match.group(0)
 
     @cached_property
-    def _needles(self) -> list[tuple[str, str]]:
+    def _needles(self) -> list[tuple[str, str, str]]:
+        """(text to replace, neutral text, its first word), longest first."""
         pairs: dict[str, str] = {}
         for title in self.titles:
             if len(title.strip()) >= _MIN_TITLE:
@@ -100,7 +106,13 @@ class Redaction:
             pairs[repo] = PRIVATE_REPO
             pairs[md_text(repo)] = PRIVATE_REPO
         # Longest first, so a title that contains a repo name goes as a whole.
-        return sorted(pairs.items(), key=lambda p: (-len(p[0]), p[0]))
+        ordered = sorted(pairs.items(), key=lambda p: (-len(p[0]), p[0]))
+        return [(needle, neutral, _first_word(needle)) for needle, neutral in ordered]
+
+
+def _first_word(text: str) -> str:
+    found = _WORD.search(text)
+    return found.group(0) if found else ""
 
 
 def neutral_key(key: str) -> str:

@@ -58,3 +58,10 @@ def test_redaction_only_when_asked() -> None:
 )
 def test_private_flags(extra: dict[str, object] | None, private: bool) -> None:
     assert is_private(extra) is private
+
+
+def test_many_private_titles_only_present_ones_replaced() -> None:
+    titles = frozenset({f"Secret project number {n}" for n in range(3000)} | {PRIVATE_TITLE})
+    redaction = Redaction(frozenset({PRIVATE_REPO}), titles)
+    text = f"Shipped {PRIVATE_TITLE}; then Secret project number 2999, see acme/public#1."
+    assert redaction.text(text) == ("Shipped private work; then private work, see acme/public#1.")
