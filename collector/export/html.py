@@ -24,7 +24,7 @@ from collector.export.svg import evidence_chart, level_chart
 # images off (they would be fetched). growthmap's own Markdown goes through `minimd`.
 _MD = MarkdownIt("commonmark", {"html": False, "linkify": False}).disable("image")
 
-CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'"
+CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'none'; base-uri 'none'"
 
 STYLE = """
 :root { --ink: #0f172a; --muted: #475569; --rule: #e2e8f0; --accent: #2563eb; }
