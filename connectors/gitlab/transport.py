@@ -117,6 +117,11 @@ class RetryingBackend(RequestsBackend):
                     raise self._unavailable(url, f"HTTP {status}")
                 self._retry(attempt, f"HTTP {status} on {_path(url)}")
                 continue
+            if _cut_short(result):  # a JSON body cut short on the way: ask again
+                if last:
+                    raise self._unavailable(url, "a body that is not valid JSON")
+                self._retry(attempt, f"unreadable JSON on {_path(url)}")
+                continue
             return result
         raise AssertionError("unreachable: the last attempt returns or raises")
 
@@ -160,6 +165,16 @@ class RetryingBackend(RequestsBackend):
             f"source {policy.source}: GitLab kept failing on {_path(url)} ({what}) "
             f"after {policy.max_retries} retries"
         )
+
+
+def _cut_short(result: RequestsResponse) -> bool:
+    if "json" not in result.headers.get("Content-Type", "") or not result.content:
+        return False
+    try:
+        result.json()
+    except ValueError:
+        return True
+    return False
 
 
 def _path(url: str) -> str:
