@@ -167,6 +167,17 @@ class RetryingBackend(RequestsBackend):
         )
 
 
+class TokenSafeSession(requests.Session):
+    """requests drops `Authorization` when a redirect leads to another host, but not
+    GitLab's own `PRIVATE-TOKEN` header: drop that too."""
+
+    def rebuild_auth(self, prepared_request: Any, response: Any) -> None:
+        super().rebuild_auth(prepared_request, response)
+        if self.should_strip_auth(response.request.url, prepared_request.url):
+            prepared_request.headers.pop("PRIVATE-TOKEN", None)
+            prepared_request.headers.pop("JOB-TOKEN", None)
+
+
 def _cut_short(result: RequestsResponse) -> bool:
     if "json" not in result.headers.get("Content-Type", "") or not result.content:
         return False
@@ -186,6 +197,6 @@ def backend_factory(policy: RetryPolicy) -> Callable[..., RetryingBackend]:
     """What `gitlab.Gitlab(backend=...)` calls with its leftover keyword arguments."""
 
     def build(**kwargs: Any) -> RetryingBackend:
-        return RetryingBackend(kwargs.get("session"), policy=policy)
+        return RetryingBackend(kwargs.get("session") or TokenSafeSession(), policy=policy)
 
     return build

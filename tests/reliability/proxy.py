@@ -60,6 +60,7 @@ class FaultProxy:
         self.injected: Counter[str] = Counter()
         self.requests = 0
         self.seen_headers: list[dict[str, str]] = []
+        self.redirect_to = ""  # the "redirect" fault sends clients there (another host)
         self._rng = random.Random(self.plan.seed)
         self._last_faulted = False
         self._lock = threading.Lock()
@@ -169,6 +170,13 @@ def _handler(proxy: FaultProxy) -> type[BaseHTTPRequestHandler]:
         def _answer(self, method: str, body: bytes, headers: dict[str, str], kind: str | None) -> None:
             if kind == "slow":
                 time.sleep(proxy.plan.slow_seconds)
+            if kind == "redirect":
+                self._send(302, [("Location", proxy.redirect_to + self.path)], b"")
+                return
+            if kind == "echo":  # a server error that echoes the request's headers back
+                echo = json.dumps({"message": "Bad request", "request_headers": headers})
+                self._send(400, [("Content-Type", "application/json")], echo.encode())
+                return
             if kind is not None and kind not in ("slow", "drop", "malformed"):
                 status, extra, data = fault_answer(kind)
                 self._send(status, list(extra.items()), data)

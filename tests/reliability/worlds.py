@@ -162,3 +162,15 @@ def edit_items(world: World, count: int, at: datetime) -> dict[str, str]:
                 issue.summary, issue.updated = issue.summary + " (edited)", at
                 edited[issue.key] = issue.summary
     return edited
+
+
+def use_token(world: World, value: str) -> None:
+    """Make the fake accept `value` as the owner's token, and the config use it."""
+    if world.name == "github":
+        world.fake.dataset.tokens[value] = world.fake.dataset.owner
+    elif world.name == "gitlab":
+        world.fake.token = value
+    else:
+        world.fake.users[0].secret = value
+    variable = next(iter(world.env))
+    world.env[variable] = value
