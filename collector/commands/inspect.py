@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Any
@@ -16,7 +15,7 @@ from collector.commands.common import ConfigOption, handles_errors, out, state
 from collector.ledger.models import ItemRow, SuggestionRow
 from collector.ledger.queries import iter_items, suggestion_counts
 from collector.ledger.runs import cursors, item_counts, last_runs, last_stream_outcomes
-from collector.textsafe import clean
+from collector.textsafe import clean, json_line
 from collector.timeparse import parse_when
 
 
@@ -113,7 +112,7 @@ def items(
         )
         if fmt is ItemFormat.json:
             for row, suggestions in rows:
-                print(json.dumps(item_json(row, suggestions), ensure_ascii=False))
+                print(json_line(item_json(row, suggestions)))
             return
         table = Table(box=None, header_style="bold", pad_edge=False)
         for column in ("id", "date", "source", "kind", "repo", "title", "state", "mapped to"):

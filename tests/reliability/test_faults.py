@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+
 from reliability.scenarios import run_changing, run_down, run_faults
 from reliability.worlds import CONNECTORS
 

@@ -11,13 +11,13 @@ import stat
 from pathlib import Path
 
 import pytest
-from reliability.harness import collect, open_config_ledger, write_config
-from reliability.proxy import FaultProxy, Plan
-from reliability.worlds import CONNECTORS, open_world, use_token
 from sqlalchemy import inspect, select, text
 from typer.testing import CliRunner
 
 from collector.cli import app
+from reliability.harness import collect, open_config_ledger, write_config
+from reliability.proxy import FaultProxy, Plan
+from reliability.worlds import CONNECTORS, open_world, use_token
 
 SECRETS = {
     "github": "ghp_R3liab1lityS3cretT0kenAbCdEf0123456789",
