@@ -49,7 +49,7 @@ class World:
             f'type = "{self.name.split("-")[0]}"',
             f'base_url = "{base}"',
             f'token_env = "{next(iter(self.env))}"',
-            self.extra,
+            *(line for line in self.extra.splitlines() if line.split(" = ")[0] not in keys),
             *(f"{k} = {_toml(v)}" for k, v in keys.items()),
         ]
         return "\n".join(line for line in lines if line) + "\n"
