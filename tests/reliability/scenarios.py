@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from reliability.figures import record
 from reliability.harness import Sleeps, collect, stored_keys, stored_titles, write_config
 from reliability.proxy import GITHUB_ONLY, TRANSIENT, FaultProxy, Plan
 from reliability.worlds import World, edit_items, open_world, scale
@@ -69,7 +70,7 @@ def run_faults(
     seed: int = 1,
     transform: Any = None,
     before: Any = None,
-    scenario: str = "transient faults",
+    scenario: str = "every fault kind, mixed",
     max_runs: int = 1,
 ) -> Outcome:
     """Collect through a faulty proxy; rerun (clean) up to `max_runs` while a stream fails."""
@@ -103,7 +104,7 @@ def run_faults(
         outcome.faults, outcome.by_kind = proxy.faults, dict(proxy.injected)
         tally(outcome, world, folder)
     outcome.seconds = round(time.monotonic() - started, 2)
-    return outcome
+    return record(outcome)
 
 
 def run_down(connector: str) -> tuple[Outcome, str, list[str]]:
@@ -120,12 +121,13 @@ def run_down(connector: str) -> tuple[Outcome, str, list[str]]:
             dead_section = world.source_toml(dead.root, name="down", timeout=TIMEOUT, max_retries=2)
             write_config(folder, world.source_toml(timeout=TIMEOUT), dead_section)
             report = collect(folder / "config.toml", world.env, since=world.since)
-            outcome.faults = dead.faults
+            outcome.faults, outcome.by_kind = dead.faults, dict(dead.injected)
         down_errors = [r.error or "" for r in report.records if r.source == "down"]
         healthy = [r.status for r in report.records if r.source == world.name]
         tally(outcome, world, folder)
     outcome.seconds = round(time.monotonic() - started, 2)
     outcome.statuses = healthy
+    record(outcome)
     return outcome, down_errors[0] if down_errors else "", healthy
 
 
@@ -160,4 +162,5 @@ def run_changing(connector: str, *, seed: int = 3) -> tuple[Outcome, dict[str, s
         tally(outcome, world, folder)
         titles = stored_titles(folder / "config.toml", set(edits))
     outcome.seconds = round(time.monotonic() - started, 2)
+    record(outcome)
     return outcome, edits, titles

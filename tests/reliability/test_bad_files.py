@@ -119,6 +119,8 @@ def broken(draw: st.DrawFn, base: dict[str, Any]) -> dict[str, Any]:
     """`base` with one to three keys replaced by bad values, deleted, or joined by unknown keys."""
     data = json.loads(json.dumps(base))
     for _ in range(draw(st.integers(1, 3))):
+        if not paths_of(data):
+            break
         path = draw(st.sampled_from(paths_of(data)))
         parent = data
         for part in path[:-1]:
@@ -253,3 +255,18 @@ def test_an_unknown_key_holding_a_token_is_refused_without_echoing_it(tmp_path: 
     code, said = config_check(config)
     assert code == 2 and "sources[0].token" in said
     assert secret not in said
+
+
+def test_an_overlong_timezone_name_is_a_config_problem_not_a_crash(tmp_path: Path) -> None:
+    # Found by the property test above: ZoneInfo raises OSError (name too long).
+    data = json.loads(json.dumps(VALID_CONFIG))
+    data["owner"]["timezone"] = "a" * 300
+    config = write_private(tmp_path / "config.toml", toml({**data, "rules": {}}))
+    code, said = config_check(config)
+    assert code == 2 and "owner.timezone" in said and "unknown timezone" in said
+
+
+def test_a_jira_user_with_an_overlong_timezone_name_gets_the_safe_fallback() -> None:
+    from connectors.jira.jql import user_zone
+
+    assert user_zone("a" * 300) is None  # the widest-offset bound is used instead

@@ -42,7 +42,7 @@ def test_transient_faults_lose_nothing_and_double_nothing(connector: str) -> Non
 @pytest.mark.parametrize("connector", CONNECTORS)
 @pytest.mark.parametrize("kind", ["malformed", "drop", "slow", "429"])
 def test_each_fault_kind_alone_is_retried(connector: str, kind: str) -> None:
-    outcome = run_faults(connector, kinds=(kind,), seed=5)
+    outcome = run_faults(connector, kinds=(kind,), seed=5, scenario=f"only {kind}")
 
     assert outcome.by_kind.get(kind, 0) >= 1, outcome
     assert set(outcome.statuses) == {"ok"}, outcome.errors
@@ -51,7 +51,9 @@ def test_each_fault_kind_alone_is_retried(connector: str, kind: str) -> None:
 
 
 def test_github_403_rate_limits_with_reset_headers_are_waited_out() -> None:
-    outcome = run_faults("github", kinds=("403_primary", "403_secondary"), seed=2)
+    outcome = run_faults(
+        "github", kinds=("403_primary", "403_secondary"), seed=2, scenario="only 403 rate limits"
+    )
 
     assert outcome.faults >= 2, outcome
     assert set(outcome.statuses) == {"ok"}, outcome.errors
@@ -60,7 +62,9 @@ def test_github_403_rate_limits_with_reset_headers_are_waited_out() -> None:
 
 @pytest.mark.parametrize("connector", CONNECTORS)
 def test_payloads_missing_optional_fields_are_stored_with_what_there_is(connector: str) -> None:
-    outcome = run_faults(connector, kinds=(), transform=without_optional_fields)
+    outcome = run_faults(
+        connector, kinds=(), transform=without_optional_fields, scenario="optional fields missing"
+    )
 
     assert set(outcome.statuses) == {"ok"}, outcome.errors
     assert (outcome.lost, outcome.duplicates, outcome.extra) == (0, 0, 0), outcome

@@ -94,7 +94,9 @@ def _github() -> Iterator[World]:
     try:
         yield World("github", fake, fake.root, "/api/v3", since, {"GITHUB_TOKEN": GITHUB_TOKEN},
                     expected, 'streams = ["pull_requests", "reviews", "design_docs"]')
-        assert fake.errors == [], fake.errors
+        # A client killed mid-answer breaks the pipe: that is the test, not a fake bug.
+        bugs = [e for e in fake.errors if "BrokenPipe" not in e and "ConnectionReset" not in e]
+        assert bugs == [], bugs
     finally:
         fake.stop()
 
