@@ -171,9 +171,12 @@ class TokenSafeSession(requests.Session):
     """requests drops `Authorization` when a redirect leads to another host, but not
     GitLab's own `PRIVATE-TOKEN` header: drop that too."""
 
-    def rebuild_auth(self, prepared_request: Any, response: Any) -> None:
-        super().rebuild_auth(prepared_request, response)
-        if self.should_strip_auth(response.request.url, prepared_request.url):
+    def rebuild_auth(
+        self, prepared_request: requests.PreparedRequest, response: requests.Response
+    ) -> None:
+        super().rebuild_auth(prepared_request, response)  # type: ignore[no-untyped-call]
+        old, new = response.request.url, prepared_request.url
+        if self.should_strip_auth(old, new):  # type: ignore[no-untyped-call]
             prepared_request.headers.pop("PRIVATE-TOKEN", None)
             prepared_request.headers.pop("JOB-TOKEN", None)
 

@@ -8,6 +8,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+
 from reliability.figures import FIGURES_ENV, RECORDER, render
 from reliability.worlds import scale
 

@@ -123,7 +123,5 @@ def _test_rows(tests: dict[str, Counter[str]]) -> list[str]:
     rows = []
     for name, counts in sorted(tests.items()):
         area = AREAS.get(name, name)
-        rows.append(
-            f"| {area} | {counts['passed']} | {counts['failed']} | {counts['skipped']} |"
-        )
+        rows.append(f"| {area} | {counts['passed']} | {counts['failed']} | {counts['skipped']} |")
     return rows

@@ -95,9 +95,7 @@ def stored_keys(config: Path) -> list[Key]:
 
 def latest_item_update(ledger: Ledger, source: str) -> datetime | None:
     with ledger.read() as session:
-        value = session.scalar(
-            select(func.max(ItemRow.updated_at)).where(ItemRow.source == source)
-        )
+        value = session.scalar(select(func.max(ItemRow.updated_at)).where(ItemRow.source == source))
     return value
 
 

@@ -167,7 +167,9 @@ def _handler(proxy: FaultProxy) -> type[BaseHTTPRequestHandler]:
             except (BrokenPipeError, ConnectionResetError):
                 self.close_connection = True  # the client gave up (slow answers)
 
-        def _answer(self, method: str, body: bytes, headers: dict[str, str], kind: str | None) -> None:
+        def _answer(
+            self, method: str, body: bytes, headers: dict[str, str], kind: str | None
+        ) -> None:
             if kind == "slow":
                 time.sleep(proxy.plan.slow_seconds)
             if kind == "redirect":

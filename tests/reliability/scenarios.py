@@ -93,8 +93,9 @@ def run_faults(
             sleeps = Sleeps()
             outcome.runs = 0
             for _ in range(max_runs):
-                report = collect(folder / "config.toml", world.env, since=world.since,
-                                 sleeps=sleeps)
+                report = collect(
+                    folder / "config.toml", world.env, since=world.since, sleeps=sleeps
+                )
                 outcome.runs += 1
                 outcome.retries += sum(r.retries for r in report.records)
                 outcome.statuses += [r.status for r in report.records]
@@ -131,8 +132,9 @@ def run_down(connector: str) -> tuple[Outcome, str, list[str]]:
     return outcome, down_errors[0] if down_errors else "", healthy
 
 
-
-def run_changing(connector: str, *, seed: int = 3) -> tuple[Outcome, dict[str, str], dict[str, str]]:
+def run_changing(
+    connector: str, *, seed: int = 3
+) -> tuple[Outcome, dict[str, str], dict[str, str]]:
     """Items are edited upstream while the first run pages through them (with faults on);
     the next, incremental run must leave every item once with its new title.
 
@@ -148,8 +150,14 @@ def run_changing(connector: str, *, seed: int = 3) -> tuple[Outcome, dict[str, s
             if count == 4 and not edits:  # after the first pages were read
                 edits.update(edit_items(world, 3, datetime.now(UTC)))
 
-        plan = Plan(kinds=kinds_for(world), rate=0.3, seed=seed, limits={"slow": 1},
-                    slow_seconds=effective_timeout(world) + 0.4, before=before)
+        plan = Plan(
+            kinds=kinds_for(world),
+            rate=0.3,
+            seed=seed,
+            limits={"slow": 1},
+            slow_seconds=effective_timeout(world) + 0.4,
+            before=before,
+        )
         with FaultProxy(world.upstream, plan) as proxy:
             write_config(folder, world.source_toml(proxy.root, timeout=TIMEOUT, max_retries=6))
             first = collect(folder / "config.toml", world.env, since=world.since)

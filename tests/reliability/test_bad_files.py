@@ -77,9 +77,23 @@ BAD_VALUES = st.one_of(
     st.booleans(),
     st.text(max_size=12),
     st.sampled_from(
-        ["", "(", "[", "**/[", "Mars/Phobos", "ftp://x", "P9", "-1", "1e999", "a" * 300,
-         "\x1b[31m", "../../etc/passwd", "${GITHUB_TOKEN}", "2027-02-30"]
-    ),  # fmt: skip
+        [
+            "",
+            "(",
+            "[",
+            "**/[",
+            "Mars/Phobos",
+            "ftp://x",
+            "P9",
+            "-1",
+            "1e999",
+            "a" * 300,
+            "\x1b[31m",
+            "../../etc/passwd",
+            "${GITHUB_TOKEN}",
+            "2027-02-30",
+        ]
+    ),
     st.lists(st.integers(), max_size=3),
     st.dictionaries(st.text(max_size=5), st.integers(), max_size=2),
 )
@@ -95,7 +109,9 @@ def toml_value(value: Any) -> str:
         return json.dumps(value, ensure_ascii=False)
     if isinstance(value, list):
         return "[" + ", ".join(toml_value(v) for v in value) + "]"
-    return "{" + ", ".join(f"{json.dumps(str(k))} = {toml_value(v)}" for k, v in value.items()) + "}"
+    return (
+        "{" + ", ".join(f"{json.dumps(str(k))} = {toml_value(v)}" for k, v in value.items()) + "}"
+    )
 
 
 def toml(data: dict[str, Any]) -> str:

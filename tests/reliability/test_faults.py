@@ -12,10 +12,23 @@ from reliability.worlds import CONNECTORS
 
 # Optional fields an API may leave out; a payload without them is stored with what there is.
 OPTIONAL = {
-    "body", "description", "labels", "draft", "components", "priority", "mergedAt",
-    "merged_at", "closedAt", "closed_at", "additions", "deletions", "resolution", "epic",
-    "parent", "user_notes_count",
-}  # fmt: skip
+    "body",
+    "description",
+    "labels",
+    "draft",
+    "components",
+    "priority",
+    "mergedAt",
+    "merged_at",
+    "closedAt",
+    "closed_at",
+    "additions",
+    "deletions",
+    "resolution",
+    "epic",
+    "parent",
+    "user_notes_count",
+}
 
 
 def without_optional_fields(_path: str, data: Any) -> Any:

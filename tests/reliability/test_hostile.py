@@ -22,7 +22,7 @@ from reliability.worlds import CONNECTORS, open_world
 
 HOSTILE_TITLE = (
     "\x1b]0;owned\x07\x1b[2J\x1b[31m<script>alert(1)</script>\u202eexe.txt\u202c"
-    "\x00\x08\x9b31m =HYPERLINK(\"http://evil.test\",\"x\") [red]markup[/red] "
+    '\x00\x08\x9b31m =HYPERLINK("http://evil.test","x") [red]markup[/red] '
 )
 BIG_BODY = ("\x1b[5m<b>bold</b> \u200f=cmd|' /C calc'!A0 " * 20_000)[:1_000_000]
 TEXT_KEYS = {"title", "summary"}
@@ -54,10 +54,11 @@ def hostile(_path: str, data: Any) -> Any:
         out = {}
         for key, value in data.items():
             if key in TEXT_KEYS and isinstance(value, str):
-                value = HOSTILE_TITLE + value
+                out[key] = HOSTILE_TITLE + value
             elif key in BODY_KEYS and isinstance(value, str):
-                value = BIG_BODY
-            out[key] = hostile(_path, value)
+                out[key] = BIG_BODY
+            else:
+                out[key] = hostile(_path, value)
         return out
     if isinstance(data, list):
         return [hostile(_path, v) for v in data]

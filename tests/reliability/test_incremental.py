@@ -17,6 +17,7 @@ from fakes.gitlab_world import approve
 from fakes.jira import FakeJira
 from fakes.jira_data import FakeIssue
 from fakes.jira_fixtures import CLOUD_TOKEN, SERVER_PAT, users
+
 from reliability.harness import collect, cursor_rows, open_config_ledger, stored_keys, write_config
 from reliability.proxy import FaultProxy, Plan
 from reliability.worlds import World, open_world, scale
@@ -54,10 +55,17 @@ def crowd(world: World, at: datetime) -> None:
         owner = world.fake.users[0].account_id
         for n in range(1, BULK + 1):
             world.fake.issues.append(
-                FakeIssue(key=f"BULK-{n}", summary=f"Bulk {n}", assignee=owner,
-                          created=at - timedelta(days=3), resolved=at, updated=at,
-                          resolution="Done", id=str(50_000 + n))
-            )  # fmt: skip
+                FakeIssue(
+                    key=f"BULK-{n}",
+                    summary=f"Bulk {n}",
+                    assignee=owner,
+                    created=at - timedelta(days=3),
+                    resolved=at,
+                    updated=at,
+                    resolution="Done",
+                    id=str(50_000 + n),
+                )
+            )
         world.fake.projects["BULK"] = "Bulk"
 
 
@@ -144,11 +152,12 @@ def test_a_gitlab_approval_today_on_an_old_mr_arrives_with_the_next_run(tmp_path
     with open_world("gitlab") as world:
         data = world.fake.data
         old = next(
-            m for m in data.merge_requests
+            m
+            for m in data.merge_requests
             if m["author"]["id"] != GITLAB_OWNER["id"]
             and m["references"]["full"] not in data.truth.reviews
             and m["project_id"] != 13
-        )  # fmt: skip
+        )
         old["created_at"] = old["updated_at"] = "2026-06-02T10:00:00.000Z"
         config = write_config(tmp_path, world.source_toml())
         assert collect(config, world.env, since=world.since).ok
@@ -183,9 +192,10 @@ def test_github_cursor_never_passes_the_lag_window_and_late_indexed_items_arrive
             if isinstance(search, dict) and isinstance(search.get("nodes"), list):
                 horizon = (datetime.now(UTC) - timedelta(minutes=5)).isoformat()
                 search["nodes"] = [
-                    n for n in search["nodes"]
+                    n
+                    for n in search["nodes"]
                     if not isinstance(n, dict) or (n.get("updatedAt") or "") < horizon[:19]
-                ]  # fmt: skip
+                ]
             return data
 
         with FaultProxy(world.upstream, Plan(transform=index_lag)) as proxy:
@@ -228,17 +238,32 @@ def test_jira_tickets_around_the_end_of_dst_arrive_once(
 ) -> None:
     # Los Angeles falls back at 09:00 UTC on 1 Nov 2026: 01:00-02:00 local happens twice.
     owner, colleague = users(deployment)
-    resolved = [datetime(2026, 11, 1, h, m, tzinfo=UTC) for h, m in
-                ((8, 20), (8, 50), (9, 10), (9, 40), (10, 5), (10, 25))]  # fmt: skip
+    resolved = [
+        datetime(2026, 11, 1, h, m, tzinfo=UTC)
+        for h, m in ((8, 20), (8, 50), (9, 10), (9, 40), (10, 5), (10, 25))
+    ]
     tickets = [
-        FakeIssue(key=f"DST-{n}", summary=f"Fix {n}", assignee=owner.account_id,
-                  created=at - timedelta(days=2), resolved=at, updated=at, resolution="Done")
+        FakeIssue(
+            key=f"DST-{n}",
+            summary=f"Fix {n}",
+            assignee=owner.account_id,
+            created=at - timedelta(days=2),
+            resolved=at,
+            updated=at,
+            resolution="Done",
+        )
         for n, at in enumerate(resolved, start=1)
-    ]  # fmt: skip
+    ]
     context = "/jira" if deployment == "server" else ""
     clock = {"now": datetime(2026, 11, 1, 9, 15, tzinfo=UTC)}
-    with FakeJira(deployment, [owner, colleague], tickets, now=clock["now"],
-                  projects={"DST": "Daylight"}, context=context) as site:  # fmt: skip
+    with FakeJira(
+        deployment,
+        [owner, colleague],
+        tickets,
+        now=clock["now"],
+        projects={"DST": "Daylight"},
+        context=context,
+    ) as site:
         secret = CLOUD_TOKEN if deployment == "cloud" else SERVER_PAT
         email = '\nemail = "alice@example.com"' if deployment == "cloud" else ""
         config = write_config(
@@ -248,8 +273,11 @@ def test_jira_tickets_around_the_end_of_dst_arrive_once(
         )
         env = {"JIRA_TOKEN": secret}
         seen: list[set[str]] = []
-        for now in (clock["now"], datetime(2026, 11, 1, 10, 10, tzinfo=UTC),
-                    datetime(2026, 11, 1, 11, 0, tzinfo=UTC)):  # fmt: skip
+        for now in (
+            clock["now"],
+            datetime(2026, 11, 1, 10, 10, tzinfo=UTC),
+            datetime(2026, 11, 1, 11, 0, tzinfo=UTC),
+        ):
             site.now = now
             site.issues[:] = [t for t in tickets if t.resolved and t.resolved < now]
             since = datetime(2026, 10, 31, tzinfo=UTC) if not seen else None

@@ -45,7 +45,9 @@ def ledger_text(config: Path) -> str:
         names = inspect(ledger.engine).get_table_names()
         with ledger.engine.connect() as conn:
             return "\n".join(
-                repr(tuple(row)) for name in names for row in conn.execute(text(f'SELECT * FROM "{name}"'))
+                repr(tuple(row))
+                for name in names
+                for row in conn.execute(text(f'SELECT * FROM "{name}"'))
             )
     finally:
         ledger.close()
@@ -72,9 +74,14 @@ def test_a_token_reaches_no_log_line_message_row_or_output(
                 world.source_toml(bad.root, name="echoes", max_retries=1),
             )
             code, summary_text, errors = run3(
-                "--debug", "collect", "--config", str(config), "--since",
-                world.since.isoformat(), "--json",
-            )  # fmt: skip
+                "--debug",
+                "collect",
+                "--config",
+                str(config),
+                "--since",
+                world.since.isoformat(),
+                "--json",
+            )
             collected = summary_text + errors
             sent = [h for h in proxy.seen_headers if {k.lower() for k in h} & AUTH_HEADERS]
             assert sent  # the token did go out, to the host it belongs to

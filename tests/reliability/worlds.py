@@ -92,8 +92,16 @@ def _github() -> Iterator[World]:
         )
 
     try:
-        yield World("github", fake, fake.root, "/api/v3", since, {"GITHUB_TOKEN": GITHUB_TOKEN},
-                    expected, 'streams = ["pull_requests", "reviews", "design_docs"]')
+        yield World(
+            "github",
+            fake,
+            fake.root,
+            "/api/v3",
+            since,
+            {"GITHUB_TOKEN": GITHUB_TOKEN},
+            expected,
+            'streams = ["pull_requests", "reviews", "design_docs"]',
+        )
         # A client killed mid-answer breaks the pipe: that is the test, not a fake bug.
         bugs = [e for e in fake.errors if "BrokenPipe" not in e and "ConnectionReset" not in e]
         assert bugs == [], bugs
@@ -115,8 +123,16 @@ def _gitlab() -> Iterator[World]:
         )
 
     try:
-        yield World("gitlab", fake, fake.url, "", since, {"GITLAB_TOKEN": fake.token}, expected,
-                    'page_size = 10\nstreams = ["merge_requests", "reviews", "design_docs"]')
+        yield World(
+            "gitlab",
+            fake,
+            fake.url,
+            "",
+            since,
+            {"GITLAB_TOKEN": fake.token},
+            expected,
+            'page_size = 10\nstreams = ["merge_requests", "reviews", "design_docs"]',
+        )
     finally:
         fake.stop()
 
@@ -135,8 +151,16 @@ def _jira(deployment: str) -> Iterator[World]:
         secret = CLOUD_TOKEN if deployment == "cloud" else SERVER_PAT
         extra = "page_size = 2" + (f'\nemail = "{EMAIL}"' if deployment == "cloud" else "")
         root = site.base_url.removesuffix(context)
-        yield World(f"jira-{deployment}", site, root, context, since, {"JIRA_TOKEN": secret},
-                    expected, extra)
+        yield World(
+            f"jira-{deployment}",
+            site,
+            root,
+            context,
+            since,
+            {"JIRA_TOKEN": secret},
+            expected,
+            extra,
+        )
 
 
 def edit_items(world: World, count: int, at: datetime) -> dict[str, str]:
