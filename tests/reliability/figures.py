@@ -42,7 +42,9 @@ def render(recorder: Recorder, *, scale: int, seconds: float) -> str:
         "pipeline ran against them, and the ledger was compared with the fakes' own data.",
         "",
         f"Scale {scale} (GROWTHMAP_RELIABILITY_SCALE), suite time {seconds:.0f} s on "
-        f"{platform.system()} / Python {platform.python_version()}.",
+        f"{platform.system()} / Python {platform.python_version()}. CI runs scale 1; the",
+        "nightly size, `GROWTHMAP_RELIABILITY_SCALE=5 python tests/reliability/make_figures.py`,",
+        "multiplies the data, the crash trials and the property-test examples by five.",
         "",
         *_totals(recorder),
         "",

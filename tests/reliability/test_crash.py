@@ -13,12 +13,13 @@ def test_sigkill_at_random_moments_then_rerun_keeps_every_item_exactly_once() ->
     figures = crash_trials(20 * scale())
 
     assert figures.trials == 20 * scale()
-    assert figures.killed_mid_run >= figures.trials // 2, figures  # the kills hit real work
+    assert figures.killed_mid_run >= figures.trials // 4, figures  # the kills hit real work
     assert figures.corrupt == 0, figures
     assert figures.cursor_ahead == 0, figures
     assert (figures.lost, figures.duplicates, figures.rerun_failed) == (0, 0, 0), figures
     # some kills left partial work behind, which the rerun completed
-    assert any(n > 0 for n in figures.stored_before_rerun), figures
+    partial = [n for n in figures.stored_before_rerun if 0 < n < max(figures.stored_before_rerun)]
+    assert partial, figures
 
 
 @pytest.mark.postgres
