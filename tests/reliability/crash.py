@@ -61,7 +61,7 @@ def crash_trials(trials: int, seed: int = 20261128) -> CrashFigures:
             config = write_config(folder, world.source_toml(), "[collect]\nbatch_size = 4\n")
             process = cli(config, world, "--since", since)
             _await_start(folder, process)
-            time.sleep(rng.uniform(0.0, 0.9 * full))  # the moment of the crash
+            time.sleep(rng.uniform(0.0, 0.6 * full))  # the moment of the crash
             killed = process.poll() is None
             process.send_signal(signal.SIGKILL)
             process.wait(timeout=30)

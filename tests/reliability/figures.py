@@ -81,14 +81,14 @@ def _totals(recorder: Recorder) -> list[str]:
     retries = sum(o.retries for o in outcomes)
     lost = sum(o.lost for o in outcomes) + sum(c.lost for _, c in recorder.crashes)
     doubled = sum(o.duplicates for o in outcomes) + sum(c.duplicates for _, c in recorder.crashes)
-    killed = sum(c.trials for _, c in recorder.crashes)
-    survived = sum(
-        c.trials for _, c in recorder.crashes if c.lost == c.duplicates == c.corrupt == 0
-    )
+    trials = sum(c.trials for _, c in recorder.crashes)
+    running = sum(c.killed_mid_run for _, c in recorder.crashes)
+    clean = sum(c.trials for _, c in recorder.crashes if c.lost == c.duplicates == c.corrupt == 0)
     return [
         f"**Totals:** {faults} faults injected, {retries} retries recorded, "
-        f"**{lost} items lost, {doubled} duplicates**, {survived} of {killed} "
-        "SIGKILLed runs survived.",
+        f"**{lost} items lost, {doubled} duplicates**; {trials} SIGKILL trials "
+        f"({running} hit a running collect), {clean} of them ended with every item exactly "
+        "once and an intact ledger after the next run.",
     ]
 
 
