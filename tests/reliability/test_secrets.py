@@ -101,6 +101,9 @@ def test_a_token_reaches_no_log_line_message_row_or_output(
         assert secret not in output
     stored = ledger_text(config)
     assert "echoes" in stored and secret not in stored
+    log_file = Path(os.environ["XDG_STATE_HOME"]) / "growthmap" / "growthmap.log"
+    assert "echoes" in log_file.read_text(encoding="utf-8")
+    assert secret not in log_file.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("connector", CONNECTORS)
@@ -143,7 +146,9 @@ def test_files_growthmap_creates_are_owner_only(
     finally:
         os.umask(old)
     assert code == 0, output
-    created = [tmp_path / "conf" / "config.toml", tmp_path / "data" / "ledger.db"]
+    log_file = Path(os.environ["XDG_STATE_HOME"]) / "growthmap" / "growthmap.log"
+    assert log_file.exists()
+    created = [tmp_path / "conf" / "config.toml", tmp_path / "data" / "ledger.db", log_file]
     created += [p for p in (tmp_path / "data").iterdir() if p.suffix in (".lock", ".log")]
     for path in created:
         mode = stat.S_IMODE(path.stat().st_mode)
