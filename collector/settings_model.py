@@ -36,7 +36,7 @@ class Owner(Section):
     def _known_zone(cls, value: str) -> str:
         try:
             ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
+        except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long
             raise ValueError(
                 f"unknown timezone {value!r}: use an IANA name such as Europe/London"
             ) from None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Sequence
@@ -11,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
 import requests
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from connectors.item import Item
 
@@ -36,6 +37,21 @@ class SourceConfig(BaseModel):
         default=900.0, ge=0, description="longest wait for a rate limit reset, in seconds"
     )
     max_retries: int = Field(default=5, ge=0, le=20)
+
+    @field_validator("token_env")
+    @classmethod
+    def _names_a_variable(cls, value: str) -> str:
+        # A token pasted here would be echoed as "$<token> is not set": refuse it, unshown.
+        if not _ENV_NAME.fullmatch(value) or _TOKEN_PREFIX.match(value):
+            raise ValueError(
+                "must name the environment variable that holds the token (such as "
+                "GITHUB_TOKEN), not the token itself; if a token was written here, revoke it"
+            )
+        return value
+
+
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_TOKEN_PREFIX = re.compile(r"gh[pousr]_|github_pat_|glpat-|ATATT|xox[abpr]-")
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from enum import StrEnum
@@ -23,7 +22,7 @@ from collector.review.artifacts import (
     remove_artifact,
 )
 from collector.review.card import columns, fit
-from collector.textsafe import clean
+from collector.textsafe import clean, json_line
 from collector.timeparse import parse_when
 
 artifacts_app = typer.Typer(
@@ -128,7 +127,7 @@ def list_cmd(
         rows = list_artifacts(session, ledger.owner)
     if fmt is ListFormat.json:
         for row in rows:
-            print(json.dumps(artifact_json(row), ensure_ascii=False))
+            print(json_line(artifact_json(row)))
         return
     if not rows:
         print("No manual artifacts yet: `growthmap add talk --title ...` adds one.")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Any
@@ -17,7 +16,7 @@ from collector.ledger.models import ItemRow, SuggestionRow
 from collector.ledger.queries import iter_items, suggestion_counts
 from collector.ledger.runs import cursors, item_counts, last_runs, last_stream_outcomes
 from collector.schedule.status import daemon_lines, daemon_store, last_daemon_run, run_status
-from collector.textsafe import clean
+from collector.textsafe import clean, json_line
 from collector.timeparse import parse_when
 
 
@@ -119,7 +118,7 @@ def items(
         )
         if fmt is ItemFormat.json:
             for row, suggestions in rows:
-                print(json.dumps(item_json(row, suggestions), ensure_ascii=False))
+                print(json_line(item_json(row, suggestions)))
             return
         table = Table(box=None, header_style="bold", pad_edge=False)
         for column in ("id", "date", "source", "kind", "repo", "title", "state", "mapped to"):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import webbrowser
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -18,7 +17,7 @@ from collector.review import decisions
 from collector.review.card import columns, fit, item_ref
 from collector.review.interactive import Keys, Opener, ReviewSession, TerminalKeys
 from collector.review.listing import Listed, iter_listed, listed_json
-from collector.textsafe import clean
+from collector.textsafe import clean, json_line
 from collector.timeparse import parse_when
 
 # Seams for tests (and other front ends): where keys come from, how a url is opened.
@@ -96,7 +95,7 @@ def list_suggestions(
         count = 0
         for count, entry in enumerate(rows, start=1):
             if fmt is ListFormat.json:
-                print(json.dumps(listed_json(entry), ensure_ascii=False))
+                print(json_line(listed_json(entry)))
             else:
                 if count == 1:
                     print(columns(_HEADERS[status is Status.unmapped], _WIDTHS))

@@ -15,6 +15,7 @@ from collector.errors import SourcesFailed
 from collector.ledger.db import open_ledger, safe_url
 from collector.ledger.migrate import current_revision, head_revision, upgrade
 from collector.online import check_sources
+from collector.security import config_file_warnings
 from collector.setup import InitResult, write_starter_files
 from collector.sources import token_status
 from collector.suggest import load_ruleset, rule_paths
@@ -61,6 +62,8 @@ def config_check(
     app = state(ctx, config)
     settings = app.settings()
     _print_settings(settings, app.env)
+    for warning in config_file_warnings(settings.path, settings.sources):
+        err.print(f"warning: {escape(warning)}")
     ruleset = load_ruleset(settings)
     out.print(
         f"rules:   {len(ruleset)} rules from "

@@ -140,7 +140,7 @@ def _row_values(owner: str, item: Item, digest: str, now: datetime) -> dict[str,
         "deletions": item.deletions,
         "changed_files": item.changed_files,
         "extra": dict(item.extra),
-        "raw": dict(item.raw),
+        "raw": bounded_raw(item.raw),
         "content_hash": digest,
         "changed_at": now,
     }
@@ -182,3 +182,18 @@ def item_from_row(row: ItemRow) -> Item:
         extra=row.extra,
         raw=row.raw,
     )
+
+
+RAW_TEXT_LIMIT = 16_000  # characters kept of any one string in a raw payload
+
+
+def bounded_raw(value: Any) -> Any:
+    """The raw payload with every long string cut: an upstream 1 MB description must not
+    make a 1 MB ledger row (the normalized excerpt is bounded too)."""
+    if isinstance(value, str) and len(value) > RAW_TEXT_LIMIT:
+        return value[:RAW_TEXT_LIMIT] + f"… [{len(value) - RAW_TEXT_LIMIT} characters cut]"
+    if isinstance(value, dict):
+        return {key: bounded_raw(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [bounded_raw(item) for item in value]
+    return value

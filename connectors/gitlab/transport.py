@@ -117,6 +117,11 @@ class RetryingBackend(RequestsBackend):
                     raise self._unavailable(url, f"HTTP {status}")
                 self._retry(attempt, f"HTTP {status} on {_path(url)}")
                 continue
+            if _cut_short(result):  # a JSON body cut short on the way: ask again
+                if last:
+                    raise self._unavailable(url, "a body that is not valid JSON")
+                self._retry(attempt, f"unreadable JSON on {_path(url)}")
+                continue
             return result
         raise AssertionError("unreachable: the last attempt returns or raises")
 
@@ -162,6 +167,30 @@ class RetryingBackend(RequestsBackend):
         )
 
 
+class TokenSafeSession(requests.Session):
+    """requests drops `Authorization` when a redirect leads to another host, but not
+    GitLab's own `PRIVATE-TOKEN` header: drop that too."""
+
+    def rebuild_auth(
+        self, prepared_request: requests.PreparedRequest, response: requests.Response
+    ) -> None:
+        super().rebuild_auth(prepared_request, response)  # type: ignore[no-untyped-call]
+        old, new = response.request.url, prepared_request.url
+        if self.should_strip_auth(old, new):  # type: ignore[no-untyped-call]
+            prepared_request.headers.pop("PRIVATE-TOKEN", None)
+            prepared_request.headers.pop("JOB-TOKEN", None)
+
+
+def _cut_short(result: RequestsResponse) -> bool:
+    if "json" not in result.headers.get("Content-Type", "") or not result.content:
+        return False
+    try:
+        result.json()
+    except ValueError:
+        return True
+    return False
+
+
 def _path(url: str) -> str:
     """The URL's path only: the host is in the config, the query may be long."""
     return urlsplit(url).path or url
@@ -171,6 +200,6 @@ def backend_factory(policy: RetryPolicy) -> Callable[..., RetryingBackend]:
     """What `gitlab.Gitlab(backend=...)` calls with its leftover keyword arguments."""
 
     def build(**kwargs: Any) -> RetryingBackend:
-        return RetryingBackend(kwargs.get("session"), policy=policy)
+        return RetryingBackend(kwargs.get("session") or TokenSafeSession(), policy=policy)
 
     return build

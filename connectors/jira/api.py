@@ -166,12 +166,12 @@ class JiraApi:
         for version in versions:
             url = f"{self._config.base_url}/rest/api/{version}/{path}"
             try:
-                response = self._call(what or path, partial(session.get, url, params=params))
+                # Parsing inside the retried call: a truncated body is retried like a reset.
+                return self._call(what or path, partial(_get_json, session, url, params))
             except EndpointMissing:
                 if version == versions[-1]:
                     raise
                 continue
-            return _json(response, self._source, url)
         raise AssertionError("unreachable")  # versions is never empty
 
     # -- retries and errors -------------------------------------------------------------
@@ -229,6 +229,11 @@ class JiraApi:
     def _unreachable(self, err: requests.RequestException, attempts: int) -> ConnectorError:
         if isinstance(err, requests.Timeout):
             reason = f"no answer within {self._config.timeout:g}s"
+        elif isinstance(err, UnreadableBody):
+            return ConfigProblem(
+                f"{self._source}: {err} did not answer with JSON ({attempts} attempts)",
+                hint="check base_url: it must be the Jira site itself",
+            )
         else:
             reason = f"could not connect ({type(err).__name__})"
         return SourceUnavailable(
@@ -316,13 +321,15 @@ def _page(data: Any, source: str) -> dict[str, Any]:
     return data
 
 
-def _json(response: requests.Response, source: str, url: str) -> Any:
+class UnreadableBody(requests.RequestException):
+    """A 200 whose body is not JSON: cut short on the way, or not Jira at all."""
+
+
+def _get_json(session: requests.Session, url: str, params: dict[str, Any] | None) -> Any:
+    response = session.get(url, params=params)
     if not response.content.strip():
         return {}  # Jira sends some refusals as an empty 200 (see `myself`)
     try:
         return response.json()
     except ValueError:
-        raise ConfigProblem(
-            f"{source}: {url} did not answer with JSON",
-            hint="check base_url: it must be the Jira site itself",
-        ) from None
+        raise UnreadableBody(url) from None

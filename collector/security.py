@@ -1,0 +1,80 @@
+"""Checks on the config file itself: who may read it, and token values written into it.
+
+Tokens belong in environment variables (`token_env`); a config file that names them is
+still worth keeping private, and one that holds a token literal is a leak waiting to
+happen. The warnings name the key, never the value.
+"""
+
+from __future__ import annotations
+
+import re
+import stat
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from collector.config import read_toml
+from connectors.base import SourceConfig
+
+# Prefixes of tokens the supported services issue, and of common other ones.
+_TOKEN_PREFIXES = re.compile(
+    r"(gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|glpat-[A-Za-z0-9_-]{16,}"
+    r"|ATATT[A-Za-z0-9_=-]{20,}|xox[abpr]-[A-Za-z0-9-]{10,})"
+)
+# A long run of base64 with upper case, lower case and digits: a secret, not a word,
+# a path, a glob or a hex commit id.
+_OPAQUE = re.compile(r"[A-Za-z0-9+/_=-]{32,}")
+
+
+def config_file_warnings(path: Path | None, sources: Sequence[SourceConfig]) -> list[str]:
+    """Warnings about the (valid) config file at `path`; none for no file."""
+    if path is None:
+        return []
+    data = read_toml(path)
+    warnings = []
+    mode = _mode(path)
+    if sources and mode is not None and mode & 0o077:
+        warnings.append(
+            f"{path} is readable by other users (mode {mode:04o}) and names your tokens' "
+            f"variables; make it private: chmod 600 {path}"
+        )
+    for key in token_literal_keys(data):
+        warnings.append(
+            f"{path}: `{key}` seems to hold a token; keep tokens out of the file: put the "
+            "value in an environment variable, name that variable in the source's "
+            "`token_env`, and revoke the token if the file was ever shared"
+        )
+    return warnings
+
+
+def looks_like_token(value: str) -> bool:
+    if _TOKEN_PREFIXES.search(value):
+        return True
+    return any(_mixed(run) for run in _OPAQUE.findall(value))
+
+
+def token_literal_keys(data: Any, prefix: str = "") -> Iterator[str]:
+    """Dotted keys (sources[0].base_url) of every string value that looks like a token."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from token_literal_keys(value, f"{prefix}.{key}" if prefix else str(key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from token_literal_keys(value, f"{prefix}[{index}]")
+    elif isinstance(data, str) and looks_like_token(data):
+        yield prefix
+
+
+def _mixed(run: str) -> bool:
+    return (
+        any(c.isupper() for c in run)
+        and any(c.islower() for c in run)
+        and sum(c.isdigit() for c in run) >= 2
+    )
+
+
+def _mode(path: Path) -> int | None:
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        return None
