@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from collector.commands.common import ConfigOption, handles_errors, state
 from collector.config import Settings
+from collector.export.weekly import write_weekly_export
 from collector.ledger import Ledger
 from collector.logfile import logging_to_file
+from collector.pipeline import RunReport
 from collector.schedule.hooks import PostRunHook, WeeklyJob
 from collector.schedule.service import serve_daemon
 from collector.schedule.signals import stop_on_signals
@@ -54,8 +57,6 @@ def daemon(
 
 # Drafting the affected weeks' progress-log entries needs no hook: `run_collect` does it
 # after every run that stored new or changed items, scheduled runs included.
-# NOT WIRED YET, on purpose: the weekly export (`[schedule] weekly_export`) is built by
-# another feature in parallel; the lead plugs it into `weekly_jobs` below.
 
 
 def post_run_hooks(settings: Settings, ledger: Ledger) -> list[PostRunHook]:
@@ -65,11 +66,16 @@ def post_run_hooks(settings: Settings, ledger: Ledger) -> list[PostRunHook]:
 
 
 def weekly_jobs(settings: Settings, ledger: Ledger) -> list[WeeklyJob]:
-    """Run once per ISO week, on the first run from their weekday on. The weekly export
-    goes here when `settings.schedule.weekly_export` is set:
-    `WeeklyJob("weekly-export", lambda report: export_*(..., export.format,
-    export.folder_path(base)), export.weekday)`."""
-    jobs: list[WeeklyJob] = []
-    if settings.schedule.weekly_export is not None and not jobs:
-        log.warning("[schedule] weekly_export is set, but this version cannot export yet")
-    return jobs
+    """Run once per ISO week, on the first run from their weekday on: the weekly export
+    when `[schedule] weekly_export` is set."""
+    weekly = settings.schedule.weekly_export
+    if weekly is None:
+        return []
+    base = settings.path.parent if settings.path else Path.cwd()
+    folder = weekly.folder_path(base)
+
+    def export(report: RunReport) -> None:
+        path = write_weekly_export(settings, ledger, weekly, folder, report.started_at)
+        log.info("weekly export written to %s", path)
+
+    return [WeeklyJob("weekly-export", export, weekly.weekday)]

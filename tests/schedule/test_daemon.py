@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 from collections.abc import Callable, Sequence
@@ -327,3 +328,26 @@ def test_a_run_that_cannot_start_counts_as_failed_and_once_returns_its_code(
     assert daemon.serve(once=True) == 2
     assert daemon.cycles[0].outcome is Outcome.ERROR and daemon.state.failures == 1
     assert "unknown source type" in daemon.cycles[0].message
+
+
+def test_the_configured_weekly_export_writes_one_file_a_week(
+    settings: Settings, ledger: Ledger, clock: FakeClock, tmp_path: Path
+) -> None:
+    from collector.commands.daemon import weekly_jobs
+    from collector.settings_model import ScheduleSection, WeeklyExport
+
+    folder = tmp_path / "exports"
+    schedule = ScheduleSection(
+        interval="1h", weekly_export=WeeklyExport(format="md", folder=str(folder))
+    )
+    configured = dataclasses.replace(settings, schedule=schedule)
+    WORLD.items["things"] = [make_item(1, updated=T0 - timedelta(hours=2))]
+    daemon = make_daemon(
+        configured, ledger, clock, tmp_path, weekly=weekly_jobs(configured, ledger)
+    )
+    serve(daemon, 2, clock)
+    (written,) = folder.iterdir()
+    year, week, _ = T0.astimezone(settings.owner.zone).isocalendar()
+    assert written.name == f"growthmap-{year}-W{week:02d}.md"
+    assert written.read_text().startswith("# ")
+    assert written.stat().st_mode & 0o077 == 0
