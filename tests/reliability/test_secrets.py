@@ -89,6 +89,12 @@ def test_a_token_reaches_no_log_line_message_row_or_output(
         outputs = [collected]
         for command in (["items", "--format", "json"], ["items"], ["status"]):
             outputs.append(run("--debug", *command, "--config", str(config))[1])
+        for fmt in ("md", "html", "json", "csv"):
+            exported = run(
+                "export", "--format", fmt, "--include-suggested", "--config", str(config)
+            )
+            assert exported[0] == 0
+            outputs.append(exported[1])
 
     assert code == 1  # the echoing source failed, the other went on
     assert "echoes" in collected and "400" in collected
