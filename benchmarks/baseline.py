@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from github import Auth, Github
+from github.Repository import Repository
 
 from benchmarks.worlds import GITHUB_TOKEN, World
 
@@ -32,19 +33,22 @@ def fetch_naive(world: World, login: str, since: datetime, limit: int | None) ->
         base_url=world.github.base_url,
         auth=Auth.Token(GITHUB_TOKEN),
         seconds_between_requests=0,
+        lazy=True,  # no request for the repository itself; the PR loads when read
     )
     before = world.github.requests
     started = time.perf_counter()
     prs = reviews = files = 0
-    repos = {}
+    repos: dict[str, Repository] = {}
     query = f"is:pr author:{login} updated:>={since.date().isoformat()}"
     for issue in gh.search_issues(query):
         if limit is not None and prs >= limit:
             break
         name = issue.repository_url.split("/repos/", 1)[1]
         if name not in repos:
-            repos[name] = gh.get_repo(name, lazy=True)
+            repos[name] = gh.get_repo(name)
         pull = repos[name].get_pull(issue.number)
+        # What the loop keeps of the PR; reading it loads the PR if PyGithub was lazy.
+        _ = (pull.title, pull.merged_at, pull.additions, pull.deletions, pull.changed_files)
         reviews += sum(1 for _ in pull.get_reviews())
         files += sum(1 for _ in pull.get_files())
         prs += 1

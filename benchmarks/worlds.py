@@ -12,7 +12,6 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 TESTS = Path(__file__).resolve().parent.parent / "tests"
 if not (TESTS / "fakes").is_dir():
@@ -177,16 +176,3 @@ def open_world(size: str, stack: ExitStack, now: datetime | None = None) -> Worl
     tickets = jira_tickets(dims.tickets, owner.account_id, colleague.account_id, now)
     jira = stack.enter_context(FakeJira("cloud", [owner, colleague], tickets, now=now))
     return World(dims, github, gitlab, jira, since)
-
-
-def describe(world: World) -> dict[str, Any]:
-    """What the world holds, for the report."""
-    ds = world.dataset
-    return {
-        "authored PRs": sum(1 for p in ds.prs if p.author == ds.owner),
-        "colleagues' PRs": sum(1 for p in ds.prs if p.author != ds.owner),
-        "GitLab MRs": len(world.gitlab.data.merge_requests)
-        if hasattr(world.gitlab.data, "merge_requests")
-        else world.shape.owner_mrs + world.shape.other_mrs,
-        "Jira tickets": len(world.jira.issues),
-    }
