@@ -102,13 +102,18 @@ def _baseline(r: SizeResult) -> list[str]:
         return []
     gh_requests = r.cold.requests("github")
     gh_seconds = r.cold.seconds("github")
-    scope = (
-        "every authored PR"
-        if b.limited_to is None
-        else f"the first {b.limited_to:,} PRs only (figures scaled per PR below)"
-    )
-    per_pr = b.requests / b.prs if b.prs else 0.0
     prs = r.world["authored PRs"]
+    if b.prs >= prs:
+        scope = "every authored PR"
+    elif b.limited_to is not None and b.prs >= b.limited_to:
+        scope = f"stopped after {b.prs:,} of {prs:,} PRs to save time; scaled per PR below"
+    else:
+        scope = (
+            f"it got only {b.prs:,} of {prs:,} PRs: GitHub search returns at most 1,000 "
+            "results and the loop ends there without an error, so it silently misses the "
+            "rest; scaled per PR below"
+        )
+    per_pr = b.requests / b.prs if b.prs else 0.0
     growthmap_pr = next(
         (s for s in r.cold.streams if s.source == "github" and s.stream == "pull_requests"), None
     )

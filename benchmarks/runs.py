@@ -7,14 +7,15 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from benchmarks.child import RSS_FILE_ENV
 from benchmarks.worlds import World
 
+ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ("github", "gitlab", "jira")
 
 
@@ -54,29 +55,34 @@ class CollectRun:
 
 def run_collect(world: World, config: Path, label: str, since: str | None) -> CollectRun:
     """Run `python -m collector collect --json` against the world; raise if it fails."""
-    command = [sys.executable, "-m", "collector", "collect", "--config", str(config), "--json"]
+    command = [sys.executable, "-m", "benchmarks.child", "collect", "--config", str(config)]
+    command.append("--json")
     if since is not None:
         command += ["--since", since]
-    env = {**os.environ, **world.env(), "NO_COLOR": "1"}
+    rss_file = config.parent / f"rss-{label}.txt"
+    env = {
+        **os.environ,
+        **world.env(),
+        "NO_COLOR": "1",
+        RSS_FILE_ENV: str(rss_file),
+        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+    }
     before = world.requests()
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        started = time.perf_counter()
-        child = subprocess.Popen(command, stdout=out, stderr=err, env=env, cwd=config.parent)
-        _, status, usage = os.wait4(child.pid, 0)
-        wall = time.perf_counter() - started
-        child.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        stdout, stderr = out.read().decode(), err.read().decode()
-    if child.returncode != 0:
-        raise RuntimeError(f"collect ({label}) exited {child.returncode}: {stderr or stdout}")
+    started = time.perf_counter()
+    done = subprocess.run(
+        command, capture_output=True, text=True, env=env, cwd=config.parent, check=False
+    )
+    wall = time.perf_counter() - started
+    if done.returncode != 0:
+        raise RuntimeError(f"collect ({label}) exited {done.returncode}: {done.stderr}")
+    stdout = done.stdout
     report = json.loads(stdout)
     after = world.requests()
     return CollectRun(
         label=label,
         wall_s=wall,
         run_s=_run_seconds(report),
-        peak_rss_mb=usage.ru_maxrss / 1024,  # Linux reports KiB
+        peak_rss_mb=int(rss_file.read_text()) / 1024,
         streams=[_stream(s) for s in report["streams"]],
         served={k: after[k] - before[k] for k in after},
     )

@@ -325,9 +325,9 @@ def _search_issues(
         if prs
         else matching_issues(fake.dataset, q, sort, order)
     )
-    if page * per_page > 1000 + per_page:
+    if (page - 1) * per_page >= 1000:
         return 422, {}, {"message": "Only the first 1000 search results are available"}
-    chunk = found[(page - 1) * per_page : page * per_page]
+    chunk = found[: min(len(found), 1000)][(page - 1) * per_page : page * per_page]
     if incomplete:
         chunk = chunk[: len(chunk) // 2]
     headers: dict[str, str] = {}
