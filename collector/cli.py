@@ -11,10 +11,12 @@ import typer
 
 from collector.commands import artifacts as artifacts_cmd
 from collector.commands import collect as collect_cmd
+from collector.commands import daemon as daemon_cmd
 from collector.commands import growth as growth_cmd
 from collector.commands import inspect as inspect_cmd
 from collector.commands import log as log_cmd
 from collector.commands import review as review_cmd
+from collector.commands import rules as rules_cmd
 from collector.commands import setup as setup_cmd
 from collector.commands.common import AppState
 
@@ -52,8 +54,10 @@ app.command()(setup_cmd.init)
 app.command()(collect_cmd.collect)
 app.command()(inspect_cmd.status)
 app.command()(inspect_cmd.items)
+app.command()(daemon_cmd.daemon)
 app.add_typer(setup_cmd.config_app, name="config")
 app.add_typer(setup_cmd.db_app, name="db")
+app.add_typer(rules_cmd.rules_app, name="rules")
 app.add_typer(review_cmd.review_app, name="review")
 app.command()(artifacts_cmd.add)
 app.add_typer(artifacts_cmd.artifacts_app, name="artifacts")

@@ -13,6 +13,7 @@ from collector.pipeline import CollectOptions, Collector, ItemsHook, Progress, R
 from collector.progress import draft_weeks
 from collector.redact import Redactor
 from collector.sources import build_connector
+from collector.suggest import load_ruleset, suggestions_hook
 from connectors.base import Connector, Runtime, SourceConfig
 
 
@@ -31,6 +32,9 @@ def run_collect(
 ) -> RunReport:
     """Collect every selected source into the ledger; the report says what happened."""
     runtime = runtime or Runtime()
+    # Rules are validated before any network call: bad rule files exit 2 at once.
+    ruleset = load_ruleset(settings)
+    on_items = on_items or suggestions_hook(settings, ruleset, ledger.owner, clock)
 
     def factory(source: SourceConfig) -> Connector:
         return build_connector(source, env, runtime)

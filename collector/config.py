@@ -21,6 +21,7 @@ from collector.settings_model import (
     MasterySection,
     Owner,
     RulesSection,
+    ScheduleSection,
 )
 from connectors.base import SourceConfig
 from connectors.registry import connector_class, source_types
@@ -32,6 +33,7 @@ _SECTIONS: dict[str, type[BaseModel]] = {
     "rules": RulesSection,
     "collect": CollectSection,
     "growth_map": GrowthMap,
+    "schedule": ScheduleSection,
     "mastery": MasterySection,
 }
 
@@ -47,6 +49,7 @@ class Settings:
     growth_map: GrowthMap
     collect: CollectSection
     path: Path | None = None
+    schedule: ScheduleSection = field(default_factory=ScheduleSection)
     mastery: MasterySection = field(default_factory=MasterySection)
 
     def source(self, name: str) -> SourceConfig:
@@ -148,6 +151,8 @@ def parse_settings(data: dict[str, Any], path: Path) -> Settings:
     assert isinstance(rules, RulesSection)
     growth_map, collect = sections["growth_map"], sections["collect"]
     assert isinstance(growth_map, GrowthMap) and isinstance(collect, CollectSection)
+    schedule = sections["schedule"]
+    assert isinstance(schedule, ScheduleSection)
     mastery = sections["mastery"]
     assert isinstance(mastery, MasterySection)
     return Settings(
@@ -158,6 +163,7 @@ def parse_settings(data: dict[str, Any], path: Path) -> Settings:
         growth_map=growth_map,
         collect=collect,
         path=path,
+        schedule=schedule,
         mastery=mastery,
     )
 

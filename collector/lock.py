@@ -1,5 +1,10 @@
 """One collect at a time per ledger and owner: a file lock beside a SQLite ledger, a
-PostgreSQL advisory lock (per owner) for a shared ledger."""
+PostgreSQL advisory lock (per owner) for a shared ledger.
+
+Both locks die with their process (flock / the database session), so a killed run never
+leaves the lock held. It can leave its `runs` row saying `running`, though: whoever takes
+the lock next marks such rows `interrupted`, since nobody else can be running then.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +15,12 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import filelock
-from sqlalchemy import text
+from sqlalchemy import text, update
 from sqlalchemy.engine import make_url
 
 from collector.errors import LedgerLocked
 from collector.ledger import Ledger
+from collector.ledger.models import RunRow
 from collector.ledger.runs import running_run
 
 _POLL_SECONDS = 0.5
@@ -23,12 +29,22 @@ _POLL_SECONDS = 0.5
 @contextmanager
 def collect_lock(ledger: Ledger, wait: float = 0.0) -> Iterator[None]:
     """Hold the collect lock for the duration; LedgerLocked after `wait` seconds."""
-    if ledger.is_sqlite:
-        with _file_lock(ledger, wait):
-            yield
-    else:
-        with _advisory_lock(ledger, wait):
-            yield
+    held = _file_lock(ledger, wait) if ledger.is_sqlite else _advisory_lock(ledger, wait)
+    with held:
+        mark_interrupted_runs(ledger)
+        yield
+
+
+def mark_interrupted_runs(ledger: Ledger) -> int:
+    """Mark this owner's rows still `running` as `interrupted`; call with the lock held.
+    Returns how many there were (runs that were killed before they could finish)."""
+    with ledger.write() as session:
+        result = session.execute(
+            update(RunRow)
+            .where(RunRow.owner == ledger.owner, RunRow.status == "running")
+            .values(status="interrupted")
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
 
 
 @contextmanager
@@ -75,6 +91,7 @@ def _held_message(ledger: Ledger) -> str:
         return "another growthmap run holds the collect lock; try again when it has finished"
     since = holder.started_at.strftime("%Y-%m-%d %H:%M:%SZ")
     return (
-        f"another growthmap run holds the collect lock (pid {holder.pid} on {holder.host}, "
-        f"since {since}); try again when it has finished, or pass --wait SECONDS"
+        f"another growthmap run holds the collect lock ({holder.trigger}, pid {holder.pid} "
+        f"on {holder.host}, since {since}); try again when it has finished, "
+        "or pass --wait SECONDS"
     )

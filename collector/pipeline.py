@@ -175,7 +175,8 @@ class Collector:
     def _collect_streams(self, connector: Connector, report: RunReport) -> None:
         fatal: str | None = None
         for stream in connector.streams():
-            if self.stop.is_set():
+            if self.stop.is_set():  # streams left out: the run did not complete
+                report.interrupted = True
                 return
             if fatal is not None:
                 self._record(report, _failed(connector.name, stream.name, "failed", fatal))

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from collector.schedule.cron import CronExpr
+from collector.schedule.spec import Schedule, parse_duration
 
 Level = Literal["N", "P", "E"]
 LEVEL_NAMES = {"N": "Novice", "P": "Practitioner", "E": "Expert"}
@@ -119,6 +123,86 @@ class GrowthMap(Section):
     def skill_ids(self) -> dict[str, list[str]]:
         """Destination id -> its skill ids (what rule validation checks against)."""
         return {d.id: [s.id for s in d.skills] for d in self.destinations}
+
+
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class WeeklyExport(Section):
+    """`[schedule] weekly_export`: once a week the daemon writes an export to `folder`."""
+
+    format: Literal["md", "html", "json", "csv"] = "md"
+    folder: str = Field(min_length=1)
+    weekday: Weekday = "mon"
+
+    def folder_path(self, base: Path) -> Path:
+        """The folder, with `~` expanded and a relative path taken from `base`."""
+        return base / Path(self.folder).expanduser()
+
+
+class ScheduleSection(Section):
+    """`[schedule]`: when `growthmap daemon` collects. Durations are like 90s, 15m, 1h30m."""
+
+    interval: str | None = None
+    cron: str | None = None
+    jitter: str = "5m"
+    backoff: str = "15m"
+    max_backoff: str = "6h"
+    lock_wait: str = "0s"
+    log_file: str | None = None
+    weekly_export: WeeklyExport | None = None
+
+    @field_validator("interval", "backoff", "max_backoff")
+    @classmethod
+    def _positive_duration(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_duration(value)
+        return value
+
+    @field_validator("jitter", "lock_wait")
+    @classmethod
+    def _duration(cls, value: str) -> str:
+        parse_duration(value, allow_zero=True)
+        return value
+
+    @field_validator("cron")
+    @classmethod
+    def _cron(cls, value: str | None) -> str | None:
+        if value is not None:
+            CronExpr.parse(value)
+        return value
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> ScheduleSection:
+        if self.interval is not None and self.cron is not None:
+            raise ValueError("set either interval or cron, not both")
+        if parse_duration(self.max_backoff) < parse_duration(self.backoff):
+            raise ValueError("max_backoff must be at least backoff")
+        return self
+
+    def schedule(self, zone: ZoneInfo) -> Schedule:
+        """The schedule; without interval or cron, every hour."""
+        if self.cron is not None:
+            return Schedule(zone=zone, cron=CronExpr.parse(self.cron))
+        return Schedule(zone=zone, interval=parse_duration(self.interval or "1h"))
+
+    def durations(self) -> tuple[timedelta, timedelta, timedelta]:
+        """(jitter, backoff, max_backoff)."""
+        return (
+            parse_duration(self.jitter, allow_zero=True),
+            parse_duration(self.backoff),
+            parse_duration(self.max_backoff),
+        )
+
+    def log_path(self, base: Path | None) -> Path | None:
+        """The configured log file (relative to the config's folder), None for the default."""
+        if not self.log_file:
+            return None
+        return (base or Path.cwd()) / Path(self.log_file).expanduser()
+
+    def lock_wait_seconds(self) -> float:
+        return parse_duration(self.lock_wait, allow_zero=True).total_seconds()
 
 
 class MasterySection(Section):

@@ -8,6 +8,7 @@ from importlib import resources
 from pathlib import Path
 
 from collector.paths import ensure_private_dir
+from rules import starter_rules_text
 
 CONFIG_NAME = "config.toml"
 RULES_DIR = "rules.d"
@@ -29,7 +30,7 @@ def example_config_text() -> str:
 
 def starter_files() -> dict[str, str]:
     """Relative path -> content of what `init` writes."""
-    return {CONFIG_NAME: example_config_text()}
+    return {CONFIG_NAME: example_config_text(), f"{RULES_DIR}/starter.toml": starter_rules_text()}
 
 
 def write_starter_files(folder: Path) -> InitResult:

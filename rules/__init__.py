@@ -2,14 +2,15 @@
 
 Pure apart from `load_rules` and `starter_rules_text`, which read files. Knows nothing of
 connectors or the ledger: the caller builds an `Evidence` from an item and stores what
-`evaluate` / `reconcile` return.
+`evaluate` returns (the ledger side decides what a re-evaluation may change:
+`collector.review.reconcile_many`).
 
 How the CLI uses it:
 - `rules check`: `load_rules(paths, growth_map, known_values=...)` (RulesInvalid lists
   every problem: exit 2), then `count_matches(ledger evidence, ruleset)`.
 - `rules explain ITEM`: `explain(evidence, ruleset)`; `RuleVerdict.reason()` is one line.
-- `collect` and `rules apply`: `reconcile(stored rows, evaluate(evidence, ruleset))`
-  gives what to add, withdraw and refresh; accepted/rejected rows never appear there.
+- `collect` and `rules apply`: `evaluate(evidence, ruleset)` per item; the ledger's
+  reconcile adds, refreshes and withdraws only `suggested` rows.
 
 Rule file semantics (see rules/examples/starter.toml for a commented example):
 - Every key of `[rule.match]` must hold; a list means any of its values. Any key of
@@ -40,27 +41,12 @@ from rules.model import (
     RuleVerdict,
     Suggestion,
 )
-from rules.reconcile import (
-    ACCEPTED,
-    REJECTED,
-    SUGGESTED,
-    WITHDRAWN,
-    ExistingSuggestion,
-    Reconciliation,
-    reconcile,
-)
 
 __all__ = [
-    "ACCEPTED",
     "MATCH_KEYS",
-    "REJECTED",
-    "SUGGESTED",
-    "WITHDRAWN",
     "Evidence",
-    "ExistingSuggestion",
     "GrowthMap",
     "KeyCheck",
-    "Reconciliation",
     "Rule",
     "RuleProblem",
     "RuleSet",
@@ -73,6 +59,5 @@ __all__ = [
     "load_rules",
     "matched_rules",
     "parse_rules",
-    "reconcile",
     "starter_rules_text",
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import threading
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -16,6 +17,7 @@ from collector.commands.common import ConfigOption, err, handles_errors, state
 from collector.config import Settings
 from collector.errors import UsageError
 from collector.ledger import Ledger
+from collector.logfile import log_report, logging_to_file
 from collector.pipeline import CollectOptions, Progress, RunReport, SilentProgress
 from collector.progress import drafted_summary
 from collector.render_collect import (
@@ -26,6 +28,7 @@ from collector.render_collect import (
     report_json,
     summary_table,
 )
+from collector.schedule.signals import stop_on_signals
 from collector.timeparse import parse_when
 
 WHEN_HELP = "ISO date (midnight, owner's timezone), ISO datetime, or relative: 14d, 6w, 12h"
@@ -63,13 +66,24 @@ def collect(
         raise UsageError("--since must be earlier than --until")
     ledger = app.ledger()
     interactive = sys.stderr.isatty() and not as_json
-    if interactive:
-        err.print(header(options.since, zone, dry_run))
-        with TerminalProgress(Console(stderr=True, highlight=False)) as progress:
-            report = _run(app.env, settings, ledger, options, progress, wait)
-    else:
-        report = _run(app.env, settings, ledger, options, SilentProgress(), wait)
+    base = settings.path.parent if settings.path else None
+    with (
+        logging_to_file(settings.schedule.log_path(base), app.redactor(), debug=app.debug),
+        stop_on_signals() as stop,
+    ):
+        if interactive:
+            err.print(header(options.since, zone, dry_run))
+            with TerminalProgress(Console(stderr=True, highlight=False)) as progress:
+                report = _run(app.env, settings, ledger, options, progress, wait, stop)
+        else:
+            report = _run(app.env, settings, ledger, options, SilentProgress(), wait, stop)
+        log_report(report)
     _render(report, interactive, as_json)
+    if report.interrupted and not as_json:
+        print(
+            "interrupted: everything stored so far is kept; the next run fetches the rest",
+            file=sys.stderr,
+        )
     raise typer.Exit(int(report.exit_code))
 
 
@@ -80,8 +94,9 @@ def _run(
     options: CollectOptions,
     progress: Progress,
     wait: float,
+    stop: threading.Event,
 ) -> RunReport:
-    return run_collect(settings, ledger, options, env=env, progress=progress, wait=wait)
+    return run_collect(settings, ledger, options, env=env, progress=progress, wait=wait, stop=stop)
 
 
 def _render(report: RunReport, interactive: bool, as_json: bool) -> None:

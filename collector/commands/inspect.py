@@ -16,6 +16,7 @@ from collector.commands.common import ConfigOption, handles_errors, out, state
 from collector.ledger.models import ItemRow, SuggestionRow
 from collector.ledger.queries import iter_items, suggestion_counts
 from collector.ledger.runs import cursors, item_counts, last_runs, last_stream_outcomes
+from collector.schedule.status import daemon_lines, daemon_store, last_daemon_run, run_status
 from collector.textsafe import clean
 from collector.timeparse import parse_when
 
@@ -37,13 +38,18 @@ def status(ctx: typer.Context, config: ConfigOption = None) -> None:
         positions = {(c.source, c.stream): c.position for c in cursors(session, ledger.owner)}
         counts = item_counts(session, ledger.owner)
         pending = suggestion_counts(session, ledger.owner)
+        daemon_run = last_daemon_run(session, ledger.owner)
     if runs:
         run = runs[0]
         out.print(
-            f"Last run: {_local(run.started_at, zone)} · {run.status} (run {run.id}, {run.trigger})"
+            f"Last run: {_local(run.started_at, zone)} · {run_status(run)} "
+            f"(run {run.id}, {run.trigger})"
         )
     else:
         out.print("No run yet: `growthmap collect` starts one.")
+    store = daemon_store(ledger.owner, settings.ledger_url)
+    for line in daemon_lines(store, daemon_run, zone, datetime.now(UTC)):
+        out.print(escape(line))
     out.print(_sources_table(settings.sources, outcomes, positions, counts, zone))
     out.print(
         f"Suggestions: {pending.get('suggested', 0)} pending review · "

@@ -17,6 +17,7 @@ from collector.ledger.migrate import current_revision, head_revision, upgrade
 from collector.online import check_sources
 from collector.setup import InitResult, write_starter_files
 from collector.sources import token_status
+from collector.suggest import load_ruleset, rule_paths
 from collector.textsafe import clean
 
 
@@ -60,6 +61,11 @@ def config_check(
     app = state(ctx, config)
     settings = app.settings()
     _print_settings(settings, app.env)
+    ruleset = load_ruleset(settings)
+    out.print(
+        f"rules:   {len(ruleset)} rules from "
+        f"{', '.join(str(p) for p in rule_paths(settings)) or 'no rule files'}"
+    )
     if online:
         _check_online(settings, app.env)
     missing = [t for t in token_status(settings.sources, app.env) if not t.present]

@@ -44,6 +44,18 @@ class Ledger:
         with Session(self.engine, expire_on_commit=False) as session, session.begin():
             yield session
 
+    @contextmanager
+    def scratch(self) -> Iterator[Session]:
+        """A write transaction that is always rolled back: for --dry-run."""
+        with self.engine.connect() as conn:
+            conn.execution_options(growthmap_write=True)
+            with Session(bind=conn, expire_on_commit=False) as session:
+                session.begin()
+                try:
+                    yield session
+                finally:
+                    session.rollback()
+
     def close(self) -> None:
         self.engine.dispose()
 
@@ -82,7 +94,9 @@ def _create_engine(url: str) -> Engine:
     try:
         if parsed.get_backend_name() == "sqlite":
             return _sqlite_engine(url, parsed.database)
-        return create_engine(url, pool_pre_ping=True)
+        # No server-side prepared statements: their generic plans compare every row with
+        # every bound id of a long IN list, which made batch upserts crawl.
+        return create_engine(url, pool_pre_ping=True, connect_args={"prepare_threshold": None})
     except NoSuchModuleError:
         raise LedgerError(
             f"no driver for {parsed.drivername}: install growthmap[postgres] for PostgreSQL"

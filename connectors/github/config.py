@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
-from functools import lru_cache
 from typing import Literal
 
 from pydantic import Field, field_validator
 
 from connectors.base import SourceConfig
+from connectors.globs import glob_match
 
 STREAM_NAMES = ("pull_requests", "reviews", "design_docs", "issues")
 
@@ -70,31 +70,3 @@ class GitHubConfig(SourceConfig):
 
     def is_design_doc(self, path: str) -> bool:
         return any(glob_match(g, path) for g in self.design_doc_paths)
-
-
-def glob_match(pattern: str, path: str) -> bool:
-    """Match a path against a glob: `*` and `?` stay within a segment, `**` crosses them."""
-    return _compile(pattern).fullmatch(path) is not None
-
-
-@lru_cache(maxsize=256)
-def _compile(pattern: str) -> re.Pattern[str]:
-    out: list[str] = []
-    i = 0
-    while i < len(pattern):
-        if pattern.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-        elif pattern.startswith("**", i):
-            out.append(".*")
-            i += 2
-        elif pattern[i] == "*":
-            out.append("[^/]*")
-            i += 1
-        elif pattern[i] == "?":
-            out.append("[^/]")
-            i += 1
-        else:
-            out.append(re.escape(pattern[i]))
-            i += 1
-    return re.compile("".join(out), re.IGNORECASE)

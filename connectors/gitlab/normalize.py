@@ -6,9 +6,9 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from functools import lru_cache
 from typing import Any
 
+from connectors.globs import glob_match as _glob
 from connectors.item import Item, excerpt
 
 Payload = Mapping[str, Any]
@@ -30,32 +30,8 @@ def api_time(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-@lru_cache(maxsize=256)
-def _glob_regex(pattern: str) -> re.Pattern[str]:
-    """`**` spans directories (also none), `*` and `?` stay within one path segment."""
-    out: list[str] = []
-    i = 0
-    while i < len(pattern):
-        if pattern.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-        elif pattern.startswith("**", i):
-            out.append(".*")
-            i += 2
-        elif pattern[i] == "*":
-            out.append("[^/]*")
-            i += 1
-        elif pattern[i] == "?":
-            out.append("[^/]")
-            i += 1
-        else:
-            out.append(re.escape(pattern[i]))
-            i += 1
-    return re.compile("".join(out) + r"\Z", re.IGNORECASE)
-
-
 def glob_match(path: str, patterns: Iterable[str]) -> bool:
-    return any(_glob_regex(p).match(path) for p in patterns)
+    return any(_glob(p, path) for p in patterns)
 
 
 def project_allowed(path: str, groups: Sequence[str], projects: Sequence[str]) -> bool:

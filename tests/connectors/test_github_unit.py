@@ -17,9 +17,9 @@ from fakes.github_harness import Clock
 from connectors.base import Runtime
 from connectors.errors import AuthError, ConfigProblem, SourceUnavailable
 from connectors.github import GitHubConfig, GitHubConnector
-from connectors.github.config import glob_match
 from connectors.github.normalize import normalize_pull_request, normalize_review
 from connectors.github.search import window
+from connectors.globs import glob_match
 
 API = "https://ghe.example.com/api/v3"
 # PyGithub spells the default port out in the URLs it requests.

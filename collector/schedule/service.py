@@ -1,0 +1,147 @@
+"""Wire a `Daemon` to real things: the config's schedule, the ledger, `run_collect`."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+
+from collector.collect import run_collect
+from collector.config import Settings
+from collector.ledger import Ledger
+from collector.ledger.db import safe_url
+from collector.ledger.models import RunRow
+from collector.pipeline import CollectOptions, RunReport, SilentProgress
+from collector.redact import Redactor
+from collector.schedule.daemon import Daemon, LastRun
+from collector.schedule.hooks import PostRunHook, WeeklyJob
+from collector.schedule.plan import Policy
+from collector.schedule.state import DaemonState, StateStore, daemon_lock, state_path
+from collector.schedule.status import DAEMON_TRIGGER
+
+log = logging.getLogger("growthmap.daemon")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def policy_for(settings: Settings) -> Policy:
+    jitter, backoff, max_backoff = settings.schedule.durations()
+    return Policy(
+        schedule=settings.schedule.schedule(settings.owner.zone),
+        jitter=jitter,
+        backoff=backoff,
+        max_backoff=max_backoff,
+    )
+
+
+def last_finished_run(ledger: Ledger) -> LastRun:
+    """(start, end) of the owner's latest finished run of any trigger: a manual
+    `collect` an hour ago counts as the last run too."""
+
+    def query() -> tuple[datetime, datetime | None] | None:
+        with ledger.read() as session:
+            row = session.scalars(
+                select(RunRow)
+                .where(RunRow.owner == ledger.owner, RunRow.status != "running")
+                .order_by(RunRow.started_at.desc(), RunRow.id.desc())
+                .limit(1)
+            ).first()
+        return (row.started_at, row.finished_at) if row else None
+
+    return query
+
+
+def daemon_collect(
+    settings: Settings, ledger: Ledger, env: Mapping[str, str]
+) -> Callable[[threading.Event], RunReport]:
+    """One scheduled collect: every enabled source from its cursor, trigger "daemon"."""
+    wait = settings.schedule.lock_wait_seconds()
+
+    def collect(stop: threading.Event) -> RunReport:
+        return run_collect(
+            settings,
+            ledger,
+            CollectOptions(trigger=DAEMON_TRIGGER),
+            env=env,
+            progress=SilentProgress(),
+            wait=wait,
+            stop=stop,
+        )
+
+    return collect
+
+
+def serve_daemon(
+    settings: Settings,
+    ledger: Ledger,
+    *,
+    env: Mapping[str, str],
+    stop: threading.Event,
+    hooks: Sequence[PostRunHook] = (),
+    weekly: Sequence[WeeklyJob] = (),
+    once: bool = False,
+) -> int:
+    """Run the daemon until `stop` is set (or one cycle with `once`); the exit code.
+    LedgerLocked (exit 3) if a daemon already runs for this ledger and owner."""
+    store = StateStore(state_path(ledger.owner, settings.ledger_url))
+    with daemon_lock(store):
+        daemon = build_daemon(
+            settings, ledger, store=store, env=env, stop=stop, hooks=hooks, weekly=weekly
+        )
+        log.info(
+            "daemon started (pid %s): %s, ledger %s, owner %s",
+            daemon.state.pid,
+            daemon.state.schedule,
+            daemon.state.ledger,
+            ledger.owner,
+        )
+        return daemon.serve(once=once)
+
+
+def build_daemon(
+    settings: Settings,
+    ledger: Ledger,
+    *,
+    store: StateStore,
+    env: Mapping[str, str],
+    stop: threading.Event,
+    hooks: Sequence[PostRunHook] = (),
+    weekly: Sequence[WeeklyJob] = (),
+    now: Callable[[], datetime] = utcnow,
+) -> Daemon:
+    policy = policy_for(settings)
+    previous = store.load()
+    started = now()
+    state = DaemonState(
+        pid=os.getpid(),
+        host=socket.gethostname(),
+        owner=ledger.owner,
+        ledger=safe_url(settings.ledger_url),
+        schedule=policy.schedule.describe(),
+        started_at=started,
+        updated_at=started,
+        # A restart keeps the backoff and the weekly jobs' memory.
+        failures=previous.failures if previous else 0,
+        weekly_done=dict(previous.weekly_done) if previous else {},
+    )
+    return Daemon(
+        policy=policy,
+        collect=daemon_collect(settings, ledger, env),
+        store=store,
+        state=state,
+        last_run=last_finished_run(ledger),
+        now=now,
+        wait=stop.wait,
+        stop=stop,
+        hooks=hooks,
+        weekly=weekly,
+        zone=settings.owner.zone,
+        redactor=Redactor.from_env([s.token_env for s in settings.sources], env),
+    )
