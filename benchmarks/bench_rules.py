@@ -16,6 +16,7 @@ import argparse
 import random
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from rules import Evidence, RuleSet, evaluate, parse_rules
@@ -149,22 +150,41 @@ def make_rules_text(count: int, rng: random.Random) -> str:
     return "\n\n".join(blocks) + "\n"
 
 
-def run(items: int, rules: int, seed: int, repeat: int = 1) -> None:
+@dataclass(frozen=True)
+class RulesFigure:
+    items: int
+    rules: int
+    suggestions: int
+    compile_s: float
+    wall_s: float
+    cpu_s: float
+
+
+def measure(items: int, rules: int, seed: int = 7, repeat: int = 1) -> list[RulesFigure]:
+    """Compile `rules` generated rules and evaluate `items` generated items, `repeat` times."""
     rng = random.Random(seed)
     started = time.perf_counter()
     ruleset: RuleSet = parse_rules(make_rules_text(rules, rng), "bench.toml", DESTINATIONS)
     compiled = time.perf_counter() - started
     evidence = [make_item(rng) for _ in range(items)]
-    print(f"rules: {len(ruleset)} compiled in {compiled * 1000:.0f} ms")
-    for attempt in range(1, repeat + 1):
+    figures = []
+    for _ in range(repeat):
         started, cpu_started = time.perf_counter(), time.process_time()
         suggestions = sum(len(evaluate(ev, ruleset)) for ev in evidence)
         elapsed = time.perf_counter() - started
         cpu = time.process_time() - cpu_started
+        figures.append(RulesFigure(items, len(ruleset), suggestions, compiled, elapsed, cpu))
+    return figures
+
+
+def run(items: int, rules: int, seed: int, repeat: int = 1) -> None:
+    figures = measure(items, rules, seed, repeat)
+    print(f"rules: {figures[0].rules} compiled in {figures[0].compile_s * 1000:.0f} ms")
+    for attempt, f in enumerate(figures, start=1):
         print(
-            f"run {attempt}: {items} items x {len(ruleset)} rules -> {suggestions} "
-            f"suggestions: {elapsed:.2f} s wall, {cpu:.2f} s CPU "
-            f"({cpu / items * 1e6:.1f} us per item)"
+            f"run {attempt}: {items} items x {f.rules} rules -> {f.suggestions} "
+            f"suggestions: {f.wall_s:.2f} s wall, {f.cpu_s:.2f} s CPU "
+            f"({f.cpu_s / items * 1e6:.1f} us per item)"
         )
 
 

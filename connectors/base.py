@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Sequence
@@ -171,13 +172,17 @@ def _instrument_adapter(adapter: Any, stats: RequestStats) -> None:
     adapter._growthmap_counted = True
 
 
+_COUNT_LOCK = threading.Lock()
+
+
 def _instrument_pool(pool: Any, stats: RequestStats) -> None:
     if getattr(pool, "_growthmap_counted", False):
         return
     original = pool._make_request
 
     def _make_request(*args: Any, **kwargs: Any) -> Any:
-        stats.requests += 1
+        with _COUNT_LOCK:  # a connector may have several requests in flight (threads)
+            stats.requests += 1
         return original(*args, **kwargs)
 
     pool._make_request = _make_request

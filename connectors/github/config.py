@@ -40,7 +40,7 @@ class GitHubConfig(SourceConfig):
     orgs: list[str] = Field(default_factory=list, description="allow-list of owner globs")
     design_doc_paths: list[str] = Field(default_factory=lambda: list(DEFAULT_DESIGN_DOC_PATHS))
     lag_minutes: int = Field(default=10, ge=0, le=24 * 60)
-    page_size: int = Field(default=50, ge=1, le=100)
+    page_size: int = Field(default=100, ge=1, le=100)
 
     @field_validator("base_url")
     @classmethod

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 
@@ -30,6 +31,18 @@ from connectors.item import Item
 
 _MAX_WINDOWS = 512
 _MAX_FILE_PAGES = 30  # GitHub lists at most 3,000 files of a PR
+# What the design-doc collector reads of a PR node (the authored-PR query has them all).
+_DOC_NODE_KEYS = ("number", "url", "state", "createdAt", "updatedAt", "mergedAt", "repository")
+
+
+@dataclass
+class _AuthoredMemo:
+    """The authored PRs one `pull_requests` fetch read in full, kept for `design_docs`:
+    only those that touched a design document (node fields and paths), so it stays small."""
+
+    since: datetime
+    until: datetime
+    doc_prs: list[tuple[dict[str, Any], list[str]]] = field(default_factory=list)
 
 
 class GitHubConnector(Connector):
@@ -58,6 +71,7 @@ class GitHubConnector(Connector):
         self._transport = GitHubTransport(config, token, self.runtime, self.stats)
         self._login: str | None = config.login
         self._commits = CommitReader(self._transport)
+        self._authored: _AuthoredMemo | None = None
 
     def streams(self) -> list[Stream]:
         # Every stream reads GitHub's search index (or contributions), which lags writes.
@@ -93,6 +107,8 @@ class GitHubConnector(Connector):
     def fetch_pull_requests(self, since: datetime, until: datetime) -> Iterator[Item]:
         login = self._owner()
         seen: set[str] = set()
+        self._authored = None
+        memo = _AuthoredMemo(since, until)
         for node in self._search(
             queries.AUTHORED_PULL_REQUESTS,
             f"is:pr author:{login}",
@@ -104,7 +120,11 @@ class GitHubConnector(Connector):
             if key in seen:
                 continue
             seen.add(key)
-            yield normalize_pull_request(self.name, node, self._all_paths(node))
+            paths = self._all_paths(node)
+            if any(self.config.is_design_doc(p) for p in paths):
+                memo.doc_prs.append(({k: node.get(k) for k in _DOC_NODE_KEYS}, paths))
+            yield normalize_pull_request(self.name, node, paths)
+        self._authored = memo  # complete: design_docs may reuse it instead of searching again
 
     def fetch_reviews(self, since: datetime, until: datetime) -> Iterator[Item]:
         login = self._owner()
@@ -128,19 +148,7 @@ class GitHubConnector(Connector):
         # Within a year, the owner's commit contributions come with the search's first page.
         together = until - since <= CONTRIBUTION_SPAN
         extra = {"from": iso(since), "to": iso(until), "withContributions": together}
-        for node in self._search(
-            queries.DOC_PULL_REQUESTS,
-            f"is:pr author:{login}",
-            since,
-            until,
-            "reading pull requests for design docs",
-            extra_vars=extra,
-            on_user=users.append,
-            page_scale=2,  # a light query (paths only): twice the PRs per page
-        ):
-            paths = self._all_paths(node)
-            if any(self.config.is_design_doc(p) for p in paths):
-                docs.add_pull_request(node, paths)
+        self._doc_pull_requests(docs, login, since, until, extra, users)
         if together and users:
             user_id, repos = str(users[0].get("id") or ""), contribution_repos(users[0])
         else:
@@ -154,6 +162,39 @@ class GitHubConnector(Connector):
             for details in self._commits.doc_details(docs.landed(), user_id):
                 docs.add_details(details)
         yield from docs.items()
+
+    def _doc_pull_requests(
+        self,
+        docs: DesignDocCollector,
+        login: str,
+        since: datetime,
+        until: datetime,
+        extra: dict[str, Any],
+        users: list[dict[str, Any]],
+    ) -> None:
+        """Feed `docs` the owner's PRs that touched design documents in the window."""
+        search_from = since
+        memo = self._authored
+        if memo is not None and memo.since == since and memo.until <= until:
+            # pull_requests read these PRs in this run: search only what came after it.
+            for node, paths in memo.doc_prs:
+                docs.add_pull_request(node, paths)
+            search_from = memo.until
+        if search_from >= until:
+            return
+        for node in self._search(
+            queries.DOC_PULL_REQUESTS,
+            f"is:pr author:{login}",
+            search_from,
+            until,
+            "reading pull requests for design docs",
+            extra_vars=extra,
+            on_user=users.append,
+            page_scale=2,  # a light query (paths only): twice the PRs per page
+        ):
+            paths = self._all_paths(node)
+            if any(self.config.is_design_doc(p) for p in paths):
+                docs.add_pull_request(node, paths)
 
     def fetch_issues(self, since: datetime, until: datetime) -> Iterator[Item]:
         login = self._owner()

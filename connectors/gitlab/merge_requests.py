@@ -17,6 +17,7 @@ from connectors.gitlab.normalize import (
     summarize_diffs,
     without_diff_text,
 )
+from connectors.gitlab.parallel import ordered_map
 from connectors.item import Item
 
 
@@ -59,14 +60,22 @@ def fetch_merge_requests(
     The diff summaries are kept for this connector's life (one run), so design_docs
     need not read the same diffs again.
     """
-    for mr in fetch_owner_merge_requests(client, since, until):
+
+    def details(mr: dict[str, Any]) -> tuple[list[dict[str, Any]], Any] | Skipped:
         base = f"/projects/{mr['project_id']}/merge_requests/{mr['iid']}"
         try:
             diffs = fetch_diffs(client, mr)
             approvals = client.get(f"{base}/approvals", what=f"approvals of {mr['web_url']}")
         except Skipped as skip:
-            client.warn_skip(str(mr["web_url"]), skip)
+            return skip
+        return diffs, approvals
+
+    # Several MRs' requests in flight at once; items still come in the list's order.
+    for mr, found in ordered_map(details, fetch_owner_merge_requests(client, since, until)):
+        if isinstance(found, Skipped):
+            client.warn_skip(str(mr["web_url"]), found)
             continue
+        diffs, approvals = found
         summary = summarize_diffs(diffs)
         client.diff_summaries[diff_key(mr)] = summary
         yield normalize_merge_request(

@@ -14,6 +14,7 @@ from typing import Any
 from connectors.gitlab.client import GitLabClient, Owner, Skipped
 from connectors.gitlab.merge_requests import allowed
 from connectors.gitlab.normalize import mr_reference, parse_time, project_of
+from connectors.gitlab.parallel import ordered_map
 from connectors.item import Item
 
 APPROVAL_NOTE = "approved this merge request"
@@ -64,32 +65,55 @@ def fetch_activity(
 
 def fetch_reviews(client: GitLabClient, since: datetime, until: datetime | None) -> Iterator[Item]:
     owner = client.owner()
-    for (project_id, iid), moments in fetch_activity(client, owner, since, until).items():
-        if (project_id, iid) in client.owner_merge_requests:
-            continue  # their own MR, known from the merge_requests stream: no request
-        base = f"/projects/{project_id}/merge_requests/{iid}"
+    activity = fetch_activity(client, owner, since, until)
+    # Their own MRs, known from the merge_requests stream, cost no request.
+    keys = [k for k in activity if k not in client.owner_merge_requests]
+
+    def details(key: MrKey) -> Reviewed | Skipped | None:
         try:
-            mr = client.get(base, what=f"merge request {project_id}!{iid}")
-            if (mr.get("author") or {}).get("id") == owner.id or not allowed(
-                client, project_of(mr)
-            ):
-                continue
-            approvals = client.get(f"{base}/approvals", what=f"approvals of {mr['web_url']}")
-            notes = client.iterate(
-                f"{base}/notes",
-                {"sort": "asc", "order_by": "created_at"},
-                what=f"notes of {mr['web_url']}",
-                skippable=True,
-            )
-            mine = [n for n in notes if (n.get("author") or {}).get("id") == owner.id]
+            return fetch_reviewed(client, owner, key)
         except Skipped as skip:
-            client.warn_skip(f"merge request {project_id}!{iid}", skip)
+            return skip
+
+    # Several MRs' requests in flight at once; items still come in the activity's order.
+    for (project_id, iid), found in ordered_map(details, keys):
+        if isinstance(found, Skipped):
+            client.warn_skip(f"merge request {project_id}!{iid}", found)
             continue
+        if found is None:
+            continue
+        mr, approvals, mine = found
         item = normalize_review(
-            client.config.name, owner, mr, approvals, owner_notes=mine, event_times=moments
+            client.config.name,
+            owner,
+            mr,
+            approvals,
+            owner_notes=mine,
+            event_times=activity[(project_id, iid)],
         )
         if item is not None:
             yield item
+
+
+Reviewed = tuple[dict[str, Any], dict[str, Any], list[dict[str, Any]]]
+
+
+def fetch_reviewed(client: GitLabClient, owner: Owner, key: MrKey) -> Reviewed | None:
+    """The MR, its approvals and the owner's notes on it; None for the owner's own MR or
+    a project outside the allow-lists."""
+    project_id, iid = key
+    base = f"/projects/{project_id}/merge_requests/{iid}"
+    mr = client.get(base, what=f"merge request {project_id}!{iid}")
+    if (mr.get("author") or {}).get("id") == owner.id or not allowed(client, project_of(mr)):
+        return None
+    approvals = client.get(f"{base}/approvals", what=f"approvals of {mr['web_url']}")
+    notes = client.iterate(
+        f"{base}/notes",
+        {"sort": "asc", "order_by": "created_at"},
+        what=f"notes of {mr['web_url']}",
+        skippable=True,
+    )
+    return mr, approvals, [n for n in notes if (n.get("author") or {}).get("id") == owner.id]
 
 
 def split_notes(

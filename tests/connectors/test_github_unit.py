@@ -88,7 +88,7 @@ def bodies(rsps: responses.RequestsMock) -> list[dict[str, Any]]:
 def test_config_defaults_and_validation() -> None:
     config = GitHubConfig.model_validate({"name": "gh", "type": "github", "base_url": API + "/"})
     assert config.base_url == API and config.token_env == "GITHUB_TOKEN"
-    assert config.page_size == 50 and config.lag_minutes == 10
+    assert config.page_size == 100 and config.lag_minutes == 10
     assert "docs/design/**" in config.design_doc_paths
     for bad in (
         {"streams": ["pull_request"]},
@@ -156,7 +156,7 @@ def test_search_query_pagination_and_request_count(
         "is:pr author:octo org:acme "
         "updated:2026-10-01T00:00:00Z..2026-10-07T23:59:59Z sort:updated-asc"
     )
-    assert first["first"] == 50 and first["after"] is None and second["after"] == "c2"
+    assert first["first"] == 100 and first["after"] is None and second["after"] == "c2"
     assert mocked.calls[0].request.headers["Authorization"] == "token tok-123"
 
 
@@ -177,7 +177,7 @@ def test_502_retries_with_a_smaller_page(clock: Clock, mocked: responses.Request
     mocked.post(GRAPHQL, json=search_page([pr_node(1)]))
     conn = make(clock)
     assert len(list(conn.fetch("pull_requests", SINCE, UNTIL))) == 1
-    assert [b["variables"]["first"] for b in bodies(mocked)] == [50, 25]
+    assert [b["variables"]["first"] for b in bodies(mocked)] == [100, 50]
     assert conn.stats.requests == 2 and conn.stats.retries == 1 and len(clock.sleeps) == 1
 
 
@@ -187,7 +187,7 @@ def test_graphql_without_data_is_retried_smaller(
     mocked.post(GRAPHQL, json={"data": None, "errors": [{"message": "Something went wrong"}]})
     mocked.post(GRAPHQL, json=search_page([pr_node(1)]))
     assert len(list(make(clock).fetch("pull_requests", SINCE, UNTIL))) == 1
-    assert [b["variables"]["first"] for b in bodies(mocked)] == [50, 25]
+    assert [b["variables"]["first"] for b in bodies(mocked)] == [100, 50]
 
 
 def test_graphql_rate_limited_at_http_200(clock: Clock, mocked: responses.RequestsMock) -> None:

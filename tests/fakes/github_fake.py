@@ -20,7 +20,8 @@ from urllib.parse import parse_qs, urlencode, urlparse
 
 from fakes.github_data import WEB, Dataset
 from fakes.github_graphql import execute, iso
-from fakes.github_search import matching_issues
+from fakes.github_rest import pull_routes, search_pr_json
+from fakes.github_search import matching_issues, matching_prs, parse
 
 FAULT_KINDS = (
     "502",
@@ -60,6 +61,7 @@ class FakeGitHub:
     log: list[Seen] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     remaining: int = 5000
+    latency: float = 0.0  # seconds each answer waits, to model a real API's round trip
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _server: ThreadingHTTPServer | None = None
 
@@ -142,6 +144,8 @@ class _Handler(BaseHTTPRequestHandler):
         self._serve("POST")
 
     def _serve(self, method: str) -> None:
+        if self.server_fake.latency:
+            time.sleep(self.server_fake.latency)  # each request on its own thread: they overlap
         try:
             self._answer(method)
         except Exception as exc:  # a bug in the fake: answer 500 and keep it for the test
@@ -265,6 +269,10 @@ def _rest(
         return _search_issues(fake, url.path, query, incomplete=fault is not None)
     if method == "GET" and len(parts) == 5 and parts[0] == "repos" and parts[3] == "commits":
         return _commit(fake, f"{parts[1]}/{parts[2]}", parts[4])
+    if method == "GET":
+        answer = pull_routes(fake.dataset, fake.base_url, path, query, login)
+        if answer is not None:
+            return answer
     return 404, {}, {"message": "Not Found", "documentation_url": "https://docs.github.com/rest"}
 
 
@@ -310,12 +318,16 @@ def _search_issues(
 ) -> tuple[int, dict[str, str], Any]:
     per_page = min(int(query.get("per_page", 30)), 100)
     page = int(query.get("page", 1))
-    found = matching_issues(
-        fake.dataset, query.get("q", ""), query.get("sort", "updated"), query.get("order", "desc")
+    q, sort, order = query.get("q", ""), query.get("sort", "updated"), query.get("order", "desc")
+    prs = any(k == "is" and v in ("pr", "pull-request") for _, k, v in parse(q)[0])
+    found: list[Any] = (
+        matching_prs(fake.dataset, f"{q} sort:{sort}-{order}")
+        if prs
+        else matching_issues(fake.dataset, q, sort, order)
     )
-    if page * per_page > 1000 + per_page:
+    if (page - 1) * per_page >= 1000:
         return 422, {}, {"message": "Only the first 1000 search results are available"}
-    chunk = found[(page - 1) * per_page : page * per_page]
+    chunk = found[: min(len(found), 1000)][(page - 1) * per_page : page * per_page]
     if incomplete:
         chunk = chunk[: len(chunk) // 2]
     headers: dict[str, str] = {}
@@ -327,7 +339,9 @@ def _search_issues(
     if links:
         headers["Link"] = ", ".join(links)
     items = [
-        {
+        search_pr_json(i, fake.base_url)
+        if prs
+        else {
             "number": i.number,
             "title": i.title,
             "body": f"Details of {i.title}",

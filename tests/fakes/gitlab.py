@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -48,6 +49,8 @@ class FakeGitLab:
         self.requests: list[Seen] = []
         self.faults: list[Fault] = []
         self.after_request: Callable[[Seen], None] | None = None
+        self.latency = 0.0  # seconds each answer waits, to model a real API's round trip
+        self.in_flight = self.most_in_flight = 0  # requests being answered at once
         self.lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self.server.daemon_threads = True
@@ -131,6 +134,18 @@ def _handler(fake: FakeGitLab) -> type[BaseHTTPRequestHandler]:
             """Quiet: the tests read `fake.requests`."""
 
         def do_GET(self) -> None:
+            with fake.lock:
+                fake.in_flight += 1
+                fake.most_in_flight = max(fake.most_in_flight, fake.in_flight)
+            try:
+                if fake.latency:
+                    time.sleep(fake.latency)  # each request on its own thread: they overlap
+                self.answer_get()
+            finally:
+                with fake.lock:
+                    fake.in_flight -= 1
+
+        def answer_get(self) -> None:
             split = urlsplit(self.path)
             query = {k: v[-1] for k, v in parse_qs(split.query).items()}
             seen = Seen("GET", split.path, query)

@@ -14,6 +14,7 @@ import base64
 import hashlib
 import json
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
@@ -78,6 +79,7 @@ class FakeJira(JiraRendering):
         self.cloud_page_cap = 100  # Cloud returns fewer rows than asked when fields are many
         self._snapshots: list[list[str]] = []
         self._lock = threading.Lock()
+        self.latency = 0.0  # seconds each answer waits, to model a real API's round trip
         for n, issue in enumerate(issues, start=10001):
             issue.id = issue.id or str(n)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
@@ -384,6 +386,8 @@ def _handler_for(fake: FakeJira) -> type[BaseHTTPRequestHandler]:
             self._serve("POST")
 
         def _serve(self, method: str) -> None:
+            if fake.latency:
+                time.sleep(fake.latency)  # each request on its own thread: they overlap
             parts = urlsplit(self.path)
             path = parts.path
             if fake.context and path.startswith(fake.context):
