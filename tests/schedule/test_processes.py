@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import select
 import signal
+import time
 import socket
 import subprocess
 import sys
@@ -208,6 +209,7 @@ def test_sigterm_mid_run_stops_the_daemon_cleanly_and_the_next_run_completes(
     daemon = start(["daemon", "--config", config], gate)
     gate.wait_paused()
     daemon.send_signal(signal.SIGTERM)
+    time.sleep(0.5)  # let the child's main thread run its handler before the item moves on
     gate.release()  # the connector yields the next item; the pipeline sees the stop
     code, _, stderr = finish(daemon)
 
@@ -252,6 +254,7 @@ def test_ctrl_c_during_collect_keeps_what_was_stored_and_says_so(
     run = start(["collect", "--config", config], gate)
     gate.wait_paused()
     run.send_signal(signal.SIGINT)
+    time.sleep(0.5)  # let the child's main thread run its handler before the item moves on
     gate.release()
     code, _, stderr = finish(run)
 
