@@ -10,10 +10,10 @@ from __future__ import annotations
 import os
 import select
 import signal
-import time
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
