@@ -65,7 +65,9 @@ def add(
     ] = None,
     config: ConfigOption = None,
 ) -> None:
-    """Add evidence no connector sees: a talk, article, mentoring or pairing session, an
+    """Add evidence no connector sees (talks, articles, mentoring, endorsements...).
+
+    A talk, article, mentoring or pairing session, an
     incident you led, an endorsement (quote + who). It counts as accepted evidence at once.
     With --edit ID, only the options given change (an empty --url/--outcome clears it)."""
     app = state(ctx, config)

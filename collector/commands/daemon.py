@@ -32,7 +32,9 @@ def daemon(
         ),
     ] = False,
 ) -> None:
-    """Collect on the config's schedule (interval or cron) in the foreground, with jitter,
+    """Collect on the config's schedule until stopped.
+
+    Runs in the foreground on an interval or cron schedule, with jitter,
     backoff after failed runs and one catch-up run after a sleep. SIGTERM or Ctrl-C stops
     cleanly (exit 0); the log goes to stderr and to the log file."""
     app = state(ctx, config)

@@ -90,7 +90,9 @@ def export(
     redact: RedactOption = None,
     as_of: AsOfOption = None,
 ) -> None:
-    """Export evidence for a performance review: the growth map, the portfolio of impact,
+    """Export evidence for a performance review (md, html, json, csv).
+
+    The growth map, the portfolio of impact,
     the progress log, every artifact, endorsements and the level history."""
     app = state(ctx, config)
     settings = app.settings()

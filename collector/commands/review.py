@@ -46,7 +46,9 @@ class ListFormat(StrEnum):
 @review_app.callback()
 @handles_errors
 def review(ctx: typer.Context, config: ConfigOption = None) -> None:
-    """Decide what counts: review suggested evidence one card at a time, strongest first,
+    """Decide what counts: review suggestions one card at a time.
+
+    Suggested evidence comes strongest first,
     then map the items no rule caught.
 
     Keys: a accept · r reject · s skip · c change destination/skill · n note the outcome ·
