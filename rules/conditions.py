@@ -45,9 +45,28 @@ class Facts:
     """What rules can ask about one item, prepared once so each rule check is cheap."""
 
     __slots__ = (
-        "author", "body", "components", "files", "issue_type", "kind", "kind_name", "labels",
-        "lines", "memo", "parent", "paths", "paths_count", "priority", "project", "repo",
-        "resolution", "review_state", "source", "state", "text", "title",
+        "author",
+        "body",
+        "components",
+        "files",
+        "issue_type",
+        "kind",
+        "kind_name",
+        "labels",
+        "lines",
+        "memo",
+        "parent",
+        "paths",
+        "paths_count",
+        "priority",
+        "project",
+        "repo",
+        "resolution",
+        "review_state",
+        "source",
+        "state",
+        "text",
+        "title",
     )
 
     def __init__(self, ev: Evidence) -> None:
@@ -66,8 +85,10 @@ class Facts:
         self.text = self.title + b"\n" + self.body
         no_size = ev.additions is None and ev.deletions is None
         self.lines = None if no_size else (ev.additions or 0) + (ev.deletions or 0)
-        self.files = ev.changed_files if ev.changed_files is not None else (
-            len(ev.paths) if ev.paths else None
+        self.files = (
+            ev.changed_files
+            if ev.changed_files is not None
+            else (len(ev.paths) if ev.paths else None)
         )
         self._ticket_fields(ev)
         # Which patterns of each field's PatternSet occur in it, once scanned.
@@ -253,8 +274,18 @@ def _clip(text: str, limit: int = 80) -> str:
 
 # Match keys by the kind of value they take (rules.parse validates them).
 SET_KEYS = (
-    "kind", "source", "author", "state", "review_state", "labels", "project",
-    "issue_type", "components", "priority", "resolution", "parent",
+    "kind",
+    "source",
+    "author",
+    "state",
+    "review_state",
+    "labels",
+    "project",
+    "issue_type",
+    "components",
+    "priority",
+    "resolution",
+    "parent",
 )
 REGEX_KEYS = ("title", "body", "text")
 INT_KEYS = ("min_lines", "max_lines", "min_files")

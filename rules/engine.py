@@ -84,7 +84,8 @@ def evaluate(evidence: Evidence, ruleset: RuleSet) -> list[Suggestion]:
     missing = ~held
     # The mask tests are inlined: most candidates fail them, and a call costs more.
     hits = [
-        c for c in ruleset.candidates(facts)
+        c
+        for c in ruleset.candidates(facts)
         if not (c.need & missing or c.veto & held) and c.accepts_costly(facts)
     ]
     if len(hits) == 1:
@@ -135,17 +136,23 @@ def _verdict(compiled: CompiledRule, facts: Facts) -> RuleVerdict:
     rule = compiled.rule
     failed = _by_key(
         KeyCheck(c.key, False, c.describe(facts, False))
-        for c in compiled.checks if not c.holds(facts)
+        for c in compiled.checks
+        if not c.holds(facts)
     )
     excluded: tuple[KeyCheck, ...] = ()
     if not failed:
         excluded = _by_key(
             KeyCheck(c.key, True, c.describe(facts, True))
-            for c in compiled.unless if c.holds(facts)
+            for c in compiled.unless
+            if c.holds(facts)
         )
     return RuleVerdict(
-        rule_id=rule.id, destination=rule.destination, skills=rule.skills,
-        matched=not failed and not excluded, failed=failed, excluded_by=excluded,
+        rule_id=rule.id,
+        destination=rule.destination,
+        skills=rule.skills,
+        matched=not failed and not excluded,
+        failed=failed,
+        excluded_by=excluded,
     )
 
 

@@ -98,8 +98,18 @@ class CompiledRule:
     """A rule with its keys compiled, their masks, and its definition hash."""
 
     __slots__ = (
-        "accepts_costly", "checks", "costly", "costly_unless", "given", "hash", "kinds",
-        "need", "rule", "sources", "unless", "veto",
+        "accepts_costly",
+        "checks",
+        "costly",
+        "costly_unless",
+        "given",
+        "hash",
+        "kinds",
+        "need",
+        "rule",
+        "sources",
+        "unless",
+        "veto",
     )
 
     def __init__(self, rule: Rule, table: ConditionTable) -> None:
@@ -132,7 +142,6 @@ class CompiledRule:
         return (self.kinds is None or kind in self.kinds) and (
             self.sources is None or not self.sources.isdisjoint(sources)
         )
-
 
     def accepts(self, facts: Facts, held: int) -> bool:
         """Every match key holds and no unless key does; `held` is the item's mask."""

@@ -113,7 +113,7 @@ def _duplicate_ids(parsed: list[ParsedFile]) -> list[RuleProblem]:
                 continue
             earlier = first[rule_id]
             where = "earlier in this file" if earlier == one.file else f"in {earlier}"
-            problems.append(RuleProblem(
-                one.file, rule_id, "id", f"duplicate rule id: already defined {where}"
-            ))
+            problems.append(
+                RuleProblem(one.file, rule_id, "id", f"duplicate rule id: already defined {where}")
+            )
     return problems

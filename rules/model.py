@@ -38,9 +38,7 @@ class Evidence:
     source_type: str | None = None
 
     @classmethod
-    def from_normalized(
-        cls, fields: Mapping[str, Any], source_type: str | None = None
-    ) -> Evidence:
+    def from_normalized(cls, fields: Mapping[str, Any], source_type: str | None = None) -> Evidence:
         """Build from an item's normalized fields (`Item.normalized()` or a ledger row).
 
         Keys the rules do not read (ids, urls, timestamps) are ignored.

@@ -63,9 +63,11 @@ def parse_document(
             problems.append(RuleProblem(file, None, key, _unknown(key, ("rule",), "top-level")))
     tables = data.get("rule", [])
     if not isinstance(tables, list):
-        problems.append(RuleProblem(
-            file, None, "rule", "rules are written as [[rule]] (an array of tables), not [rule]"
-        ))
+        problems.append(
+            RuleProblem(
+                file, None, "rule", "rules are written as [[rule]] (an array of tables), not [rule]"
+            )
+        )
         return ParsedFile(file, [], problems, [])
     rules: list[Rule] = []
     ids: list[str] = []
@@ -106,14 +108,20 @@ def parse_rule(
         return None, out.problems
     assert isinstance(raw_id, str) and isinstance(description, str)  # checked above
     return Rule(
-        id=raw_id, destination=destination, skills=skills, weight=weight, match=match,
-        unless=unless, description=description, file=file,
+        id=raw_id,
+        destination=destination,
+        skills=skills,
+        weight=weight,
+        match=match,
+        unless=unless,
+        description=description,
+        file=file,
     ), []
 
 
 def _check_id(raw_id: Any, out: _Collector) -> None:
     if raw_id is None:
-        out.add("id", "missing: every rule needs an id, e.g. id = \"tracing-work\"")
+        out.add("id", 'missing: every rule needs an id, e.g. id = "tracing-work"')
     elif not isinstance(raw_id, str):
         out.add("id", f"must be a string, not {_type(raw_id)}")
     elif not _ID.match(raw_id):
@@ -134,8 +142,11 @@ def _check_growth_map(
         if skill in own:
             continue
         elsewhere = sorted(d for d, s in growth_map.items() if skill in s)
-        hint = (f"it belongs to destination {', '.join(elsewhere)}" if elsewhere
-                else f"its skills are: {', '.join(sorted(own)) or '(none)'}")
+        hint = (
+            f"it belongs to destination {', '.join(elsewhere)}"
+            if elsewhere
+            else f"its skills are: {', '.join(sorted(own)) or '(none)'}"
+        )
         out.add("skills", f"destination {destination!r} has no skill {skill!r}; {hint}")
 
 
@@ -153,7 +164,7 @@ def _required_str(raw: Mapping[str, Any], key: str, out: _Collector) -> str:
 def _skills(raw: Mapping[str, Any], out: _Collector) -> tuple[str, ...]:
     value = raw.get("skills")
     if value is None:
-        out.add("skills", "missing: every rule needs skills = [\"skill-id\", ...]")
+        out.add("skills", 'missing: every rule needs skills = ["skill-id", ...]')
         return ()
     if not isinstance(value, list) or not value:
         out.add("skills", f"must be a non-empty list of skill ids, not {_type(value)}")
@@ -242,8 +253,10 @@ def _check_known(key: str, values: Any, where: str, out: _Collector) -> None:
 def _check_bounds(conditions: Mapping[str, Any], section: str, out: _Collector) -> None:
     low, high = conditions.get("min_lines"), conditions.get("max_lines")
     if low is not None and high is not None and low > high:
-        out.add(f"{section}.max_lines",
-                f"max_lines {high} is below min_lines {low}: nothing can match both")
+        out.add(
+            f"{section}.max_lines",
+            f"max_lines {high} is below min_lines {low}: nothing can match both",
+        )
 
 
 def _unknown(key: str, known: tuple[str, ...], where: str) -> str:
@@ -253,6 +266,12 @@ def _unknown(key: str, known: tuple[str, ...], where: str) -> str:
 
 
 def _type(value: Any) -> str:
-    names = {str: "a string", int: "an integer", float: "a number", bool: "a boolean",
-             list: "a list", dict: "a table"}
+    names = {
+        str: "a string",
+        int: "an integer",
+        float: "a number",
+        bool: "a boolean",
+        list: "a list",
+        dict: "a table",
+    }
     return names.get(type(value), type(value).__name__) if value is not None else "nothing"

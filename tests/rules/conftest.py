@@ -19,8 +19,13 @@ GROWTH_MAP = {
 
 def item(**fields: Any) -> Evidence:
     """A merged GitHub pull request unless told otherwise."""
-    base: dict[str, Any] = {"kind": "pull_request", "source": "work", "source_type": "github",
-                            "title": "Change", "state": "merged"}
+    base: dict[str, Any] = {
+        "kind": "pull_request",
+        "source": "work",
+        "source_type": "github",
+        "title": "Change",
+        "state": "merged",
+    }
     base.update(fields)
     return Evidence(**base)
 

@@ -88,11 +88,14 @@ _paths = st.lists(
     st.sampled_from(["a/t/b.py", "README.md", "vendor/x.go", "src/y.go", "t"]), max_size=3
 ).map(tuple)
 _sizes = st.one_of(st.none(), st.integers(0, 60))
-_extra = st.fixed_dictionaries({}, optional={
-    "issue_type": st.sampled_from(["Bug", "Story"]),
-    "components": st.lists(st.sampled_from(["API", "db", "ui"]), max_size=2),
-    "project": st.sampled_from(["OPS", {"key": "OPS"}, "WEB"]),
-})
+_extra = st.fixed_dictionaries(
+    {},
+    optional={
+        "issue_type": st.sampled_from(["Bug", "Story"]),
+        "components": st.lists(st.sampled_from(["API", "db", "ui"]), max_size=2),
+        "project": st.sampled_from(["OPS", {"key": "OPS"}, "WEB"]),
+    },
+)
 
 
 @st.composite
@@ -105,8 +108,11 @@ def items(draw: Any) -> Evidence:
         title=draw(st.sampled_from(["", "Fix it", "skip fix", "trace"])),
         body=draw(st.sampled_from(["", "we fixed", "nothing"])),
         state=draw(st.sampled_from(["merged", "open"])),
-        labels=draw(_labels), paths=draw(_paths), additions=draw(_sizes),
-        deletions=draw(_sizes), changed_files=draw(st.one_of(st.none(), st.integers(0, 3))),
+        labels=draw(_labels),
+        paths=draw(_paths),
+        additions=draw(_sizes),
+        deletions=draw(_sizes),
+        changed_files=draw(st.one_of(st.none(), st.integers(0, 3))),
         extra=draw(_extra),
     )
 
@@ -115,8 +121,9 @@ RULESET: RuleSet = parse_rules(RULES, "agreement.toml")
 
 
 def test_costly_keys_of_a_field_share_one_pattern_set() -> None:
-    searches = {c for r in RULESET.compiled for c in (*r.checks, *r.unless)
-                if isinstance(c, Searched)}
+    searches = {
+        c for r in RULESET.compiled for c in (*r.checks, *r.unless) if isinstance(c, Searched)
+    }
     groups = {c.attr: c.group for c in searches}
     assert set(groups) == {"paths", "title", "text", "repo"}
     assert groups["paths"] is None  # globs search alone (see rules.index)
@@ -148,7 +155,9 @@ def test_without_pattern_sets_the_answers_are_the_same(evidence: Evidence) -> No
 _texts = st.text(alphabet="abcFIX x/\n.é", max_size=40)
 _patterns = st.lists(
     st.sampled_from(["(?i)fix", "^a", "b$", "(?m)^x/", "é+", "a.b", "\\bab\\b", "^$", "x|y"]),
-    min_size=1, max_size=6, unique=True,
+    min_size=1,
+    max_size=6,
+    unique=True,
 )
 
 

@@ -148,7 +148,8 @@ def test_hostile_text_against_every_starter_rule_finishes(
 ) -> None:
     starter = parse_rules(starter_rules_text(), "starter.toml", growth_map)
     hostile = make_item(
-        title="a" * 50_000 + "!", body="(" * 50_000 + "x" * 50_000,
+        title="a" * 50_000 + "!",
+        body="(" * 50_000 + "x" * 50_000,
         paths=tuple("a/" * 500 + str(i) for i in range(100)),
     )
     assert evaluate(hostile, starter) == []

@@ -23,11 +23,23 @@ GROWTH_MAP = {
 def test_a_stored_jira_bug_maps_to_debugging(tmp_path: Path) -> None:
     now = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
     bug = Item(
-        source="work-jira", kind="ticket", external_id="OPS-42",
-        url="https://jira.example/browse/OPS-42", title="Checkout returns 500 on retry",
-        created_at=now, updated_at=now, occurred_at=now, state="Done", repo="OPS",
-        extra={"project": {"key": "OPS", "name": "Operations"}, "issue_type": "Bug",
-               "resolution": "Done", "components": ["payments"], "parent": {"key": "OPS-1"}},
+        source="work-jira",
+        kind="ticket",
+        external_id="OPS-42",
+        url="https://jira.example/browse/OPS-42",
+        title="Checkout returns 500 on retry",
+        created_at=now,
+        updated_at=now,
+        occurred_at=now,
+        state="Done",
+        repo="OPS",
+        extra={
+            "project": {"key": "OPS", "name": "Operations"},
+            "issue_type": "Bug",
+            "resolution": "Done",
+            "components": ["payments"],
+            "parent": {"key": "OPS-1"},
+        },
     )
     ledger = open_ledger(f"sqlite:///{tmp_path / 'ledger.db'}", "me")
     try:

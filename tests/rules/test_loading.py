@@ -51,17 +51,40 @@ def test_a_file_that_is_not_utf8_is_a_problem(tmp_path: Path) -> None:
 def test_evidence_from_a_connector_item() -> None:
     now = datetime(2026, 3, 2, tzinfo=UTC)
     item = Item(
-        source="work", kind="pull_request", external_id="acme/pay#7", url="https://x/7",
-        title="Add spans", created_at=now, updated_at=now, occurred_at=now, state="merged",
-        body="otel", repo="acme/pay", author="me", labels=("Tracing",),
-        paths=("tests/test_span.py",), additions=3, deletions=1, changed_files=1,
+        source="work",
+        kind="pull_request",
+        external_id="acme/pay#7",
+        url="https://x/7",
+        title="Add spans",
+        created_at=now,
+        updated_at=now,
+        occurred_at=now,
+        state="merged",
+        body="otel",
+        repo="acme/pay",
+        author="me",
+        labels=("Tracing",),
+        paths=("tests/test_span.py",),
+        additions=3,
+        deletions=1,
+        changed_files=1,
         extra={"review_states": ["APPROVED"]},
     )
     evidence = Evidence.from_normalized(item.normalized(), source_type="github")
     assert evidence == Evidence(
-        kind="pull_request", source="work", repo="acme/pay", title="Add spans", body="otel",
-        author="me", state="merged", labels=("Tracing",), paths=("tests/test_span.py",),
-        additions=3, deletions=1, changed_files=1, extra={"review_states": ["APPROVED"]},
+        kind="pull_request",
+        source="work",
+        repo="acme/pay",
+        title="Add spans",
+        body="otel",
+        author="me",
+        state="merged",
+        labels=("Tracing",),
+        paths=("tests/test_span.py",),
+        additions=3,
+        deletions=1,
+        changed_files=1,
+        extra={"review_states": ["APPROVED"]},
         source_type="github",
     )
     ruleset = parse_rules(RULE.format(id="t"), "r.toml")
@@ -85,9 +108,7 @@ def test_rules_imports_nothing_from_collector_or_connectors() -> None:
                 )
 
 
-def test_evaluate_reads_no_files(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_evaluate_reads_no_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     ruleset = parse_rules(RULE.format(id="t"), "r.toml")
 
     def refuse(*args: object, **kwargs: object) -> None:

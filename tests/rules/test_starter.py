@@ -32,34 +32,84 @@ GITHUB = {"source": "work", "source_type": "github"}
 JIRA = {"kind": "ticket", "source": "jira", "source_type": "jira", "state": "Done"}
 
 EXAMPLES: list[tuple[str, dict[str, Any], set[tuple[str, str]]]] = [
-    ("design doc", {"kind": "design_doc", "source": "docs", "title": "Payments queue",
-                    "state": "published"},
-     {("A", "distributed-systems"), ("C", "writing")}),
-    ("design doc proposal", {"kind": "design_doc", "source": "docs", "title": "RFC: retries"},
-     {("A", "distributed-systems"), ("C", "writing"), ("B", "stakeholder-communication")}),
-    ("review given", {**GITHUB, "kind": "review", "state": "APPROVED", "title": "Add cache"},
-     {("B", "mentoring")}),
-    ("jira bug", {**JIRA, "title": "Checkout 500s",
-                  "extra": {"issue_type": "Bug", "resolution": "Done"}},
-     {("B", "debugging")}),
-    ("jira bug won't fix", {**JIRA, "title": "Checkout 500s",
-                            "extra": {"issue_type": {"name": "Bug"}, "resolution": "Won't Fix"}},
-     set()),
-    ("jira epic", {**JIRA, "title": "Payments v2",
-                   "extra": {"issue_type": "Epic", "resolution": "Done"}},
-     {("B", "project-planning")}),
-    ("tracing paths", {**GITHUB, "kind": "pull_request", "state": "merged",
-                       "title": "Propagate context", "paths": ("svc/otel/exporter.go",)},
-     {("A", "observability")}),
-    ("ci paths", {**GITHUB, "kind": "pull_request", "state": "merged", "title": "Cache deps",
-                  "paths": (".github/workflows/build.yml",)},
-     {("A", "release-engineering")}),
-    ("test paths", {**GITHUB, "kind": "pull_request", "state": "merged", "title": "Cover refunds",
-                    "paths": ("payments/tests/test_refund.py",)},
-     {("A", "testing")}),
-    ("open PR gives nothing", {**GITHUB, "kind": "pull_request", "state": "open",
-                               "title": "Add tracing", "paths": ("svc/tracing/x.py",)},
-     set()),
+    (
+        "design doc",
+        {"kind": "design_doc", "source": "docs", "title": "Payments queue", "state": "published"},
+        {("A", "distributed-systems"), ("C", "writing")},
+    ),
+    (
+        "design doc proposal",
+        {"kind": "design_doc", "source": "docs", "title": "RFC: retries"},
+        {("A", "distributed-systems"), ("C", "writing"), ("B", "stakeholder-communication")},
+    ),
+    (
+        "review given",
+        {**GITHUB, "kind": "review", "state": "APPROVED", "title": "Add cache"},
+        {("B", "mentoring")},
+    ),
+    (
+        "jira bug",
+        {**JIRA, "title": "Checkout 500s", "extra": {"issue_type": "Bug", "resolution": "Done"}},
+        {("B", "debugging")},
+    ),
+    (
+        "jira bug won't fix",
+        {
+            **JIRA,
+            "title": "Checkout 500s",
+            "extra": {"issue_type": {"name": "Bug"}, "resolution": "Won't Fix"},
+        },
+        set(),
+    ),
+    (
+        "jira epic",
+        {**JIRA, "title": "Payments v2", "extra": {"issue_type": "Epic", "resolution": "Done"}},
+        {("B", "project-planning")},
+    ),
+    (
+        "tracing paths",
+        {
+            **GITHUB,
+            "kind": "pull_request",
+            "state": "merged",
+            "title": "Propagate context",
+            "paths": ("svc/otel/exporter.go",),
+        },
+        {("A", "observability")},
+    ),
+    (
+        "ci paths",
+        {
+            **GITHUB,
+            "kind": "pull_request",
+            "state": "merged",
+            "title": "Cache deps",
+            "paths": (".github/workflows/build.yml",),
+        },
+        {("A", "release-engineering")},
+    ),
+    (
+        "test paths",
+        {
+            **GITHUB,
+            "kind": "pull_request",
+            "state": "merged",
+            "title": "Cover refunds",
+            "paths": ("payments/tests/test_refund.py",),
+        },
+        {("A", "testing")},
+    ),
+    (
+        "open PR gives nothing",
+        {
+            **GITHUB,
+            "kind": "pull_request",
+            "state": "open",
+            "title": "Add tracing",
+            "paths": ("svc/tracing/x.py",),
+        },
+        set(),
+    ),
 ]
 
 
@@ -76,9 +126,7 @@ def test_starter_maps_work_as_documented(
 
 
 def test_starter_fits_the_growth_map_of_the_example_config() -> None:
-    text = resources.files("collector").joinpath("templates/config.example.toml").read_text(
-        "utf-8"
-    )
+    text = resources.files("collector").joinpath("templates/config.example.toml").read_text("utf-8")
     destinations = tomllib.loads(text)["growth_map"]["destinations"]
     growth_map = {d["id"]: [s["id"] for s in d.get("skills", [])] for d in destinations}
     assert len(parse_rules(starter_rules_text(), "starter.toml", growth_map)) >= 10

@@ -37,67 +37,118 @@ def _rule(match: str = 'kind = "pull_request"', head: str = "", unless: str = ""
 
 # (rule text, expected problem text after the file name)
 CASES = [
-    (_rule(head='destinaton = "A"'),
-     "rule 'r1': key 'destinaton': unknown rule key 'destinaton'; did you mean 'destination'?"),
-    (_rule(match='kind = "review"\ntitel = "x"'),
-     "rule 'r1': key 'match.titel': unknown match key 'titel'; did you mean 'title'?"),
-    (_rule(unless='lables = ["chore"]'),
-     "rule 'r1': key 'unless.lables': unknown match key 'lables'; did you mean 'labels'?"),
-    ('[[rule]]\ndestination = "A"\nskills = ["testing"]\n[rule.match]\nkind = "review"\n',
-     "rule #1: key 'id': missing: every rule needs an id"),
-    ('[[rule]]\nid = "r1"\nskills = ["testing"]\n[rule.match]\nkind = "review"\n',
-     "rule 'r1': key 'destination': missing: every rule needs a destination"),
-    ('[[rule]]\nid = "r1"\ndestination = "A"\n[rule.match]\nkind = "review"\n',
-     "rule 'r1': key 'skills': missing: every rule needs skills"),
-    (_rule().replace('destination = "A"', 'destination = "Z"'),
-     "rule 'r1': key 'destination': the growth map has no destination 'Z'; it has: A, B, C"),
-    (_rule().replace('["observability"]', '["observability", "mentoring"]'),
-     "rule 'r1': key 'skills': destination 'A' has no skill 'mentoring'; "
-     "it belongs to destination B"),
-    (_rule(match='title = "(unclosed"'),
-     "rule 'r1': key 'match.title': invalid regular expression: missing ): (unclosed"),
-    (_rule(match='title = "(fix)\\\\s+\\\\1"'),
-     "rule 'r1': key 'match.title': RE2 cannot run this pattern: it uses backreferences "
-     "such as \\1 or (?P=name), which RE2 does not support"),
-    (_rule(match='body = "foo(?!bar)"'),
-     "rule 'r1': key 'match.body': RE2 cannot run this pattern: it uses lookaround"),
-    (_rule(match='text = "(?<=v)\\\\d+"'),
-     "rule 'r1': key 'match.text': RE2 cannot run this pattern: it uses lookaround"),
-    (_rule(match='title = "((a{100}){100}){100}"'),
-     "rule 'r1': key 'match.title': RE2 cannot run this pattern: it repeats too much"),
-    (_rule(match='title = "(?:\\\\pL{500}){2}"'),
-     "rule 'r1': key 'match.title': RE2 cannot run this pattern: it repeats too much"),
-    (_rule(match='paths = ["src/[ab"]'),
-     "rule 'r1': key 'match.paths': invalid glob 'src/[ab': '[' is never closed with ']'"),
-    (_rule(match='paths = ["src/a**b/x"]'),
-     "rule 'r1': key 'match.paths': invalid glob 'src/a**b/x': '**' must be a whole path"),
-    (_rule(match='repo = "acme//x"'),
-     "rule 'r1': key 'match.repo': invalid glob 'acme//x': it has an empty path segment"),
-    (_rule(match=""),
-     "rule 'r1': key 'match': is empty: a rule must match on at least one key"),
-    (_rule().replace('[rule.match]\nkind = "pull_request"\n', ""),
-     "rule 'r1': key 'match': missing: add a [rule.match] table"),
-    (_rule(match="labels = []"),
-     "rule 'r1': key 'match.labels': is an empty list, which matches nothing"),
-    (_rule(match="labels = 3"),
-     "rule 'r1': key 'match.labels': must be a string or a list of strings (values), "
-     "not an integer"),
-    (_rule(match='min_lines = "10"'),
-     "rule 'r1': key 'match.min_lines': must be a whole number >= 0, not '10'"),
-    (_rule(match="min_lines = 10\nmax_lines = 5"),
-     "rule 'r1': key 'match.max_lines': max_lines 5 is below min_lines 10"),
+    (
+        _rule(head='destinaton = "A"'),
+        "rule 'r1': key 'destinaton': unknown rule key 'destinaton'; did you mean 'destination'?",
+    ),
+    (
+        _rule(match='kind = "review"\ntitel = "x"'),
+        "rule 'r1': key 'match.titel': unknown match key 'titel'; did you mean 'title'?",
+    ),
+    (
+        _rule(unless='lables = ["chore"]'),
+        "rule 'r1': key 'unless.lables': unknown match key 'lables'; did you mean 'labels'?",
+    ),
+    (
+        '[[rule]]\ndestination = "A"\nskills = ["testing"]\n[rule.match]\nkind = "review"\n',
+        "rule #1: key 'id': missing: every rule needs an id",
+    ),
+    (
+        '[[rule]]\nid = "r1"\nskills = ["testing"]\n[rule.match]\nkind = "review"\n',
+        "rule 'r1': key 'destination': missing: every rule needs a destination",
+    ),
+    (
+        '[[rule]]\nid = "r1"\ndestination = "A"\n[rule.match]\nkind = "review"\n',
+        "rule 'r1': key 'skills': missing: every rule needs skills",
+    ),
+    (
+        _rule().replace('destination = "A"', 'destination = "Z"'),
+        "rule 'r1': key 'destination': the growth map has no destination 'Z'; it has: A, B, C",
+    ),
+    (
+        _rule().replace('["observability"]', '["observability", "mentoring"]'),
+        "rule 'r1': key 'skills': destination 'A' has no skill 'mentoring'; "
+        "it belongs to destination B",
+    ),
+    (
+        _rule(match='title = "(unclosed"'),
+        "rule 'r1': key 'match.title': invalid regular expression: missing ): (unclosed",
+    ),
+    (
+        _rule(match='title = "(fix)\\\\s+\\\\1"'),
+        "rule 'r1': key 'match.title': RE2 cannot run this pattern: it uses backreferences "
+        "such as \\1 or (?P=name), which RE2 does not support",
+    ),
+    (
+        _rule(match='body = "foo(?!bar)"'),
+        "rule 'r1': key 'match.body': RE2 cannot run this pattern: it uses lookaround",
+    ),
+    (
+        _rule(match='text = "(?<=v)\\\\d+"'),
+        "rule 'r1': key 'match.text': RE2 cannot run this pattern: it uses lookaround",
+    ),
+    (
+        _rule(match='title = "((a{100}){100}){100}"'),
+        "rule 'r1': key 'match.title': RE2 cannot run this pattern: it repeats too much",
+    ),
+    (
+        _rule(match='title = "(?:\\\\pL{500}){2}"'),
+        "rule 'r1': key 'match.title': RE2 cannot run this pattern: it repeats too much",
+    ),
+    (
+        _rule(match='paths = ["src/[ab"]'),
+        "rule 'r1': key 'match.paths': invalid glob 'src/[ab': '[' is never closed with ']'",
+    ),
+    (
+        _rule(match='paths = ["src/a**b/x"]'),
+        "rule 'r1': key 'match.paths': invalid glob 'src/a**b/x': '**' must be a whole path",
+    ),
+    (
+        _rule(match='repo = "acme//x"'),
+        "rule 'r1': key 'match.repo': invalid glob 'acme//x': it has an empty path segment",
+    ),
+    (_rule(match=""), "rule 'r1': key 'match': is empty: a rule must match on at least one key"),
+    (
+        _rule().replace('[rule.match]\nkind = "pull_request"\n', ""),
+        "rule 'r1': key 'match': missing: add a [rule.match] table",
+    ),
+    (
+        _rule(match="labels = []"),
+        "rule 'r1': key 'match.labels': is an empty list, which matches nothing",
+    ),
+    (
+        _rule(match="labels = 3"),
+        "rule 'r1': key 'match.labels': must be a string or a list of strings (values), "
+        "not an integer",
+    ),
+    (
+        _rule(match='min_lines = "10"'),
+        "rule 'r1': key 'match.min_lines': must be a whole number >= 0, not '10'",
+    ),
+    (
+        _rule(match="min_lines = 10\nmax_lines = 5"),
+        "rule 'r1': key 'match.max_lines': max_lines 5 is below min_lines 10",
+    ),
     (_rule(head="weight = 0"), "rule 'r1': key 'weight': must be greater than 0, not 0"),
     (_rule(head='weight = "high"'), "rule 'r1': key 'weight': must be a number, not a string"),
-    (_rule().replace('["observability"]', '"observability"'),
-     "rule 'r1': key 'skills': must be a non-empty list of skill ids, not a string"),
-    (_rule(head="description = 5"),
-     "rule 'r1': key 'description': must be a string, not an integer"),
-    ('[[rule]]\nid = 7\ndestination = "A"\nskills = ["testing"]\n[rule.match]\nkind = "x"\n',
-     "rule #1: key 'id': must be a string, not an integer"),
-    (_rule(head="match = 3").replace('[rule.match]\nkind = "pull_request"\n', ""),
-     "rule 'r1': key 'match': must be a table ([rule.match]), not an integer"),
+    (
+        _rule().replace('["observability"]', '"observability"'),
+        "rule 'r1': key 'skills': must be a non-empty list of skill ids, not a string",
+    ),
+    (
+        _rule(head="description = 5"),
+        "rule 'r1': key 'description': must be a string, not an integer",
+    ),
+    (
+        '[[rule]]\nid = 7\ndestination = "A"\nskills = ["testing"]\n[rule.match]\nkind = "x"\n',
+        "rule #1: key 'id': must be a string, not an integer",
+    ),
+    (
+        _rule(head="match = 3").replace('[rule.match]\nkind = "pull_request"\n', ""),
+        "rule 'r1': key 'match': must be a table ([rule.match]), not an integer",
+    ),
     ('[rule]\nid = "r1"\n', "key 'rule': rules are written as [[rule]]"),
-    (GOOD.format(id="r1") + '\n[other]\nx = 1\n', "key 'other': unknown top-level key 'other'"),
+    (GOOD.format(id="r1") + "\n[other]\nx = 1\n", "key 'other': unknown top-level key 'other'"),
     ('[[rule]]\nid = "r1"\ndestination = "A"\nskills = [\n', "invalid TOML: "),
 ]
 
@@ -120,15 +171,20 @@ def test_every_problem_is_collected_at_once(
     tmp_path: Path, growth_map: dict[str, list[str]]
 ) -> None:
     text = _rule(
-        head='colour = "red"\nweight = -1', match='title = "(?=x)"\npaths = "[z-a]"',
+        head='colour = "red"\nweight = -1',
+        match='title = "(?=x)"\npaths = "[z-a]"',
     ).replace('destination = "A"', 'destination = "X"') + GOOD.format(id="r2").replace(
         'kind = "pull_request"', "min_files = -3"
     )
     problems = _problems(tmp_path, text, growth_map)
     keys = [p.split(": ")[1] for p in problems]
     assert keys == [
-        "key 'colour'", "key 'weight'", "key 'destination'", "key 'match.title'",
-        "key 'match.paths'", "key 'match.min_files'",
+        "key 'colour'",
+        "key 'weight'",
+        "key 'destination'",
+        "key 'match.title'",
+        "key 'match.paths'",
+        "key 'match.min_files'",
     ]
     assert problems[-1].startswith("rule 'r2'")
 
@@ -139,8 +195,12 @@ def test_duplicate_ids_across_files_name_both(tmp_path: Path) -> None:
     with pytest.raises(RulesInvalid) as caught:
         load_rules([tmp_path])
     assert caught.value.problems == (
-        RuleProblem(str(tmp_path / "b.toml"), "same", "id",
-                    f"duplicate rule id: already defined in {tmp_path / 'a.toml'}"),
+        RuleProblem(
+            str(tmp_path / "b.toml"),
+            "same",
+            "id",
+            f"duplicate rule id: already defined in {tmp_path / 'a.toml'}",
+        ),
     )
 
 
