@@ -100,11 +100,6 @@ def last_runs(session: Session, owner: str, limit: int = 1) -> list[RunRow]:
     return list(session.scalars(query))
 
 
-def run_streams(session: Session, run_id: int) -> list[RunStreamRow]:
-    query = select(RunStreamRow).where(RunStreamRow.run_id == run_id).order_by(RunStreamRow.id)
-    return list(session.scalars(query))
-
-
 def last_stream_outcomes(session: Session, owner: str) -> dict[tuple[str, str], RunStreamRow]:
     """The most recent outcome of every (source, stream) of this owner."""
     latest = (
