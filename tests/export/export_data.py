@@ -4,15 +4,15 @@ formula-looking title, an endorsement and an accepted item that changed upstream
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from fakes.fixed_ledger import at, suggestion_row, with_ledger, write_settings
 from sqlalchemy import select
 
-from collector.config import Settings, parse_settings
+from collector.config import Settings
 from collector.ledger import Ledger
 from collector.ledger.items import record_items
 from collector.ledger.models import (
@@ -87,18 +87,11 @@ destinations = ["A"]
 
 
 def config_text(ledger_url: str) -> str:
-    return CONFIG.replace("[owner]", f'[ledger]\nurl = "{ledger_url}"\n\n[owner]', 1)
+    return with_ledger(CONFIG, ledger_url)
 
 
 def settings(tmp_path: Path, ledger_url: str) -> Settings:
-    path = tmp_path / "config.toml"
-    text = config_text(ledger_url)
-    path.write_text(text, encoding="utf-8")
-    return parse_settings(tomllib.loads(text), path)
-
-
-def at(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+    return write_settings(tmp_path, CONFIG, ledger_url)
 
 
 def pr(number: int, repo: str, when: str, title: str, **fields: Any) -> Item:
@@ -312,21 +305,16 @@ def suggestion(
     weight: float,
     note: str | None,
 ) -> SuggestionRow:
-    decided = NOW - timedelta(days=4) if status in ("accepted", "rejected") else None
-    return SuggestionRow(
-        owner=OWNER,
-        item_id=item_id,
-        destination=destination,
-        skill=skill,
-        status=status,
-        origin="rule",
-        weight=weight,
+    return suggestion_row(
+        OWNER,
+        item_id,
+        destination,
+        skill,
+        status,
+        weight,
+        note,
+        created=NOW - timedelta(days=5),
+        decided=NOW - timedelta(days=4),
         rules=["rule-b", "rule-a"],
-        rule_hash="",
-        created_at=NOW - timedelta(days=5),
-        updated_at=NOW - timedelta(days=5),
-        decided_at=decided,
-        decided_item_hash=item_hash if decided else None,
-        note=note,
-        noted_at=decided if note else None,
+        item_hash=item_hash,
     )

@@ -7,7 +7,9 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from collector.config import Settings, parse_settings
+from fakes.fixed_ledger import at, suggestion_row, write_settings
+
+from collector.config import Settings
 from collector.ledger import Ledger
 from collector.ledger.items import record_items
 from collector.ledger.models import ItemRow, ManualArtifactRow, SkillLevelRow, SuggestionRow
@@ -93,14 +95,7 @@ practitioner_weeks = 3
 
 
 def settings(tmp_path: Path, body: str = CONFIG, ledger_url: str = "sqlite://") -> Settings:
-    path = tmp_path / "config.toml"
-    text = body.replace("[owner]", f'[ledger]\nurl = "{ledger_url}"\n\n[owner]', 1)
-    path.write_text(text, encoding="utf-8")
-    return parse_settings(__import__("tomllib").loads(text), path)
-
-
-def at(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+    return write_settings(tmp_path, body, ledger_url)
 
 
 def item(kind: str, external_id: str, when: datetime, title: str, **fields: Any) -> Item:
@@ -274,21 +269,15 @@ def populate(ledger: Ledger) -> None:
 def suggestion(
     item_id: int, destination: str, skill: str, status: str, weight: float, note: str | None
 ) -> SuggestionRow:
-    decided = NOW - timedelta(days=2) if status in ("accepted", "rejected") else None
-    return SuggestionRow(
-        owner=OWNER,
-        item_id=item_id,
-        destination=destination,
-        skill=skill,
-        status=status,
-        origin="rule",
-        weight=weight,
+    return suggestion_row(
+        OWNER,
+        item_id,
+        destination,
+        skill,
+        status,
+        weight,
+        note,
+        created=NOW - timedelta(days=3),
+        decided=NOW - timedelta(days=2),
         rules=["rule-1"],
-        rule_hash="",
-        created_at=NOW - timedelta(days=3),
-        updated_at=NOW - timedelta(days=3),
-        decided_at=decided,
-        decided_item_hash=None,
-        note=note,
-        noted_at=decided if note else None,
     )
