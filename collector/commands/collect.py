@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
-import threading
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -14,11 +14,9 @@ from rich.markup import escape
 
 from collector.collect import run_collect
 from collector.commands.common import ConfigOption, err, handles_errors, state
-from collector.config import Settings
 from collector.errors import UsageError
-from collector.ledger import Ledger
 from collector.logfile import log_report, logging_to_file
-from collector.pipeline import CollectOptions, Progress, RunReport, SilentProgress
+from collector.pipeline import CollectOptions, RunReport, SilentProgress
 from collector.progress import drafted_summary
 from collector.render_collect import (
     TerminalProgress,
@@ -71,12 +69,15 @@ def collect(
         logging_to_file(settings.schedule.log_path(base), app.redactor(), debug=app.debug),
         stop_on_signals() as stop,
     ):
+        collect_now = functools.partial(
+            run_collect, settings, ledger, options, env=app.env, wait=wait, stop=stop
+        )
         if interactive:
             err.print(header(options.since, zone, dry_run))
             with TerminalProgress(Console(stderr=True, highlight=False)) as progress:
-                report = _run(app.env, settings, ledger, options, progress, wait, stop)
+                report = collect_now(progress=progress)
         else:
-            report = _run(app.env, settings, ledger, options, SilentProgress(), wait, stop)
+            report = collect_now(progress=SilentProgress())
         log_report(report)
     _render(report, interactive, as_json)
     if report.interrupted and not as_json:
@@ -85,18 +86,6 @@ def collect(
             file=sys.stderr,
         )
     raise typer.Exit(int(report.exit_code))
-
-
-def _run(
-    env: dict[str, str],
-    settings: Settings,
-    ledger: Ledger,
-    options: CollectOptions,
-    progress: Progress,
-    wait: float,
-    stop: threading.Event,
-) -> RunReport:
-    return run_collect(settings, ledger, options, env=env, progress=progress, wait=wait, stop=stop)
 
 
 def _render(report: RunReport, interactive: bool, as_json: bool) -> None:
