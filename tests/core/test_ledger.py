@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import stat
+import subprocess
+import sys
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -101,3 +104,42 @@ def test_sqlite_ledger_file_is_private_and_in_wal_mode(tmp_path: Path) -> None:
     with ledger.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
     ledger.close()
+
+
+_OPEN_WHEN_TOLD = """
+import sys, time
+from pathlib import Path
+from collector.ledger import open_ledger
+go = Path(sys.argv[2])
+for _ in range(600):
+    if go.exists():
+        break
+    time.sleep(0.01)
+open_ledger(sys.argv[1], sys.argv[3]).close()
+"""
+
+
+def test_collectors_opening_a_new_ledger_at_once_all_succeed(
+    ledger_url: str, tmp_path: Path
+) -> None:
+    # A team's first morning: several collectors meet an empty database together.
+    go = tmp_path / "go"
+    children = [
+        subprocess.Popen(
+            [sys.executable, "-c", _OPEN_WHEN_TOLD, ledger_url, str(go), f"o{n}"],
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for n in range(4)
+    ]
+    time.sleep(1.5)  # let every child finish importing
+    go.touch()
+    errors = [child.communicate(timeout=60)[1] for child in children]
+
+    assert [child.returncode for child in children] == [0, 0, 0, 0], errors
+    ledger = open_ledger(ledger_url, "o0")
+    try:
+        with ledger.read() as session:
+            assert session.execute(select(ItemRow)).all() == []
+    finally:
+        ledger.close()
