@@ -246,7 +246,6 @@ def _size_targets(r: SizeResult) -> list[str]:
 def _gaps(result: SuiteResult) -> list[str]:
     """The cause of each target this run missed, from what the figures show."""
     notes: list[str] = []
-    jira_sizes: list[str] = []
     for r in result.sizes:
         n = r.world["authored PRs"]
         gh = [s for s in r.cold.streams if s.source == "github"]
@@ -264,21 +263,9 @@ def _gaps(result: SuiteResult) -> list[str]:
                 "pull_requests read in the same run)."
             )
         warm_over = [s for s in r.warm.streams if s.requests > 2]
-        if any(s.source == "jira" for s in warm_over):
-            jira_sizes.append(r.shape.size)
-        others = [s for s in warm_over if s.source != "jira"]
-        if others:
-            named = ", ".join(f"{s.source}/{s.stream} ({s.requests})" for s in others)
+        if warm_over:
+            named = ", ".join(f"{s.source}/{s.stream} ({s.requests})" for s in warm_over)
             notes.append(f"- {r.shape.size}: warm streams over 2 requests: {named}.")
-    if jira_sizes:
-        notes.append(
-            f"- {', '.join(jira_sizes)}: a warm Jira run costs 3 requests for its one stream: "
-            "`myself` (the user's timezone, which JQL dates use), the field catalog "
-            "(custom fields such as story points are found by name) and the search. "
-            "Naming the custom fields by id under `[sources.fields]` drops the catalog "
-            "request (2 requests). The catalog cannot be skipped otherwise: the search "
-            "must name the fields it wants."
-        )
     gitlab = [r for r in result.sizes if r.cold.items("gitlab")]
     if gitlab:
         r = gitlab[-1]

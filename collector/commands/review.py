@@ -54,7 +54,8 @@ def review(ctx: typer.Context, config: ConfigOption = None) -> None:
     Keys: a accept · r reject · s skip · c change destination/skill · n note the outcome ·
     o open in the browser · q quit. Every decision is stored at once; Ctrl-C keeps them all.
     For scripts: `review list`, `review accept|reject ID... | --rule R | --kind K`,
-    `review note ID TEXT` (IDs are suggestion ids, shown by `review list`)."""
+    `review note ID TEXT`, `review reset ID...` (IDs are suggestion ids, shown by
+    `review list`)."""
     app = state(ctx, config)
     if ctx.invoked_subcommand is not None:
         return
@@ -203,6 +204,27 @@ def _batch(
             return
         outcome = decisions.decide(session, ledger.owner, pairs, status, now)
     _print_outcome(outcome)
+
+
+@review_app.command()
+@handles_errors
+def reset(
+    ctx: typer.Context,
+    ids: Annotated[list[int], typer.Argument(help=IDS_HELP, show_default=False)],
+    config: ConfigOption = None,
+) -> None:
+    """Take back an accept or reject: the suggestions are pending again. Notes stay, and
+    the history keeps the decision taken back."""
+    app = state(ctx, config)
+    ledger = app.ledger()
+    with ledger.write() as session:
+        pairs = decisions.load_suggestions(session, ledger.owner, ids)
+        outcome = decisions.reset(session, ledger.owner, pairs, datetime.now(UTC))
+    if outcome.changed:
+        noun = "suggestion is" if len(outcome.changed) == 1 else "suggestions are"
+        print(f"{len(outcome.changed)} {noun} pending again: {_ids(outcome.changed)}")
+    if outcome.unchanged:
+        print(f"{len(outcome.unchanged)} already pending: {_ids(outcome.unchanged)}")
 
 
 def _ids(ids: list[int]) -> str:

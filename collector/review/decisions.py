@@ -112,6 +112,48 @@ def decide(
     return outcome
 
 
+def reset(
+    session: Session,
+    owner: str,
+    pairs: Sequence[tuple[SuggestionRow, ItemRow]],
+    now: datetime,
+) -> BatchOutcome:
+    """Take back accept/reject decisions: the suggestions are pending again, as if new.
+
+    The note stays, and the history keeps the decision that was taken back. A rule
+    suggestion no rule gives any more is then withdrawn by the next rules pass, as any
+    pending one would be.
+    """
+    withdrawn = [s.id for s, _ in pairs if s.status == "withdrawn"]
+    if withdrawn:
+        raise UsageError(
+            f"suggestion {', '.join(map(str, withdrawn))} was withdrawn (no rule gives it "
+            "any more), so there is no decision to take back; `growthmap review` maps "
+            "items by hand"
+        )
+    outcome = BatchOutcome("suggested")
+    for suggestion, item in pairs:
+        if suggestion.status == "suggested":
+            outcome.unchanged.append(suggestion.id)
+            continue
+        suggestion.status = "suggested"
+        suggestion.decided_at = None
+        suggestion.decided_item_hash = None
+        suggestion.updated_at = now
+        session.add(
+            DecisionRow(
+                owner=owner,
+                suggestion_id=suggestion.id,
+                action="reset",
+                item_hash=item.content_hash,
+                at=now,
+            )
+        )
+        outcome.changed.append(suggestion.id)
+    session.flush()
+    return outcome
+
+
 def _set_decision(
     session: Session,
     owner: str,

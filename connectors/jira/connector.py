@@ -11,7 +11,7 @@ from connectors.errors import ConfigProblem, SourceUnavailable
 from connectors.item import Item
 from connectors.jira.api import JiraApi, JqlRejected
 from connectors.jira.config import JiraConfig
-from connectors.jira.fields import STANDARD_FIELDS, CustomFields, resolve_fields
+from connectors.jira.fields import STANDARD_FIELDS, CustomFields, needs_lookup, resolve_fields
 from connectors.jira.jql import keys_jql, tickets_jql, user_zone
 from connectors.jira.normalize import epic_keys, normalize_issue
 
@@ -56,6 +56,7 @@ class JiraConnector(Connector):
         """Who the token belongs to; also runs the configured search for zero results,
         so an invalid `jql` fails here with Jira's own messages."""
         me = self._prepare()
+        self._custom_fields()  # configured field names must exist on the site
         jql = self._jql(self.runtime.now() - timedelta(days=1), None)
         try:
             if self._api.detect() == "cloud":
@@ -76,12 +77,13 @@ class JiraConnector(Connector):
 
     def _fetch_tickets(self, since: datetime, until: datetime | None) -> Iterator[Item]:
         self._prepare()
-        custom = self._custom or CustomFields()
         jql = self._jql(since, until)
-        fields = [*STANDARD_FIELDS, *custom.ids()]
         seen: set[str] = set()
         try:
-            for page in self._pages(jql, fields):
+            if self._custom is None and not self._window_has_tickets(jql):
+                return
+            custom = self._custom_fields()
+            for page in self._pages(jql, [*STANDARD_FIELDS, *custom.ids()]):
                 self._lookup_epics(page, custom)
                 for issue in page:
                     key = str(issue.get("key", ""))
@@ -101,8 +103,22 @@ class JiraConnector(Connector):
         except JqlRejected as err:
             raise self._jql_problem(err) from None
 
+    def _window_has_tickets(self, jql: str) -> bool:
+        """Whether the search finds anything, asked before the field catalog is read.
+
+        Most scheduled runs find nothing new; they then cost one search instead of the
+        catalog and a search. A run that does find tickets pays one small search more.
+        """
+        if not needs_lookup(self.config.fields):
+            return True
+        if self._api.detect() == "cloud":
+            data = self._api.search_cloud(jql, ["id"], 1, None)
+        else:
+            data = self._api.search_server(jql, ["id"], 0, 1)
+        return bool(_issues(data))
+
     def _prepare(self) -> dict[str, Any]:
-        """Deployment, user and custom fields: asked once per run, not once per fetch."""
+        """Deployment and user: asked once per run, not once per fetch."""
         if self._me is None:
             self._api.detect()
             self._me = self._api.myself()
@@ -113,9 +129,13 @@ class JiraConnector(Connector):
                     self.name,
                     self._me.get("timeZone"),
                 )
+        return self._me
+
+    def _custom_fields(self) -> CustomFields:
+        """Story points, sprint and epic link fields, resolved once per run."""
         if self._custom is None:
             self._custom = resolve_fields(self.config.fields, self._api.fields, self.name)
-        return self._me
+        return self._custom
 
     def _jql(self, since: datetime, until: datetime | None) -> str:
         return tickets_jql(self.config.who, since, until, self._zone, self.config.jql)

@@ -99,8 +99,18 @@ def test_request_counts_are_measured_and_match_the_server(site: FakeJira) -> Non
     epic_lookups = 1 if site.deployment == "server" else 0  # Cloud gives the epic as parent
     assert site.count("/serverInfo") == 1 and site.count("/myself") == 1
     assert site.count("/field") == 1
-    assert len(site.searches()) == pages + epic_lookups
-    assert conn.stats.requests == len(site.requests) == 3 + pages + epic_lookups
+    probe = 1  # one id, asked before the field catalog, to learn whether there is work
+    assert len(site.searches()) == probe + pages + epic_lookups
+    assert conn.stats.requests == len(site.requests) == 3 + probe + pages + epic_lookups
+
+
+def test_a_run_with_nothing_new_costs_the_user_and_one_search(site: FakeJira) -> None:
+    conn = connect(site)
+    assert collect(conn, NOW - timedelta(minutes=1)) == []
+
+    assert site.count("/field") == 0  # no tickets, so no custom fields to read
+    assert len(site.searches()) == 1
+    assert conn.stats.requests == len(site.requests) == 3  # serverInfo, myself, search
 
 
 def test_a_second_run_yields_the_same_ids_and_content(site: FakeJira) -> None:

@@ -12,6 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 import responses
+from responses import matchers
 
 from connectors.base import Runtime
 from connectors.errors import AuthError, ConfigProblem, RateLimited, SourceUnavailable
@@ -124,12 +125,14 @@ def path(call: Any) -> str:
     return str(urlsplit(call.request.url).path)
 
 
-def cloud_basics(rsps: responses.RequestsMock) -> None:
+def cloud_basics(rsps: responses.RequestsMock, probe: bool = True) -> None:
     rsps.get(f"{CLOUD}/rest/api/3/myself", json=ME_CLOUD)
     rsps.get(f"{CLOUD}/rest/api/3/field", json=CLOUD_FIELDS)
+    if probe:
+        there_is_work(rsps, f"{CLOUD}/rest/api/3/search/jql")
 
 
-def server_basics(rsps: responses.RequestsMock, info: bool = True) -> None:
+def server_basics(rsps: responses.RequestsMock, info: bool = True, probe: bool = True) -> None:
     if info:
         rsps.get(
             f"{SERVER}/rest/api/2/serverInfo",
@@ -137,6 +140,19 @@ def server_basics(rsps: responses.RequestsMock, info: bool = True) -> None:
         )
     rsps.get(f"{SERVER}/rest/api/2/myself", json=ME_SERVER)
     rsps.get(f"{SERVER}/rest/api/2/field", json=SERVER_FIELDS)
+    if probe:
+        there_is_work(rsps, f"{SERVER}/rest/api/2/search")
+
+
+def there_is_work(rsps: responses.RequestsMock, url: str) -> None:
+    """Answers the one-id search a fetch asks before reading the field catalog."""
+    probe = matchers.query_param_matcher({"fields": "id", "maxResults": "1"}, strict_match=False)
+    rsps.get(url, match=[probe], json={"issues": [{"id": "1"}], "isLast": True, "total": 1})
+
+
+def searches(rsps: responses.RequestsMock) -> list[Any]:
+    """The search calls a fetch made for its pages, without the probe for work."""
+    return [c for c in rsps.calls if "search" in path(c) and query(c).get("fields") != ["id"]]
 
 
 # -- what is sent, and pagination -------------------------------------------------------
@@ -163,11 +179,12 @@ def test_cloud_sends_the_jql_in_the_users_zone_and_follows_page_tokens(
     assert keys == ["CORE-1", "CORE-2", "CORE-3"]
     assert [path(c) for c in rsps.calls] == [
         "/rest/api/3/myself",
+        "/rest/api/3/search/jql",  # is there anything at all? (no: the catalog is skipped)
         "/rest/api/3/field",
         "/rest/api/3/search/jql",
         "/rest/api/3/search/jql",
     ]  # deployment given: no serverInfo
-    first, second = query(rsps.calls[2]), query(rsps.calls[3])
+    first, second = (query(c) for c in searches(rsps))
     assert first["jql"] == [
         'assignee = currentUser() AND statusCategory = Done AND resolved >= "2026-11-13 20:03"'
         " AND (project in (CORE)) ORDER BY created ASC, key ASC"
@@ -185,7 +202,7 @@ def test_cloud_sends_the_jql_in_the_users_zone_and_follows_page_tokens(
     } <= set(fields)
     assert "nextPageToken" not in first
     assert second["nextPageToken"] == ["tok-page-2"]
-    auth = rsps.calls[2].request.headers["Authorization"]
+    auth = searches(rsps)[0].request.headers["Authorization"]
     assert auth == "Basic " + base64.b64encode(f"alice@example.com:{TOKEN}".encode()).decode()
 
 
@@ -216,13 +233,13 @@ def test_server_is_detected_and_paged_with_start_at(rsps: responses.RequestsMock
     keys = [i.external_id for i in conn.fetch("tickets", SINCE, SINCE + timedelta(days=3))]
 
     assert keys == ["OPS-1", "OPS-2", "OPS-3", "OPS-4", "OPS-5"]
-    assert len(rsps.calls) == 6  # serverInfo, myself, field, 3 pages
-    pages = [query(c) for c in rsps.calls[3:]]
+    assert len(rsps.calls) == 7  # serverInfo, myself, probe for work, field, 3 pages
+    pages = [query(c) for c in searches(rsps)]
     assert [p["startAt"] for p in pages] == [["0"], ["2"], ["4"]]
     assert pages[0]["validateQuery"] == ["true"]
     assert 'resolved < "2026-11-16 20:04"' in pages[0]["jql"][0]
     assert "customfield_10106" in pages[0]["fields"][0]
-    assert rsps.calls[3].request.headers["Authorization"] == f"Bearer {TOKEN}"
+    assert searches(rsps)[0].request.headers["Authorization"] == f"Bearer {TOKEN}"
 
 
 def test_server_steps_back_when_rows_leave_the_result_between_pages(
@@ -240,7 +257,7 @@ def test_server_steps_back_when_rows_leave_the_result_between_pages(
 
     assert sorted(keys) == ["A-1", "A-2", "A-3", "A-4"]
     assert len(keys) == len(set(keys))
-    assert [query(c)["startAt"] for c in rsps.calls[2:]] == [["0"], ["2"], ["1"]]
+    assert [query(c)["startAt"] for c in searches(rsps)] == [["0"], ["2"], ["1"]]
 
 
 def test_server_epic_summaries_are_looked_up_once_per_page(
@@ -274,10 +291,10 @@ def test_server_epic_summaries_are_looked_up_once_per_page(
     assert [i.extra["parent"] for i in items] == [
         {"key": "CORE-100", "summary": "Checkout revamp", "issue_type": "Epic"}
     ] * 2
-    lookup = query(rsps.calls[3])
+    lookup = query(searches(rsps)[1])
     assert lookup["jql"] == ['key in ("CORE-100") ORDER BY key ASC']
     assert lookup["validateQuery"] == ["false"]  # a deleted epic must not fail the run
-    assert len(rsps.calls) == 4
+    assert len(rsps.calls) == 5  # myself, probe for work, field, page, epic
 
 
 def test_check_runs_the_search_for_zero_results_and_names_the_user(
@@ -309,7 +326,7 @@ def assert_no_token(err: BaseException) -> None:
 def test_invalid_jql_is_a_config_problem_with_jiras_messages(
     rsps: responses.RequestsMock,
 ) -> None:
-    cloud_basics(rsps)
+    cloud_basics(rsps, probe=False)
     said = "Field 'projct' does not exist or you do not have permission to view it."
     rsps.get(
         f"{CLOUD}/rest/api/3/search/jql", status=400, json={"errorMessages": [said], "errors": {}}
@@ -322,7 +339,7 @@ def test_invalid_jql_is_a_config_problem_with_jiras_messages(
     message = info.value.user_message()
     assert "'work'" in message and "jql = 'projct = CORE'" in message and said in message
     assert "[[sources]]" in message
-    assert len(rsps.calls) == 3  # a 400 is not retried
+    assert len(rsps.calls) == 2  # myself, then the first search; a 400 is not retried
     assert_no_token(info.value)
 
 
@@ -401,7 +418,7 @@ def test_rate_limit_waits_retry_after_through_runtime_sleep(
         1,
         7.0,
     )
-    assert len(rsps.calls) == 4
+    assert len(rsps.calls) == 5  # myself, probe for work, field, 429, page
 
 
 def test_a_rate_limit_longer_than_allowed_gives_up_without_waiting(
@@ -430,12 +447,12 @@ def test_server_errors_back_off_and_give_up_after_max_retries(
 
 def test_a_500_then_success_is_retried_once(rsps: responses.RequestsMock) -> None:
     rsps.get(f"{SERVER}/rest/api/2/myself", status=500, json={"errorMessages": ["oops"]})
-    server_basics(rsps, info=False)
+    server_basics(rsps, info=False, probe=False)
     rsps.get(f"{SERVER}/rest/api/2/search", json={"startAt": 0, "total": 0, "issues": []})
     conn = connector(SERVER, deployment="server")
     assert list(conn.fetch("tickets", SINCE)) == []
     assert conn.stats.retries == 1
-    assert len(rsps.calls) == 4
+    assert len(rsps.calls) == 3  # myself twice, one search finding nothing: no field catalog
 
 
 def test_timeouts_are_retried_then_reported(rsps: responses.RequestsMock) -> None:
@@ -492,7 +509,7 @@ def test_a_site_serving_only_one_api_version_is_still_read(
     assert items[0].extra["story_points"] is None  # no field catalog: no custom fields
     fields = query(rsps.calls[-1])["fields"][0].split(",")
     assert "summary" in fields and not [f for f in fields if f.startswith("customfield_")]
-    assert len(rsps.calls) == 5
+    assert len(rsps.calls) == 6  # myself twice, probe for work, field twice, page
 
 
 def test_a_server_answer_without_total_is_paged_until_a_short_page(
@@ -504,7 +521,7 @@ def test_a_server_answer_without_total_is_paged_until_a_short_page(
     rsps.get(search, json={"issues": [issue("A-3")]})
     conn = connector(SERVER, deployment="server", page_size=2)
     assert [i.external_id for i in conn.fetch("tickets", SINCE)] == ["A-1", "A-2", "A-3"]
-    assert len(rsps.calls) == 4
+    assert len(searches(rsps)) == 2
 
 
 def test_an_epic_that_cannot_be_looked_up_leaves_its_key(rsps: responses.RequestsMock) -> None:

@@ -154,3 +154,41 @@ def test_list_unmapped_shows_items_without_a_live_mapping(any_world: World) -> N
     rows = listed(world, "--status", "unmapped")
     assert [r["item_id"] for r in rows] == [bare, withdrawn]
     assert all(r["status"] == "unmapped" and r["id"] is None for r in rows)
+
+
+def test_reset_takes_a_decision_back_and_keeps_the_note(
+    world: World, mixed: dict[str, int]
+) -> None:
+    accepted, rejected = mixed["tracing_new"], mixed["review"]
+    world.cli("review", "accept", str(accepted))
+    world.cli("review", "reject", str(rejected))
+    world.cli("review", "note", str(accepted), "cut p99 latency by 30%")
+
+    code, out, err = world.cli("review", "reset", str(accepted), str(rejected))
+
+    assert code == 0, err
+    assert f"2 suggestions are pending again: {accepted}, {rejected}" in out
+    pending = {r["id"]: r for r in listed(world)}
+    assert {accepted, rejected} <= set(pending)
+    assert pending[accepted]["note"] == "cut p99 latency by 30%"
+    assert listed(world, "--status", "accepted") == []
+    assert world.suggestion(accepted).decided_at is None
+    assert [d.action for d in world.decisions()][-2:] == ["reset", "reset"]
+    # and it can be decided again, differently
+    code, out, _ = world.cli("review", "reject", str(accepted))
+    assert code == 0 and f"rejected 1 suggestion: {accepted}" in out
+
+
+def test_reset_of_a_pending_suggestion_changes_nothing(world: World, mixed: dict[str, int]) -> None:
+    code, out, _ = world.cli("review", "reset", str(mixed["testing"]))
+    assert code == 0 and f"1 already pending: {mixed['testing']}" in out
+    assert world.decisions() == []
+
+
+def test_reset_refuses_unknown_and_withdrawn_suggestions(world: World) -> None:
+    gone = world.suggest(world.item(3), status="withdrawn")
+    code, _, err = world.cli("review", "reset", str(gone))
+    assert code == 2 and f"suggestion {gone} was withdrawn" in err
+    code, _, err = world.cli("review", "reset", "999")
+    assert code == 2 and "no suggestion with id 999" in err
+    assert world.decisions() == []
