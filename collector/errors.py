@@ -11,6 +11,7 @@ class ExitCode(IntEnum):
     SOURCE_FAILED = 1
     BAD_INPUT = 2
     LOCKED = 3
+    INTERRUPTED = 130  # Ctrl-C / SIGTERM: the shell convention, 128 + SIGINT
 
 
 class GrowthmapError(Exception):

@@ -94,6 +94,8 @@ class RunReport:
 
     @property
     def exit_code(self) -> ExitCode:
+        if self.interrupted:
+            return ExitCode.INTERRUPTED
         return ExitCode.OK if self.ok else ExitCode.SOURCE_FAILED
 
     @property

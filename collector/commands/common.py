@@ -98,7 +98,7 @@ def handles_errors(func: Callable[P, R]) -> Callable[P, R]:
             )
         except KeyboardInterrupt:
             print("interrupted; everything stored so far is kept", file=sys.stderr)
-            raise typer.Exit(130) from None
+            raise typer.Exit(ExitCode.INTERRUPTED) from None
         except (typer.Exit, typer.Abort):
             raise
         except Exception as exc:  # a bug: say so plainly, traceback only with --debug

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import typer
 
 from collector.commands.common import ConfigOption, handles_errors, state
-from collector.errors import UsageError
+from collector.errors import ExitCode, UsageError
 from collector.review import decisions
 from collector.review.card import columns, fit, item_ref
 from collector.review.interactive import Keys, Opener, ReviewSession, TerminalKeys
@@ -74,7 +74,7 @@ def review(ctx: typer.Context, config: ConfigOption = None) -> None:
     print()
     print(" " + tally.summary())
     if tally.interrupted:
-        raise typer.Exit(130)
+        raise typer.Exit(ExitCode.INTERRUPTED)
 
 
 @review_app.command("list")
