@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -17,6 +18,7 @@ from connectors.errors import AuthError, ConfigProblem, ConnectorError, SourceUn
 from connectors.gitlab.config import GitLabConfig
 from connectors.gitlab.normalize import DiffSummary, api_time, parse_time
 from connectors.gitlab.transport import RetryPolicy, backend_factory
+from connectors.item import Item
 
 MAX_PAGES = 10_000
 SKIPPABLE = frozenset([403, 404])
@@ -59,6 +61,7 @@ class GitLabClient:
         count_requests(self.gl.session, stats)
         self._owner: Owner | None = None
         self._projects: dict[int, Mapping[str, Any] | None] = {}
+        self._projects_lock = threading.Lock()  # one lookup per project, whichever thread asks
         # Filled by the merge_requests stream, read by design_docs: one run, small values.
         self.diff_summaries: dict[tuple[int, int, str], DiffSummary] = {}
         # (project id, iid) of MRs the owner authored, seen this run: reviews skips them unread.
@@ -183,14 +186,25 @@ class GitLabClient:
 
     def project(self, project_id: int) -> Mapping[str, Any] | None:
         """A project's metadata (cached per connector); None with a warning when unreadable."""
-        if project_id not in self._projects:
-            try:
-                found = self.get(f"/projects/{project_id}", what=f"project {project_id}")
-            except Skipped as skip:
-                self.warn_skip(f"project {project_id}", skip)
-                found = None
-            self._projects[project_id] = found
-        return self._projects[project_id]
+        with self._projects_lock:
+            if project_id not in self._projects:
+                try:
+                    found = self.get(f"/projects/{project_id}", what=f"project {project_id}")
+                except Skipped as skip:
+                    self.warn_skip(f"project {project_id}", skip)
+                    found = None
+                self._projects[project_id] = found
+            return self._projects[project_id]
+
+    def with_visibility(self, item: Item, project_id: Any) -> Item:
+        """The item with its project's `visibility` (private / internal / public) in extra,
+        which exports need to redact private work. One lookup per project per run, shared
+        by every stream; the item as it is when the project cannot be read."""
+        project = self.project(int(project_id)) if project_id is not None else None
+        visibility = (project or {}).get("visibility")
+        if not isinstance(visibility, str):
+            return item
+        return replace(item, extra={**item.extra, "visibility": visibility})
 
     def warn_skip(self, what: str, skip: Skipped) -> None:
         self.runtime.logger.warning(

@@ -37,6 +37,7 @@ class DocChanges:
     repo: str
     path: str
     url: str
+    project_id: int | None = None
     title: str | None = None
     added: bool = False
     changes: list[dict[str, Any]] = field(default_factory=list)
@@ -54,20 +55,28 @@ class DocCollector:
         self.docs: dict[tuple[str, str], DocChanges] = {}
 
     def record(
-        self, repo: str, web: str, branch: str, summary: DiffSummary, change: dict[str, Any]
+        self,
+        project_id: int | None,
+        repo: str,
+        web: str,
+        branch: str,
+        summary: DiffSummary,
+        change: dict[str, Any],
     ) -> None:
         patterns = self.client.config.design_doc_paths
         for path in summary.paths:
             if path in summary.deleted or not glob_match(path, patterns):
                 continue
             doc = self.docs.setdefault(
-                (repo, path), DocChanges(repo, path, f"{web}/-/blob/{branch}/{path}")
+                (repo, path),
+                DocChanges(repo, path, f"{web}/-/blob/{branch}/{path}", project_id),
             )
             doc.add(summary, change)
 
     def items(self) -> Iterator[Item]:
         for doc in self.docs.values():
-            yield normalize_design_doc(self.client.config.name, self.client.owner().username, doc)
+            item = normalize_design_doc(self.client.config.name, self.client.owner().username, doc)
+            yield self.client.with_visibility(item, doc.project_id)
 
 
 def fetch_design_docs(
@@ -78,6 +87,7 @@ def fetch_design_docs(
         summary = summary_of(client, mr)
         if summary is not None:
             collector.record(
+                mr.get("project_id"),
                 project_of(mr),
                 project_web_url(mr),
                 str(mr.get("target_branch") or "HEAD"),
@@ -144,7 +154,9 @@ def record_push(client: GitLabClient, collector: DocCollector, event: Mapping[st
         "commit_title": push.get("commit_title"),
     }
     summary = summarize_diffs(compare.get("diffs") or [])
-    collector.record(repo, str(project["web_url"]), str(push["ref"]), summary, change)
+    collector.record(
+        int(project["id"]), repo, str(project["web_url"]), str(push["ref"]), summary, change
+    )
 
 
 def normalize_design_doc(source: str, owner: str, doc: DocChanges) -> Item:

@@ -78,9 +78,10 @@ def fetch_merge_requests(
         diffs, approvals = found
         summary = summarize_diffs(diffs)
         client.diff_summaries[diff_key(mr)] = summary
-        yield normalize_merge_request(
+        item = normalize_merge_request(
             client.config.name, mr, summary, approvals, without_diff_text(diffs)
         )
+        yield client.with_visibility(item, mr.get("project_id"))
 
 
 def fetch_issues(client: GitLabClient, since: datetime, until: datetime | None) -> Iterator[Item]:
@@ -93,7 +94,7 @@ def fetch_issues(client: GitLabClient, since: datetime, until: datetime | None) 
             continue
         item = normalize_issue(client.config.name, owner.username, issue)
         if allowed(client, item.repo or ""):
-            yield item
+            yield client.with_visibility(item, issue.get("project_id"))
 
 
 def diff_key(mr: Mapping[str, Any]) -> tuple[int, int, str]:

@@ -92,7 +92,7 @@ def fetch_reviews(client: GitLabClient, since: datetime, until: datetime | None)
             event_times=activity[(project_id, iid)],
         )
         if item is not None:
-            yield item
+            yield client.with_visibility(item, project_id)
 
 
 Reviewed = tuple[dict[str, Any], dict[str, Any], list[dict[str, Any]]]

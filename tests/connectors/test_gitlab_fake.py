@@ -223,3 +223,21 @@ def test_later_streams_reuse_what_merge_requests_read_in_the_same_run(
     assert fake_gitlab.count("/diffs") == 0
     assert {i.external_id for i in reviews} == review_ids(fake_gitlab)
     assert {i.external_id for i in docs} == fake_gitlab.data.expected_docs(SINCE)
+
+
+def test_every_item_carries_its_projects_visibility_read_once_per_project(
+    fake_gitlab: FakeGitLab, make_connector: ConnectorFactory
+) -> None:
+    # Exports redact private work by this flag; a public project must stay readable.
+    projects = list(fake_gitlab.data.projects.values())
+    projects[0]["visibility"] = "public"
+    shown = {p["path_with_namespace"]: p["visibility"] for p in projects}
+    connector = make_connector(streams=ALL_STREAMS)
+
+    items = [i for stream in ALL_STREAMS for i in connector.fetch(stream, SINCE)]
+
+    assert {i.kind for i in items} == {"pull_request", "review", "design_doc", "ticket"}
+    assert all(i.extra["visibility"] == shown[i.repo] for i in items)
+    assert {i.extra["visibility"] for i in items} == {"public", "private"}
+    lookups = [r.path for r in fake_gitlab.requests if r.path.count("/") == 4]
+    assert lookups and sorted(lookups) == sorted(set(lookups))  # /api/v4/projects/ID: once each

@@ -71,7 +71,9 @@ def test_full_pages_continue_from_the_newest_update_time_without_repeats(
         sum(1 for c in mocked.calls if urlsplit(c.request.url).path.endswith("/merge_requests"))
         == 3
     )
-    assert len(mocked.calls) == 1 + 3 + 3 * 2  # /user, 3 list pages, diffs+approvals per MR
+    # /user, 3 list pages, diffs+approvals per MR, the project's visibility once
+    assert len(mocked.calls) == 1 + 3 + 3 * 2 + 1
+    assert {i.extra["visibility"] for i in items} == {"internal"}
 
 
 def test_a_full_page_of_one_timestamp_pages_on_within_it(
@@ -188,9 +190,10 @@ def test_each_reviewed_merge_request_is_enriched_once_and_own_ones_are_dropped(
     assert item.external_id == "g/p!1:review" and item.kind == "review"
     assert item.extra["comments"] == 1 and item.extra["approved"] is True
     assert item.extra["review_states"] == ["APPROVED", "COMMENTED"]
+    assert item.extra["visibility"] == "internal"
     assert item.occurred_at == datetime(2026, 11, 10, 9, 5, tzinfo=UTC)
-    # /user, 2 event pages, MR 1: get + approvals + notes, MR 2: get only
-    assert len(mocked.calls) == 1 + 2 + 3 + 1
+    # /user, 2 event pages, MR 1: get + approvals + notes, MR 2: get only, the project once
+    assert len(mocked.calls) == 1 + 2 + 3 + 1 + 1
 
 
 def test_old_gitlab_without_diffs_falls_back_to_changes(

@@ -70,6 +70,8 @@ def make_connector(fake_gitlab: FakeGitLab, sleeps: SleepRecorder) -> Iterator[C
 def mocked() -> Iterator[responses.RequestsMock]:
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
         rsps.get(f"{API}/user", json=ME)
+        # Every item asks its project's visibility once per run (exports redact private work).
+        rsps.get(f"{API}/projects/7", json={"id": 7, "visibility": "internal"})
         yield rsps
 
 
