@@ -38,6 +38,11 @@ class SourceConfig(BaseModel):
         default=900.0, ge=0, description="longest wait for a rate limit reset, in seconds"
     )
     max_retries: int = Field(default=5, ge=0, le=20)
+    private: bool = Field(
+        default=False,
+        description="every item of this source counts as private for `export --redact "
+        "private` (a company's own Jira or GitLab, whatever the project settings say)",
+    )
 
     @field_validator("token_env")
     @classmethod

@@ -117,7 +117,12 @@ def gather_export(
     _check_destination(settings, options.destination)
     # Which repositories are private matters to redact, and to the JSON's `private` flags.
     if options.redact_private or options.with_rules:
-        redaction = load_redaction(session, owner, enabled=options.redact_private)
+        redaction = load_redaction(
+            session,
+            owner,
+            enabled=options.redact_private,
+            sources=(s.name for s in settings.sources if s.private),
+        )
     else:
         redaction = Redaction(frozenset(), frozenset(), enabled=False)
     # One read of the whole ledger serves the growth map and the period alike.

@@ -2,8 +2,9 @@
 repositories become neutral text, so an export can leave the company.
 
 A repository counts as private when any of its items carries the connector's flag
-(`extra.private` true, or `extra.visibility` private/internal); every item of that
-repository is then redacted, whatever its kind (reviews and tickets included)."""
+(`extra.private` true, or `extra.visibility` private/internal) or comes from a source
+configured `private = true`; every item of that repository is then redacted, whatever its
+kind (reviews and tickets included)."""
 
 from __future__ import annotations
 
@@ -47,13 +48,18 @@ class Redaction:
     repos: frozenset[str]
     titles: frozenset[str]
     enabled: bool = True  # False: only tells what is private, changes nothing
+    sources: frozenset[str] = frozenset()  # configured `private = true`
 
     @property
     def active(self) -> bool:
         return self.enabled and bool(self.repos)
 
     def private(self, artifact: Artifact) -> bool:
-        return (artifact.repo or "") in self.repos or is_private(artifact.extra)
+        return (
+            (artifact.repo or "") in self.repos
+            or is_private(artifact.extra)
+            or (not artifact.manual and _source_of(artifact.key) in self.sources)
+        )
 
     def artifact(self, artifact: Artifact) -> Artifact:
         """The artifact with nothing of a private repository's content left."""
@@ -122,6 +128,10 @@ def neutral_key(key: str) -> str:
     return f"item:{source}:{kind}:private-{digest}"
 
 
+def _source_of(key: str) -> str:
+    return key.split(":", 2)[1] if key.startswith("item:") else ""
+
+
 def _number(artifact: Artifact) -> str:
     value = artifact.extra.get("number") or artifact.extra.get("iid")
     if isinstance(value, int) and not isinstance(value, bool):
@@ -129,13 +139,17 @@ def _number(artifact: Artifact) -> str:
     return ""
 
 
-def load_redaction(session: Session, owner: str, *, enabled: bool) -> Redaction:
+def load_redaction(
+    session: Session, owner: str, *, enabled: bool, sources: Iterable[str] = ()
+) -> Redaction:
     """Scan the owner's items once for private repositories (and, to redact, their
-    titles)."""
+    titles). Every repository of the `sources` configured private counts as private."""
+    private_sources = sorted(set(sources))
     # The database reads the flags: decoding every item's `extra` here would be slow.
     flagged = or_(
         ItemRow.extra["private"].as_boolean().is_(True),
         func.lower(ItemRow.extra["visibility"].as_string()).in_(sorted(_HIDDEN_VISIBILITY)),
+        ItemRow.source.in_(private_sources),
     )
     query = (
         select(ItemRow.repo)
@@ -147,7 +161,12 @@ def load_redaction(session: Session, owner: str, *, enabled: bool) -> Redaction:
     for chunk in _chunks(sorted(repos), 500) if enabled else []:
         rows = select(ItemRow.title).where(ItemRow.owner == owner, ItemRow.repo.in_(chunk))
         titles.update(t for t in session.scalars(rows) if t)
-    return Redaction(frozenset(repos), frozenset(titles), enabled)
+    if enabled and private_sources:  # their items without a repository too
+        rows = select(ItemRow.title).where(
+            ItemRow.owner == owner, ItemRow.source.in_(private_sources)
+        )
+        titles.update(t for t in session.scalars(rows) if t)
+    return Redaction(frozenset(repos), frozenset(titles), enabled, frozenset(private_sources))
 
 
 def _chunks(values: list[str], size: int) -> Iterable[list[str]]:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
-from export_data import PRIVATE_DRAFT, PRIVATE_REPO, PRIVATE_REVIEW_TITLE, PRIVATE_TITLE
+from export_data import CONFIG, PRIVATE_DRAFT, PRIVATE_REPO, PRIVATE_REVIEW_TITLE, PRIVATE_TITLE
 from export_support import export
+from fakes.fixed_ledger import write_settings
 
 from collector.config import Settings
 from collector.export import ExportFormat, ExportOptions
@@ -65,3 +68,30 @@ def test_many_private_titles_only_present_ones_replaced() -> None:
     redaction = Redaction(frozenset({PRIVATE_REPO}), titles)
     text = f"Shipped {PRIVATE_TITLE}; then Secret project number 2999, see acme/public#1."
     assert redaction.text(text) == ("Shipped private work; then private work, see acme/public#1.")
+
+
+JIRA_SOURCE = """
+[[sources]]
+name = "jira"
+type = "jira"
+base_url = "https://jira.acme.example"
+token_env = "JIRA_TOKEN"
+deployment = "server"
+private = true
+"""
+
+
+@pytest.mark.parametrize("fmt", list(ExportFormat))
+def test_a_source_configured_private_has_every_item_redacted(
+    fixed_ledger: Ledger, tmp_path: Path, ledger_url: str, fmt: ExportFormat
+) -> None:
+    # A company's Jira knows no public or private projects: the user says so once.
+    private_jira = write_settings(tmp_path, CONFIG + JIRA_SOURCE, ledger_url)
+    options = ExportOptions(include_suggested=True, redact_private=True)
+    plain = export(fixed_ledger, private_jira, fmt, ExportOptions(include_suggested=True))
+    assert "Trace checkout latency" in plain  # the test can fail
+
+    text = export(fixed_ledger, private_jira, fmt, options)
+
+    assert "Trace checkout latency" not in text and "/browse/CORE-118" not in text
+    assert "acme/checkout" in text  # GitHub work is not private
