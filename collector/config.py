@@ -79,7 +79,7 @@ def load_settings(explicit: Path | None = None, env: Mapping[str, str] | None = 
     path = locate_config(explicit, env)
     if path is None:
         if env.get("GITHUB_TOKEN"):
-            return zero_config_settings()
+            return zero_config_settings(env)
         raise NoConfigError(
             f"no config file: pass --config FILE, set ${CONFIG_ENV}, run `growthmap init`, "
             f"or set GITHUB_TOKEN to collect from github.com without one "
@@ -106,16 +106,25 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise ConfigInvalid([Problem(str(path), "", f"invalid TOML: {message}", line)]) from None
 
 
-def zero_config_settings() -> Settings:
-    """github.com for the token's own user, an empty growth map, the default ledger."""
-    github = connector_class("github").config_model.model_validate(
-        {
-            "name": "github",
-            "type": "github",
-            "base_url": "https://api.github.com",
-            "token_env": "GITHUB_TOKEN",
-        }
-    )
+def zero_config_settings(env: Mapping[str, str]) -> Settings:
+    """github.com for the token's own user, an empty growth map, the default ledger.
+
+    $GITHUB_API_URL (GitHub Enterprise Server's `https://HOST/api/v3`, as GitHub Actions
+    sets it) points the same at another GitHub.
+    """
+    base_url = env.get("GITHUB_API_URL") or "https://api.github.com"
+    try:
+        github = connector_class("github").config_model.model_validate(
+            {
+                "name": "github",
+                "type": "github",
+                "base_url": base_url,
+                "token_env": "GITHUB_TOKEN",
+            }
+        )
+    except ValidationError as exc:
+        said = "; ".join(str(e["msg"]) for e in exc.errors())
+        raise ConfigInvalid([Problem("$GITHUB_API_URL", "", f"{base_url!r}: {said}")]) from None
     return Settings(
         owner=Owner(),
         ledger_url=paths.default_ledger_url(),

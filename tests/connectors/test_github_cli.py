@@ -100,3 +100,27 @@ def test_bad_token_fails_the_source_with_a_clear_message(
     assert code != 0
     assert "401" in stderr
     assert "not-a-valid-token" not in stdout + stderr
+
+
+def test_zero_config_collect_follows_github_api_url(
+    fake: FakeGitHub, dataset: Dataset, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The quick start, no config file at all, at a GitHub other than github.com.
+    monkeypatch.setenv("GITHUB_TOKEN", "owner-token")
+    monkeypatch.setenv("GITHUB_API_URL", fake.base_url)
+    code, _, stderr = run("collect", "--since", SINCE.date().isoformat())
+    assert code == 0, stderr
+
+    code, stdout, stderr = run("items", "--kind", "pull_request", "--format", "json")
+    assert code == 0, stderr
+    found = {json.loads(line)["external_id"] for line in stdout.splitlines()}
+    assert found == dataset.expected_authored(SINCE, datetime.now(UTC))
+
+
+def test_a_bad_github_api_url_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GITHUB_TOKEN", "owner-token")
+    monkeypatch.setenv("GITHUB_API_URL", "api.github.example")
+    code, _, stderr = run("collect", "--since", "14d")
+    assert code == 2
+    assert "$GITHUB_API_URL" in stderr and "api.github.example" in stderr
+    assert "Traceback" not in stderr
