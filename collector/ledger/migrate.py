@@ -1,17 +1,24 @@
-"""Alembic migrations shipped inside the package, applied on open and by `db upgrade`."""
+"""Alembic migrations shipped inside the package, applied on open and by `db upgrade`.
+
+Alembic itself is imported only when a migration runs: every command opens the ledger,
+and checking that it is current must not cost Alembic's import time.
+"""
 
 from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine, inspect, text
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+# The newest revision in migrations/versions; a test checks it against Alembic's own view.
+HEAD_REVISION = "0001"
+VERSION_TABLE = "alembic_version"
 # Any fixed number works: it only has to be the same in every growthmap process.
 _PG_MIGRATION_LOCK = 0x67726F77
 # Alembic keeps its migration context in module globals, so one process migrates one at a time.
@@ -19,24 +26,31 @@ _IN_PROCESS = threading.Lock()
 
 
 def alembic_config() -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return config
 
 
-def head_revision() -> str | None:
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+def head_revision() -> str:
+    return HEAD_REVISION
 
 
 def current_revision(engine: Engine) -> str | None:
+    """The ledger's schema revision; None for an empty database."""
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        if not inspect(conn).has_table(VERSION_TABLE):
+            return None
+        return conn.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar()
 
 
 def upgrade(engine: Engine) -> bool:
     """Apply pending migrations; return whether anything was applied. Cheap when current."""
-    if current_revision(engine) == head_revision():
+    if current_revision(engine) == HEAD_REVISION:
         return False
+    from alembic import command
+
     config = alembic_config()
     with _IN_PROCESS, engine.connect() as conn:
         conn.execution_options(growthmap_write=True)

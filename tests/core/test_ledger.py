@@ -143,3 +143,11 @@ def test_collectors_opening_a_new_ledger_at_once_all_succeed(
             assert session.execute(select(ItemRow)).all() == []
     finally:
         ledger.close()
+
+
+def test_the_head_revision_growthmap_checks_is_alembics_newest() -> None:
+    from alembic.script import ScriptDirectory
+
+    from collector.ledger.migrate import HEAD_REVISION, alembic_config
+
+    assert ScriptDirectory.from_config(alembic_config()).get_current_head() == HEAD_REVISION
