@@ -8,6 +8,7 @@ failing never stops the others; items stream through in bounded batches.
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import time
@@ -22,7 +23,7 @@ from sqlalchemy.orm import Session
 from collector.config import Settings
 from collector.errors import ExitCode, UsageError
 from collector.ledger import Ledger
-from collector.ledger.items import UpsertResult, record_items
+from collector.ledger.items import UpsertResult, item_key, record_items, stored_items
 from collector.ledger.runs import (
     StreamRecord,
     get_cursor,
@@ -74,6 +75,8 @@ class SilentProgress:
 # returns how many new suggestions it made (the rules engine plugs in here).
 ItemsHook = Callable[[Session, list[tuple[int, Item]]], int]
 ConnectorFactory = Callable[[SourceConfig], Connector]
+# (stored, fresh) -> what to store, for streams whose items show only their window
+Merge = Callable[[Item, Item], Item]
 
 
 @dataclass
@@ -200,11 +203,13 @@ class Collector:
         pending: list[Item] = []
         try:
             items = connector.fetch(stream.name, since, self.options.until)
+            merge = functools.partial(connector.merge, stream.name) if stream.partial else None
             for batch in self._batches(items, connector.name, stream.name):
-                self._store(pending, totals, report)
+                self._store(pending, totals, report, merge=merge)
                 pending = batch
             # The cursor moves in the transaction that stores the stream's last batch.
-            self._store(pending, totals, report, cursor=(connector.name, stream.name, new_cursor))
+            cursor_after = (connector.name, stream.name, new_cursor)
+            self._store(pending, totals, report, cursor=cursor_after, merge=merge)
             pending = []
         except ConnectorError as exc:
             error, auth_failed = self._message(exc), isinstance(exc, AuthError)
@@ -212,7 +217,7 @@ class Collector:
             log.debug("unexpected error in %s/%s", connector.name, stream.name, exc_info=True)
             error = self._message(exc, prefix=f"unexpected error ({type(exc).__name__}): ")
         if error and pending:  # keep what was read before the failure; the cursor stays
-            self._store(pending, totals, report)
+            self._store(pending, totals, report, merge=merge)
         spent = connector.stats.since(before)
         record = StreamRecord(
             source=connector.name,
@@ -271,15 +276,18 @@ class Collector:
         totals: UpsertResult,
         report: RunReport,
         cursor: tuple[str, str, datetime | None] | None = None,
+        merge: Merge | None = None,
     ) -> None:
         if not batch and (cursor is None or cursor[2] is None):
             return
         now = self.clock()
         if self.options.dry_run:
             with self.ledger.read() as session:
+                batch = self._merged(session, batch, merge)
                 totals.add(record_items(session, self.ledger.owner, batch, now, dry_run=True))
             return
         with self.ledger.write() as session:
+            batch = self._merged(session, batch, merge)
             result = record_items(session, self.ledger.owner, batch, now)
             made = self.on_items(session, result.changed) if self.on_items and result.changed else 0
             if cursor is not None and cursor[2] is not None:
@@ -290,6 +298,17 @@ class Collector:
             report.new_suggestions += made
             report.changed_moments.update(item.occurred_at for _, item in result.changed)
         totals.add(UpsertResult(result.new, result.updated, result.unchanged))
+
+    def _merged(self, session: Session, batch: Sequence[Item], merge: Merge | None) -> list[Item]:
+        """A partial stream's items merged with their stored versions, in the transaction
+        that stores them."""
+        if merge is None or not batch:
+            return list(batch)
+        stored = stored_items(session, self.ledger.owner, batch)
+        return [
+            merge(stored[key], item) if (key := item_key(item)) in stored else item
+            for item in batch
+        ]
 
     def _record(self, report: RunReport, record: StreamRecord) -> None:
         if report.run_id is not None:

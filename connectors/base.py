@@ -65,13 +65,16 @@ class Stream:
     """One incremental feed of a source, with its own cursor.
 
     `lag` is how far behind writes the API's index may be: the stored cursor never
-    passes the run's start minus `lag`.
+    passes the run's start minus `lag`. `partial` streams yield items that show only what
+    the fetch window saw (a document's changes in the window): the pipeline hands each to
+    `Connector.merge` with the stored one instead of replacing it.
     """
 
     name: str
     kind: str
     lag: timedelta = timedelta(0)
     default_enabled: bool = True
+    partial: bool = False
 
 
 @dataclass
@@ -144,6 +147,10 @@ class Connector(ABC):
     def check(self) -> str:
         """Verify credentials with one cheap request; return who the token belongs to."""
         raise NotImplementedError
+
+    def merge(self, stream: str, stored: Item, fresh: Item) -> Item:
+        """What to store for an item of a `partial` stream already in the ledger."""
+        return fresh
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release HTTP sessions."""

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -87,13 +87,40 @@ def record_items(
 Key = tuple[str, str, str]
 
 
+def item_key(item: Item) -> Key:
+    """An item's identity in the ledger (with the owner)."""
+    return item.source, item.kind, item.external_id
+
+
 def _dedupe(items: Sequence[Item]) -> dict[Key, tuple[Item, str]]:
     """One entry per identity; an item seen twice in a batch (it moved between pages) keeps
     its last version."""
     batch: dict[Key, tuple[Item, str]] = {}
     for item in items:
-        batch[(item.source, item.kind, item.external_id)] = (item, item.content_hash())
+        batch[item_key(item)] = (item, item.content_hash())
     return batch
+
+
+def stored_items(session: Session, owner: str, items: Sequence[Item]) -> dict[Key, Item]:
+    """The stored versions of these items (by identity), for streams that merge."""
+    keys = {item_key(i) for i in items}
+    if not keys:
+        return {}
+    rows = session.scalars(select(ItemRow).where(ItemRow.owner == owner, _identities(keys)))
+    return {(r.source, r.kind, r.external_id): item_from_row(r) for r in rows}
+
+
+def _identities(keys: Iterable[Key]) -> ColumnElement[bool]:
+    """Rows with any of these (source, kind, external_id), one IN list per source and kind."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for source, kind, external_id in keys:
+        groups.setdefault((source, kind), []).append(external_id)
+    return or_(
+        *(
+            and_(ItemRow.source == source, ItemRow.kind == kind, ItemRow.external_id.in_(ids))
+            for (source, kind), ids in groups.items()
+        )
+    )
 
 
 def _existing_hashes(
@@ -101,19 +128,10 @@ def _existing_hashes(
 ) -> dict[Key, tuple[int, str]]:
     if not batch:
         return {}
-    groups: dict[tuple[str, str], list[str]] = {}
-    for source, kind, external_id in batch:
-        groups.setdefault((source, kind), []).append(external_id)
-    condition = or_(
-        *(
-            and_(ItemRow.source == source, ItemRow.kind == kind, ItemRow.external_id.in_(ids))
-            for (source, kind), ids in groups.items()
-        )
-    )
     rows = session.execute(
         select(
             ItemRow.id, ItemRow.source, ItemRow.kind, ItemRow.external_id, ItemRow.content_hash
-        ).where(ItemRow.owner == owner, condition)
+        ).where(ItemRow.owner == owner, _identities(batch))
     )
     return {(r.source, r.kind, r.external_id): (r.id, r.content_hash) for r in rows}
 

@@ -13,7 +13,7 @@ from connectors.base import Connector, Runtime, SourceConfig, Stream
 from connectors.errors import ConfigProblem
 from connectors.gitlab.client import GitLabClient
 from connectors.gitlab.config import GitLabConfig
-from connectors.gitlab.design_docs import fetch_design_docs
+from connectors.gitlab.design_docs import fetch_design_docs, merge_design_docs
 from connectors.gitlab.merge_requests import fetch_issues, fetch_merge_requests
 from connectors.gitlab.reviews import fetch_reviews
 from connectors.item import Item
@@ -35,7 +35,8 @@ class GitLabConnector(Connector):
     all_streams: ClassVar[tuple[Stream, ...]] = (
         Stream("merge_requests", "pull_request"),
         Stream("reviews", "review"),
-        Stream("design_docs", "design_doc"),
+        # A run sees a document's changes in its window only: merged with the stored item.
+        Stream("design_docs", "design_doc", partial=True),
         Stream("issues", "ticket", default_enabled=False),
     )
 
@@ -56,6 +57,9 @@ class GitLabConnector(Connector):
 
     def check(self) -> str:
         return self._client.owner().username
+
+    def merge(self, stream: str, stored: Item, fresh: Item) -> Item:
+        return merge_design_docs(stored, fresh) if stream == "design_docs" else fresh
 
     def close(self) -> None:
         self._client.close()

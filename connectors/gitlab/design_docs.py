@@ -8,7 +8,7 @@ per push and one project lookup per project). One item per (project, path).
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import PurePosixPath
 from typing import Any
@@ -159,6 +159,41 @@ def record_push(client: GitLabClient, collector: DocCollector, event: Mapping[st
     )
 
 
+def change_order(change: Mapping[str, Any]) -> tuple[str, str]:
+    """Time, then ref: one order for a document's changes however they were gathered."""
+    return str(change.get("at")), str(change.get("ref"))
+
+
+def merge_design_docs(stored: Item, fresh: Item) -> Item:
+    """One document as two windows saw it: every change either saw, once; the title read
+    from the document's heading, even when only the stored window saw the file added."""
+    changes: dict[str, dict[str, Any]] = {}
+    for change in [*stored.extra.get("changes", ()), *fresh.extra.get("changes", ())]:
+        changes[str(change.get("ref"))] = change  # the fresh version of a change wins
+    ordered = sorted(changes.values(), key=change_order)
+    times = sorted(t for t in (parse_time(c.get("at")) for c in ordered) if t)
+    if not times:
+        return fresh
+    fallback = PurePosixPath(fresh.path or "").name
+    title = stored.title if fresh.title == fallback and stored.title else fresh.title
+    return replace(
+        fresh,
+        title=title,
+        created_at=times[0],
+        updated_at=times[-1],
+        occurred_at=times[-1],
+        state="added" if "added" in (stored.state, fresh.state) else fresh.state,
+        extra={
+            **stored.extra,
+            **fresh.extra,
+            "changes": ordered,
+            "first_change": times[0].isoformat(),
+            "latest_change": times[-1].isoformat(),
+        },
+        raw={"changes": ordered},
+    )
+
+
 def normalize_design_doc(source: str, owner: str, doc: DocChanges) -> Item:
     times = sorted(t for t in (parse_time(c.get("at")) for c in doc.changes) if t)
     assert times, "every recorded change has a time"
@@ -179,7 +214,7 @@ def normalize_design_doc(source: str, owner: str, doc: DocChanges) -> Item:
         paths=(doc.path,),
         extra={
             "platform": "gitlab",
-            "changes": sorted(doc.changes, key=lambda c: str(c.get("at"))),
+            "changes": sorted(doc.changes, key=change_order),
             "first_change": first.isoformat(),
             "latest_change": latest.isoformat(),
         },

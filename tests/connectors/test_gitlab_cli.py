@@ -109,3 +109,36 @@ def test_a_rejected_token_fails_the_source_with_a_clear_message(
     assert "rejected the token (401)" in stderr + stdout
     assert "glpat-not-the-right-one" not in stderr + stdout
     assert "Traceback" not in stderr + stdout
+
+
+def design_docs(config: Path) -> dict[str, dict[str, Any]]:
+    code, stdout, stderr = run("items", "--config", str(config), "--format", "json")
+    assert code == 0, stderr
+    rows = (json.loads(line) for line in stdout.splitlines())
+    return {r["external_id"]: r for r in rows if r["kind"] == "design_doc"}
+
+
+def test_a_narrower_window_never_shrinks_a_design_docs_history(
+    config: Path, fake_gitlab: FakeGitLab
+) -> None:
+    # A scheduled run sees only the changes in its window; what earlier runs stored stays.
+    wide = min(t for ts in fake_gitlab.data.truth.docs.values() for t in ts)
+    code, _, stderr = run("collect", "--config", str(config), "--since", wide.date().isoformat())
+    assert code == 0, stderr
+    before = design_docs(config)
+    spread = {k: ts for k, ts in fake_gitlab.data.truth.docs.items() if min(ts) < SINCE <= max(ts)}
+    assert spread  # documents changed both before and inside the narrow window
+
+    for window in (
+        ["--since", SINCE_TEXT],
+        ["--since", wide.date().isoformat(), "--until", SINCE_TEXT],
+    ):
+        code, stdout, stderr = run("collect", "--config", str(config), *window, "--json")
+        assert code == 0, stderr
+        assert streams_of(stdout)["design_docs"]["updated"] == 0  # nothing new was learnt
+        after = design_docs(config)
+        assert after.keys() == before.keys()
+        for key in spread:
+            assert after[key]["extra"]["changes"] == before[key]["extra"]["changes"], key
+            assert after[key]["title"] == before[key]["title"]
+            assert after[key]["occurred_at"] == before[key]["occurred_at"]
