@@ -124,7 +124,8 @@ def zero_config_settings(env: Mapping[str, str]) -> Settings:
         )
     except ValidationError as exc:
         said = "; ".join(str(e["msg"]) for e in exc.errors())
-        raise ConfigInvalid([Problem("$GITHUB_API_URL", "", f"{base_url!r}: {said}")]) from None
+        shown = repr(base_url) if "@" not in base_url else "the value"
+        raise ConfigInvalid([Problem("$GITHUB_API_URL", "", f"{shown}: {said}")]) from None
     return Settings(
         owner=Owner(),
         ledger_url=paths.default_ledger_url(),

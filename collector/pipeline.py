@@ -323,10 +323,19 @@ class Collector:
         return self.redactor(prefix + text)
 
 
+NO_SOURCE = (
+    "no source is enabled, so there is nothing to collect: add a [[sources]] table "
+    "(config.example.toml shows each type) or set enabled = true on one"
+)
+
+
 def select_sources(sources: Sequence[SourceConfig], names: Sequence[str]) -> list[SourceConfig]:
     """Enabled sources, or exactly the ones named (even if disabled) when names are given."""
     if not names:
-        return [s for s in sources if s.enabled]
+        enabled = [s for s in sources if s.enabled]
+        if not enabled:
+            raise UsageError(NO_SOURCE)
+        return enabled
     known = {s.name for s in sources}
     unknown = [n for n in names if n not in known]
     if unknown:

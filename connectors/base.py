@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
 import requests
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -43,6 +44,17 @@ class SourceConfig(BaseModel):
         description="every item of this source counts as private for `export --redact "
         "private` (a company's own Jira or GitLab, whatever the project settings say)",
     )
+
+    @field_validator("base_url")
+    @classmethod
+    def _no_credentials(cls, value: str) -> str:
+        # A password here would be echoed by every message that names the URL: refuse it.
+        if "@" in urlsplit(value.strip()).netloc:
+            raise ValueError(
+                "must not hold a user name or password; the token goes in the environment "
+                "variable named by token_env (change the password if it was shared)"
+            )
+        return value
 
     @field_validator("token_env")
     @classmethod

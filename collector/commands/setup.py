@@ -15,6 +15,7 @@ from collector.errors import SourcesFailed
 from collector.ledger.db import open_ledger, safe_url
 from collector.ledger.migrate import current_revision, head_revision, upgrade
 from collector.online import check_sources
+from collector.pipeline import NO_SOURCE
 from collector.security import config_file_warnings
 from collector.setup import InitResult, write_starter_files
 from collector.sources import token_status
@@ -73,6 +74,8 @@ def config_check(
         _check_online(settings, app.env)
     missing = [t for t in token_status(settings.sources, app.env) if not t.present]
     enabled = {s.name for s in settings.sources if s.enabled}
+    if not enabled:
+        err.print(f"warning: {NO_SOURCE}")
     for token in missing:
         if token.source in enabled:
             err.print(

@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pytest
 from fakes.memory import CONFIG, WORLD, make_item, write_config
+from sqlalchemy import select
 from typer.testing import CliRunner
 
 from collector.cli import app
 from collector.ledger import open_ledger
+from collector.ledger.models import RunRow
 from collector.lock import collect_lock
 
 runner = CliRunner()
@@ -166,3 +168,15 @@ def test_db_upgrade_is_idempotent(config: Path) -> None:
     assert code == 0 and "upgraded from empty" in stdout
     code, stdout, _ = run("db", "upgrade", "--config", str(config))
     assert code == 0 and "up to date" in stdout
+
+
+def test_no_enabled_source_is_said_not_reported_as_a_good_run(tmp_path: Path) -> None:
+    path = write_config(tmp_path, CONFIG + "enabled = false\n")
+    code, _, stderr = run("collect", "--config", str(path), "--since", "14d")
+    assert code == 2 and "no source is enabled" in stderr
+    code, _, stderr = run("config", "check", "--config", str(path))
+    assert code == 0 and "warning: no source is enabled" in stderr
+    ledger = open_ledger(f"sqlite:///{tmp_path / 'ledger.db'}", "default")
+    with ledger.read() as session:
+        assert session.scalars(select(RunRow)).all() == []  # no "ok" run was recorded
+    ledger.close()

@@ -139,3 +139,11 @@ def test_zero_config_collects_github_for_the_tokens_user() -> None:
 )
 def test_relative_sqlite_paths_follow_the_config_file(url: str, expected: str) -> None:
     assert resolve_ledger_url(url, Path("/base")) == expected
+
+
+def test_a_password_in_base_url_is_refused_without_being_echoed(tmp_path: Path) -> None:
+    secret = "hunter" + "2-pass"
+    body = CONFIG + f'base_url = "http://ada:{secret}@h.test"\n'
+    (problem,) = problems_of(write_config(tmp_path, body))
+    assert "[sources[0].base_url]" in problem and "user name or password" in problem
+    assert secret not in problem
