@@ -182,7 +182,8 @@ class Collector:
         for stream in connector.streams():
             if self.stop.is_set():  # streams left out: the run did not complete
                 report.interrupted = True
-                return
+                self._record(report, _failed(connector.name, stream.name, *NOT_RUN))
+                continue
             if fatal is not None:
                 self._record(report, _failed(connector.name, stream.name, "failed", fatal))
                 continue
@@ -200,6 +201,7 @@ class Collector:
         self.progress.stream_started(connector.name, stream.name, since)
         before, started = connector.stats.snapshot(), time.monotonic()
         totals, error, auth_failed = UpsertResult(), None, False
+        interrupted = False
         pending: list[Item] = []
         try:
             items = connector.fetch(stream.name, since, self.options.until)
@@ -211,24 +213,26 @@ class Collector:
             cursor_after = (connector.name, stream.name, new_cursor)
             self._store(pending, totals, report, cursor=cursor_after, merge=merge)
             pending = []
+        except KeyboardInterrupt:  # raised between items once the run is asked to stop
+            interrupted = report.interrupted = True
         except ConnectorError as exc:
             error, auth_failed = self._message(exc), isinstance(exc, AuthError)
         except Exception as exc:  # a bug must not stop the other sources
             log.debug("unexpected error in %s/%s", connector.name, stream.name, exc_info=True)
             error = self._message(exc, prefix=f"unexpected error ({type(exc).__name__}): ")
-        if error and pending:  # keep what was read before the failure; the cursor stays
+        if (error or interrupted) and pending:  # keep what was read; the cursor stays
             self._store(pending, totals, report, merge=merge)
         spent = connector.stats.since(before)
         record = StreamRecord(
             source=connector.name,
             stream=stream.name,
-            status="failed" if error else "ok",
+            status="failed" if error else "interrupted" if interrupted else "ok",
             new=totals.new,
             updated=totals.updated,
             unchanged=totals.unchanged,
             requests=spent.requests,
             retries=spent.retries,
-            error=error,
+            error=error or (INTERRUPTED_NOTE if interrupted else None),
             window_since=since,
             window_until=self.options.until,
             duration_s=round(time.monotonic() - started, 3),
@@ -262,10 +266,10 @@ class Collector:
                 raise ValueError(f"connector yielded an item of source {item.source!r}")
             batch.append(item)
             self.progress.items_fetched(source, stream, 1)
-            if len(batch) >= size:
+            if len(batch) >= size or self.stop.is_set():
                 yield batch
                 batch = []
-            if self.stop.is_set():
+            if self.stop.is_set():  # what was read is stored first (see _collect_stream)
                 raise KeyboardInterrupt
         if batch:
             yield batch
@@ -323,6 +327,8 @@ class Collector:
         return self.redactor(prefix + text)
 
 
+INTERRUPTED_NOTE = "interrupted: what was read is stored; the next run fetches the rest"
+NOT_RUN = ("interrupted", "not run: the run was interrupted first")
 NO_SOURCE = (
     "no source is enabled, so there is nothing to collect: add a [[sources]] table "
     "(config.example.toml shows each type) or set enabled = true on one"

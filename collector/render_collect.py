@@ -63,9 +63,8 @@ class TerminalProgress:
         note = (
             plural(record.requests, "request") if record.status == "ok" else f"[red]{record.status}"
         )
-        self._progress.update(
-            task, total=max(done, 1), completed=max(done, 1) if done else 1, note=note
-        )
+        # The count shown is what the stream stored; a stream that found nothing shows 0.
+        self._progress.update(task, total=max(done, 1), completed=done, note=note)
 
 
 def plural(count: int, noun: str) -> str:
@@ -80,10 +79,10 @@ def summary_table(report: RunReport) -> Table:
         name: index for index, name in enumerate(dict.fromkeys(r.source for r in report.records))
     }
     for r in sorted(report.records, key=lambda r: order[r.source]):
-        if r.status == "ok":
+        if r.status in ("ok", "interrupted"):  # an interrupted stream stored what it read
             table.add_row(
                 r.source,
-                r.stream,
+                r.stream if r.status == "ok" else f"{r.stream} [yellow]interrupted[/]",
                 str(r.new),
                 str(r.updated),
                 str(r.unchanged),
@@ -105,10 +104,11 @@ def summary_table(report: RunReport) -> Table:
 
 
 def failures(report: RunReport) -> list[str]:
-    """One line per failed or skipped stream (a source-wide failure once)."""
+    """One line per failed or skipped stream (a source-wide failure once); interrupted
+    streams are said once, for the whole run, by the command."""
     lines, seen = [], set()
     for r in report.records:
-        if r.status != "ok" and (r.source, r.error) not in seen:
+        if r.status not in ("ok", "interrupted") and (r.source, r.error) not in seen:
             seen.add((r.source, r.error))
             where = r.source if r.stream == ALL_STREAMS else f"{r.source} {r.stream}"
             lines.append(f"{where}: {clean(r.error or r.status)}")
@@ -124,20 +124,28 @@ def cron_lines(report: RunReport) -> list[str]:
     width = max((len(s) for s in by_source), default=0)
     lines = []
     for source, records in sorted(by_source.items()):
-        ok = all(r.status == "ok" for r in records)
         new = sum(r.new for r in records)
         updated = sum(r.updated for r in records)
         requests = sum(r.requests for r in records)
         seconds = sum(r.duration_s for r in records)
         line = (
-            f"{stamp} {source:<{width}} {'ok' if ok else 'failed'} new={new} "
+            f"{stamp} {source:<{width}} {_outcome(records)} new={new} "
             f"updated={updated} requests={requests} {seconds:.1f}s"
         )
-        errors = sorted({clean(r.error) for r in records if r.error})
+        said = (r.error for r in records if r.status not in ("ok", "interrupted"))
+        errors = sorted({clean(e) for e in said if e})
         if errors:
             line += " error=" + json.dumps("; ".join(errors), ensure_ascii=False)
         lines.append(line)
     return lines
+
+
+def _outcome(records: list[StreamRecord]) -> str:
+    """A source's word in the cron line: failed (or skipped) wins, then interrupted, then ok."""
+    statuses = {r.status for r in records}
+    if statuses - {"ok", "interrupted"}:
+        return "failed"
+    return "interrupted" if "interrupted" in statuses else "ok"
 
 
 def report_json(report: RunReport) -> dict[str, Any]:

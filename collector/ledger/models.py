@@ -181,7 +181,7 @@ class RunStreamRow(Base):
     run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), index=True)
     source: Mapped[str] = mapped_column(String(100))
     stream: Mapped[str] = mapped_column(String(64))
-    status: Mapped[str] = mapped_column(String(16))  # ok | failed | skipped
+    status: Mapped[str] = mapped_column(String(16))  # ok | failed | skipped | interrupted
     new: Mapped[int] = mapped_column(Integer, default=0)
     updated: Mapped[int] = mapped_column(Integer, default=0)
     unchanged: Mapped[int] = mapped_column(Integer, default=0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -17,6 +18,7 @@ from collector.ledger import Ledger, open_ledger
 from collector.ledger.models import ItemRow, RunRow, RunStreamRow
 from collector.ledger.runs import get_cursor
 from collector.pipeline import CollectOptions, RunReport, SilentProgress
+from collector.render_collect import cron_lines
 
 TOKEN = {"MEMORY_TOKEN": "memory-token-123456"}
 NOW = now()
@@ -189,3 +191,39 @@ def test_tokens_never_reach_stored_errors(settings: Settings, ledger: Ledger) ->
     with ledger.read() as session:
         errors = session.scalars(select(RunStreamRow.error)).all()
     assert errors and all(secret not in (e or "") and "***" in (e or "") for e in errors)
+
+
+class StopAfter(SilentProgress):
+    """Asks the run to stop once `count` items have been fetched (as Ctrl-C would)."""
+
+    def __init__(self, stop: threading.Event, count: int) -> None:
+        self.stop, self.left = stop, count
+
+    def items_fetched(self, source: str, stream: str, count: int) -> None:
+        self.left -= count
+        if self.left <= 0:
+            self.stop.set()
+
+
+def test_an_interrupted_run_keeps_what_it_read_and_says_which_streams_did_not_finish(
+    settings: Settings, ledger: Ledger
+) -> None:
+    seed(8)
+    stop = threading.Event()
+    report = run_collect(
+        settings,
+        ledger,
+        CollectOptions(),
+        env=TOKEN,
+        progress=StopAfter(stop, 5),
+        clock=lambda: NOW,
+        stop=stop,
+    )
+
+    assert report.exit_code == 130 and report.status == "interrupted"
+    statuses = {r.stream: (r.status, r.new) for r in report.records}
+    assert statuses == {"things": ("interrupted", 5), "others": ("interrupted", 0)}
+    assert stored(ledger) == 5 and cursor(ledger) is None  # the next run reads it again
+    assert cron_lines(report)[0].split()[2:4] == ["interrupted", "new=5"]
+    assert collect(settings, ledger, at=NOW + timedelta(minutes=1)).exit_code == 0
+    assert stored(ledger) == 8

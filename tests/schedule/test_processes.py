@@ -216,9 +216,9 @@ def test_sigterm_mid_run_stops_the_daemon_cleanly_and_the_next_run_completes(
     assert code == 0, stderr
     assert "SIGTERM received" in stderr and "daemon stopped" in stderr
     numbers, cursor, runs = stored(url)
-    # Batches of 2: items 1-4 were stored, the batch in hand (5, 6) was abandoned and
-    # the cursor did not move, so nothing is lost.
-    assert numbers == [1, 2, 3, 4] and cursor is None and runs == ["interrupted"]
+    # Everything read before the stop was stored; the cursor did not move, so the next
+    # run reads the window again and nothing is lost.
+    assert numbers == [1, 2, 3, 4, 5, 6] and cursor is None and runs == ["interrupted"]
 
     code, _, stderr = finish(start(["collect", "--config", config]))
     assert code == 0, stderr
@@ -260,6 +260,7 @@ def test_ctrl_c_during_collect_keeps_what_was_stored_and_says_so(
 
     assert code == 130  # the shell's convention for Ctrl-C
     assert "interrupted: everything stored so far is kept; the next run fetches the rest" in stderr
+    assert " slow interrupted new=6 " in stderr  # not "ok": the stream did not finish
     assert "Traceback" not in stderr
     numbers, cursor, runs = stored(url)
-    assert numbers == [1, 2, 3, 4] and cursor is None and runs == ["interrupted"]
+    assert numbers == [1, 2, 3, 4, 5, 6] and cursor is None and runs == ["interrupted"]
