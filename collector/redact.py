@@ -12,7 +12,9 @@ class Redactor:
     ordinary words), tokens are never that short."""
 
     def __init__(self, secrets: Iterable[str] = ()) -> None:
-        self._secrets = sorted({s for s in secrets if len(s) >= 6}, key=len, reverse=True)
+        # A value with a stray newline may show up stripped, or escaped inside a repr.
+        forms = {f for s in secrets for f in (s, s.strip(), repr(s.strip())[1:-1])}
+        self._secrets = sorted({s for s in forms if len(s) >= 6}, key=len, reverse=True)
 
     @classmethod
     def from_env(cls, variables: Iterable[str], env: Mapping[str, str]) -> Redactor:

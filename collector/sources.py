@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from connectors.base import Connector, Runtime, SourceConfig
+from connectors.errors import ConfigProblem
 from connectors.registry import connector_class
 
 
@@ -29,13 +30,30 @@ class TokenStatus:
 
 def token_status(sources: list[SourceConfig], env: Mapping[str, str]) -> list[TokenStatus]:
     """Whether each source's token is present, without ever reading out its value."""
-    return [TokenStatus(s.name, s.token_env, bool(env.get(s.token_env))) for s in sources]
+    return [
+        TokenStatus(s.name, s.token_env, bool(env.get(s.token_env, "").strip())) for s in sources
+    ]
+
+
+def read_token(source: SourceConfig, env: Mapping[str, str]) -> str:
+    """The source's token, without the newline a file or a Secret often leaves around it.
+
+    Whitespace or control characters inside it cannot be part of a token: refused with a
+    message that never shows the value (an HTTP library's error would quote it).
+    """
+    token = env.get(source.token_env, "").strip()
+    if not token:
+        raise MissingToken(source)
+    if any(c.isspace() or not c.isprintable() for c in token):
+        raise ConfigProblem(
+            f"source {source.name!r}: ${source.token_env} holds spaces or control characters "
+            "inside the token",
+            hint=f"set {source.token_env} to the token alone",
+        )
+    return token
 
 
 def build_connector(
     source: SourceConfig, env: Mapping[str, str], runtime: Runtime | None = None
 ) -> Connector:
-    token = env.get(source.token_env, "")
-    if not token:
-        raise MissingToken(source)
-    return connector_class(source.type)(source, token, runtime)
+    return connector_class(source.type)(source, read_token(source, env), runtime)

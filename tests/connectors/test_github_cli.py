@@ -124,3 +124,22 @@ def test_a_bad_github_api_url_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
     assert code == 2
     assert "$GITHUB_API_URL" in stderr and "api.github.example" in stderr
     assert "Traceback" not in stderr
+
+
+def test_a_token_with_a_trailing_newline_works_and_a_broken_one_is_never_shown(
+    tmp_path: Path, fake: FakeGitHub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Tokens read from a file or a Kubernetes Secret often end in a newline.
+    config = str(write_config(tmp_path, fake))
+    monkeypatch.setenv("GITHUB_TOKEN", "owner-token\n")
+    code, _, stderr = run("collect", "--config", config, "--since", "14d")
+    assert code == 0, stderr
+
+    broken = "owner-" + "token\r\nX-Other: 1"
+    monkeypatch.setenv("GITHUB_TOKEN", broken)
+    code, stdout, stderr = run("collect", "--config", config, "--since", "14d")
+    assert code == 1
+    assert "$GITHUB_TOKEN holds spaces or control characters" in stderr
+    assert "owner-token" not in stdout + stderr
+    code, stdout, _ = run("status", "--config", config)
+    assert "owner-token" not in stdout
