@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
@@ -15,6 +16,13 @@ from collector.redact import Redactor
 from collector.sources import build_connector
 from collector.suggest import load_ruleset, suggestions_hook
 from connectors.base import Connector, Runtime, SourceConfig
+
+
+def stoppable_sleep(stop: threading.Event, seconds: float) -> None:
+    """A connector's wait (a retry's backoff, a rate limit's reset) that a stop ends at once:
+    SIGTERM must not wait out a 15-minute rate limit."""
+    if stop.wait(seconds):
+        raise KeyboardInterrupt
 
 
 def run_collect(
@@ -31,7 +39,8 @@ def run_collect(
     stop: threading.Event | None = None,
 ) -> RunReport:
     """Collect every selected source into the ledger; the report says what happened."""
-    runtime = runtime or Runtime()
+    stop = stop or threading.Event()
+    runtime = runtime or Runtime(sleep=functools.partial(stoppable_sleep, stop))
     # Rules are validated before any network call: bad rule files exit 2 at once.
     ruleset = load_ruleset(settings)
     on_items = on_items or suggestions_hook(settings, ruleset, ledger.owner, clock)
@@ -48,7 +57,7 @@ def run_collect(
         on_items=on_items,
         clock=clock,
         redactor=Redactor.from_env([s.token_env for s in settings.sources], env),
-        stop=stop or threading.Event(),
+        stop=stop,
     )
     if options.dry_run:
         return collector.run()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -227,3 +228,20 @@ def test_an_interrupted_run_keeps_what_it_read_and_says_which_streams_did_not_fi
     assert cron_lines(report)[0].split()[2:4] == ["interrupted", "new=5"]
     assert collect(settings, ledger, at=NOW + timedelta(minutes=1)).exit_code == 0
     assert stored(ledger) == 8
+
+
+def test_a_stop_ends_a_long_rate_limit_wait_at_once(settings: Settings, ledger: Ledger) -> None:
+    # SIGTERM from systemd must not wait out a rate limit (up to 15 minutes).
+    seed(3)
+    memory.WORLD.rate_limit_wait = 60.0  # bounded, should this ever regress
+    stop = threading.Event()
+    threading.Timer(0.2, stop.set).start()
+    started = time.monotonic()
+
+    report = run_collect(
+        settings, ledger, CollectOptions(), env=TOKEN, progress=SilentProgress(), stop=stop
+    )
+
+    assert time.monotonic() - started < 10
+    assert report.status == "interrupted" and report.exit_code == 130
+    assert {r.status for r in report.records} == {"interrupted"}

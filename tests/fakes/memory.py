@@ -28,6 +28,7 @@ class World:
         self.items: dict[str, list[Item]] = {"things": [], "others": []}
         self.fail_after: dict[str, int] = {}  # stream -> raise after yielding N items
         self.auth_fails = False
+        self.rate_limit_wait = 0.0  # seconds every fetch waits first, through runtime.sleep
         self.fetches: list[tuple[str, datetime, datetime | None]] = []
 
 
@@ -47,6 +48,8 @@ class MemoryConnector(Connector):
         self.stats.requests += 1
         if WORLD.auth_fails:
             raise AuthError(f"source {self.name!r}: 401 Bad credentials")
+        if WORLD.rate_limit_wait:
+            self.runtime.sleep(WORLD.rate_limit_wait)
         limit = WORLD.fail_after.get(stream)
         chosen = [
             i
