@@ -116,7 +116,9 @@ class Daemon:
         self.state.stopped_at = self.now()
         self.store.save(self.state)
         log.info("daemon stopped")
-        return int(code)
+        # Stopped by a signal, the daemon did what it should: 0, whatever the last run was
+        # (systemd would otherwise mark the service failed).
+        return int(code) if once else int(ExitCode.OK)
 
     def sleep_until(self, due: datetime) -> bool:
         """Nap until `due`; False if stopped first. Each nap is short and followed by a

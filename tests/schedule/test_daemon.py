@@ -351,3 +351,21 @@ def test_the_configured_weekly_export_writes_one_file_a_week(
     assert written.name == f"growthmap-{year}-W{week:02d}.md"
     assert written.read_text().startswith("# ")
     assert written.stat().st_mode & 0o077 == 0
+
+
+def test_stopped_after_a_failed_run_the_daemon_still_exits_0(
+    settings: Settings, ledger: Ledger, clock: FakeClock, tmp_path: Path
+) -> None:
+    # systemd's stop must not mark the service failed because the last run failed.
+    WORLD.auth_fails = True
+    daemon = make_daemon(settings, ledger, clock, tmp_path)
+    real = daemon.collect
+
+    def then_stopped(stop: threading.Event) -> RunReport:
+        report = real(stop)
+        stop.set()  # SIGTERM arrives while the daemon is idle after this run
+        return report
+
+    daemon.collect = then_stopped
+    assert daemon.serve() == 0
+    assert [c.exit_code for c in daemon.cycles] == [1]
