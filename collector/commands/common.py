@@ -99,6 +99,8 @@ def handles_errors(func: Callable[P, R]) -> Callable[P, R]:
         except KeyboardInterrupt:
             print("interrupted; everything stored so far is kept", file=sys.stderr)
             raise typer.Exit(ExitCode.INTERRUPTED) from None
+        except BrokenPipeError:
+            _quiet_after_closed_pipe()
         except (typer.Exit, typer.Abort):
             raise
         except Exception as exc:  # a bug: say so plainly, traceback only with --debug
@@ -110,6 +112,14 @@ def handles_errors(func: Callable[P, R]) -> Callable[P, R]:
             )
 
     return wrapper
+
+
+def _quiet_after_closed_pipe() -> NoReturn:
+    """The reader went away (`growthmap items | head`): that is no error. Python's own
+    flush of stdout at exit must not complain either, so stdout points at /dev/null."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    raise typer.Exit(ExitCode.OK)
 
 
 def _fail(message: str, code: ExitCode, debug: bool) -> NoReturn:

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from fakes import memory
 from fakes.memory import CONFIG, WORLD, make_item, write_config
 from sqlalchemy import select
 from typer.testing import CliRunner
@@ -180,3 +184,32 @@ def test_no_enabled_source_is_said_not_reported_as_a_good_run(tmp_path: Path) ->
     with ledger.read() as session:
         assert session.scalars(select(RunRow)).all() == []  # no "ok" run was recorded
     ledger.close()
+
+
+def test_a_reader_that_stops_early_is_no_error(config: Path, tmp_path: Path) -> None:
+    # `growthmap items | head -1`: the closed pipe must not read as a crash.
+    recent = datetime.now(UTC) - timedelta(days=1)
+    WORLD.items["things"] = [make_item(n, updated=recent) for n in range(600)]
+    code, _, stderr = run("collect", "--config", str(config), "--since", "14d")
+    assert code == 0, stderr
+    only_fakes = tmp_path / "pythonpath"  # tests/ itself would shadow the real packages
+    only_fakes.mkdir()
+    (only_fakes / "fakes").symlink_to(Path(memory.__file__).parent, target_is_directory=True)
+    env = {
+        **os.environ,
+        "GROWTHMAP_CONNECTOR_PLUGINS": f"{memory.TYPE}={memory.TARGET}",
+        "PYTHONPATH": str(only_fakes),
+    }
+    growthmap = Path(sys.executable).with_name("growthmap")
+    with subprocess.Popen(
+        [growthmap, "items", "--config", str(config), "--format", "json"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    ) as process:
+        assert process.stdout is not None and process.stderr is not None
+        assert process.stdout.readline().startswith(b"{")
+        process.stdout.close()  # what `head -1` does after its line
+        stderr_bytes = process.stderr.read()
+        assert process.wait(timeout=60) == 0
+    assert stderr_bytes == b""
