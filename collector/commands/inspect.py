@@ -11,6 +11,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from collector.choices import check_known, stored_sources
 from collector.commands.common import ConfigOption, handles_errors, out, state
 from collector.ledger.models import ItemRow, SuggestionRow
 from collector.ledger.queries import iter_items, suggestion_counts
@@ -18,6 +19,7 @@ from collector.ledger.runs import cursors, item_counts, last_runs, last_stream_o
 from collector.schedule.status import daemon_lines, daemon_store, last_daemon_run, run_status
 from collector.textsafe import clean, json_line
 from collector.timeparse import parse_when
+from connectors.item import KINDS
 
 
 class ItemFormat(StrEnum):
@@ -113,6 +115,9 @@ def items(
     settings, ledger = app.settings(), app.ledger()
     start = parse_when(since, now=datetime.now(UTC), tz=settings.owner.zone) if since else None
     with ledger.read() as session:
+        check_known("--kind", kind or (), KINDS)
+        known_sources = {s.name for s in settings.sources} | stored_sources(session, ledger.owner)
+        check_known("--source", source or (), known_sources)
         rows = iter_items(
             session, ledger.owner, kinds=kind or (), sources=source or (), since=start
         )

@@ -11,14 +11,18 @@ from zoneinfo import ZoneInfo
 
 import typer
 
+from collector.choices import check_known, suggested_rules
 from collector.commands.common import ConfigOption, handles_errors, state
-from collector.errors import ExitCode, UsageError
+from collector.config import Settings
+from collector.errors import ConfigInvalid, ExitCode, UsageError
 from collector.review import decisions
 from collector.review.card import columns, fit, item_ref
 from collector.review.interactive import Keys, Opener, ReviewSession, TerminalKeys
 from collector.review.listing import Listed, iter_listed, listed_json
+from collector.suggest import load_ruleset
 from collector.textsafe import clean, json_line
 from collector.timeparse import parse_when
+from connectors.item import KINDS
 
 # Seams for tests (and other front ends): where keys come from, how a url is opened.
 make_keys: Callable[[], Keys] = TerminalKeys
@@ -191,12 +195,15 @@ def _batch(
     if ids and (rule or kind or since):
         raise UsageError("give suggestion IDs or --rule/--kind [--since], not both")
     start = parse_when(since, now=now, tz=settings.owner.zone) if since else None
+    check_known("--kind", [kind] if kind else [], KINDS)
     selection = None if ids else decisions.Selection(rule=rule, kind=kind, since=start)
     with ledger.read() if dry_run else ledger.write() as session:
         if selection is None:
             pairs = decisions.load_suggestions(session, ledger.owner, ids or [])
         else:
             pairs = list(decisions.select_pending(session, ledger.owner, selection))
+            if not pairs and rule:
+                _check_rule(settings, rule, suggested_rules(session, ledger.owner))
         if dry_run:
             would = [s.id for s, _ in pairs if s.status != status]
             verb = status.removesuffix("ed")
@@ -225,6 +232,19 @@ def reset(
         print(f"{len(outcome.changed)} {noun} pending again: {_ids(outcome.changed)}")
     if outcome.unchanged:
         print(f"{len(outcome.unchanged)} already pending: {_ids(outcome.unchanged)}")
+
+
+def _check_rule(settings: Settings, rule: str, suggested: set[str]) -> None:
+    """A rule id that neither the rule files nor any suggestion has is a typo. Rule files
+    that do not load are `rules check`'s to report, not a batch decision's: then the id
+    is taken as it is."""
+    if rule in suggested:
+        return
+    try:
+        ruleset = load_ruleset(settings)
+    except ConfigInvalid:
+        return
+    check_known("--rule", [rule], suggested | {r.id for r in ruleset.rules})
 
 
 def _ids(ids: list[int]) -> str:

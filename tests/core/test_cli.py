@@ -213,3 +213,15 @@ def test_a_reader_that_stops_early_is_no_error(config: Path, tmp_path: Path) -> 
         stderr_bytes = process.stderr.read()
         assert process.wait(timeout=60) == 0
     assert stderr_bytes == b""
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--kind", "pr"], "--kind 'pr' is unknown; known: design_doc, pull_request"),
+        (["--source", "nosuch"], "--source 'nosuch' is unknown; known: mem"),
+    ],
+)
+def test_items_filters_name_a_typo(config: Path, args: list[str], message: str) -> None:
+    code, _, stderr = run("items", "--config", str(config), *args)
+    assert code == 2 and message in stderr

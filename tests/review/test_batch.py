@@ -192,3 +192,18 @@ def test_reset_refuses_unknown_and_withdrawn_suggestions(world: World) -> None:
     code, _, err = world.cli("review", "reset", "999")
     assert code == 2 and "no suggestion with id 999" in err
     assert world.decisions() == []
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--rule", "tracing-wrk"], "--rule 'tracing-wrk' is unknown; did you mean"),
+        (["--kind", "merge_request"], "--kind 'merge_request' is unknown; did you mean 'pull"),
+    ],
+)
+def test_a_typo_in_rule_or_kind_is_named_not_taken_for_no_match(
+    world: World, mixed: dict[str, int], args: list[str], message: str
+) -> None:
+    code, out, err = world.cli("review", "accept", *args)
+    assert code == 2 and message in err, out + err
+    assert world.decisions() == []
