@@ -8,9 +8,11 @@ through the Redactor, tracebacks included, so a token never reaches the file.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import os
+import stat
 import sys
 import time
 from collections.abc import Iterator
@@ -90,12 +92,32 @@ class RedactFilter(logging.Filter):
 
 
 class PrivateRotatingFileHandler(RotatingFileHandler):
-    """Every file it opens, the rotated ones' successors included, is created 0600."""
+    """Every file it opens, the rotated ones' successors included, is created 0600.
+
+    A write that fails (a full disk) is said once on stderr, never as a traceback: the
+    log must not stop or fail a run whose data is stored.
+    """
+
+    _complained = False
 
     def _open(self) -> io.TextIOWrapper:
         fd = os.open(self.baseFilename, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-        os.fchmod(fd, 0o600)  # tighten a file some other tool created with looser bits
+        if stat.S_ISREG(os.fstat(fd).st_mode):
+            os.fchmod(fd, 0o600)  # tighten a file some other tool created with looser bits
         return open(fd, "a", encoding=self.encoding)
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        if not self._complained:
+            self._complained = True
+            error = sys.exc_info()[1]
+            said = getattr(error, "strerror", None) or error
+            message = f"warning: cannot write the log file {self.baseFilename}: {said}"
+            print(message, file=sys.stderr)
+
+    def close(self) -> None:
+        # The last flush may fail as the writes did: said once by handleError already.
+        with contextlib.suppress(OSError):
+            super().close()
 
 
 def open_log_file(path: Path, redactor: Redactor) -> logging.Handler:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import stat
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -114,3 +115,30 @@ def test_other_libraries_warnings_still_reach_stderr(
     assert "WARNING urllib3.connectionpool: pool full for ***" in err
     assert "run 1 ok" not in err  # growthmap's own INFO goes to the file only
     assert "run 1 ok" in (tmp_path / "g.log").read_text()
+
+
+def test_a_log_file_that_is_not_a_regular_file_keeps_its_mode(tmp_path: Path) -> None:
+    # log_file = "/dev/stdout" or a pipe: only regular files are made private.
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo, 0o644)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)  # lets the log open it for writing
+    try:
+        with logfile.logging_to_file(fifo, Redactor()) as used:
+            log.info("one")
+        assert used == fifo
+        assert stat.S_IMODE(fifo.stat().st_mode) == 0o644
+        assert b"one" in os.read(reader, 4096)
+    finally:
+        os.close(reader)
+
+
+def test_a_full_disk_is_one_warning_not_tracebacks(capsys: pytest.CaptureFixture[str]) -> None:
+    full = Path("/dev/full")  # every write fails with ENOSPC
+    if not full.exists():
+        pytest.skip("no /dev/full on this system")
+    with logfile.logging_to_file(full, Redactor()):
+        log.info("one")
+        log.info("two")
+    err = capsys.readouterr().err
+    assert err.count("warning: cannot write the log file /dev/full") == 1
+    assert "Traceback" not in err and "Logging error" not in err
