@@ -35,7 +35,7 @@ from collector.ledger.runs import (
 from collector.redact import Redactor
 from collector.sources import MissingToken
 from connectors.base import Connector, SourceConfig, Stream
-from connectors.errors import AuthError, ConnectorError
+from connectors.errors import AuthError, ConnectorError, Unreachable
 from connectors.item import Item
 
 log = logging.getLogger("growthmap.collect")
@@ -187,9 +187,9 @@ class Collector:
             if fatal is not None:
                 self._record(report, _failed(connector.name, stream.name, "failed", fatal))
                 continue
-            record, auth_failed = self._collect_stream(connector, stream, report)
+            record, source_down = self._collect_stream(connector, stream, report)
             self._record(report, record)
-            if auth_failed:
+            if source_down:  # bad credentials or no connection: the rest would fail alike
                 fatal = record.error
 
     def _collect_stream(
@@ -216,7 +216,7 @@ class Collector:
         except KeyboardInterrupt:  # raised between items once the run is asked to stop
             interrupted = report.interrupted = True
         except ConnectorError as exc:
-            error, auth_failed = self._message(exc), isinstance(exc, AuthError)
+            error, auth_failed = self._message(exc), isinstance(exc, (AuthError, Unreachable))
         except Exception as exc:  # a bug must not stop the other sources
             log.debug("unexpected error in %s/%s", connector.name, stream.name, exc_info=True)
             error = self._message(exc, prefix=f"unexpected error ({type(exc).__name__}): ")

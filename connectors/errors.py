@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import requests
+
 
 class ConnectorError(Exception):
     """A source could not be read. `str(error)` is a message a user can act on."""
@@ -48,6 +50,43 @@ class SourceUnavailable(ConnectorError):
     """The server kept failing (5xx, timeouts, dropped connections) after retries."""
 
     hint = "the next run retries; nothing collected so far is lost"
+
+
+class Unreachable(SourceUnavailable):
+    """No connection to the host at all (refused, unknown name, TLS failure): every other
+    stream of the source would fail the same way, so the run does not try them."""
+
+
+_NO_CONNECTION = (
+    "failed to establish a new connection",
+    "connection refused",
+    "name or service not known",
+    "nodename nor servname",
+    "nameresolutionerror",
+)
+
+
+def no_connection(exc: BaseException) -> bool:
+    """Whether a request never reached the server (refused, unknown host, TLS), as
+    opposed to a connection that broke on the way (reset, timeout), which may heal."""
+    if isinstance(exc, requests.exceptions.SSLError):
+        return True
+    if not isinstance(exc, requests.ConnectionError) or isinstance(exc, requests.Timeout):
+        return False
+    text = str(exc).lower()
+    return any(sign in text for sign in _NO_CONNECTION)
+
+
+def connection_failure(base_url: str, exc: BaseException) -> str:
+    """What a user can act on for a connection that never opened."""
+    text = str(exc).lower()
+    if isinstance(exc, requests.exceptions.SSLError):
+        return f"no TLS connection to {base_url} (is the scheme right, http or https?)"
+    if "refused" in text:
+        return f"{base_url} refused the connection (is the server up, the port right?)"
+    if "name or service not known" in text or "nodename nor servname" in text:
+        return f"the host of {base_url} is unknown (check base_url)"
+    return f"could not connect to {base_url} ({type(exc).__name__})"
 
 
 class NotFound(ConnectorError):

@@ -33,6 +33,9 @@ from connectors.errors import (
     NotFound,
     RateLimited,
     SourceUnavailable,
+    Unreachable,
+    connection_failure,
+    no_connection,
 )
 from connectors.github.config import GitHubConfig
 
@@ -55,10 +58,18 @@ class Response:
 class _Retry(Exception):
     """Internal: this attempt failed in a way worth retrying after `wait` seconds."""
 
-    def __init__(self, reason: str, *, wait: float | None = None, bad_gateway: bool = False):
+    def __init__(
+        self,
+        reason: str,
+        *,
+        wait: float | None = None,
+        bad_gateway: bool = False,
+        unreachable: str | None = None,
+    ):
         super().__init__(reason)
         self.wait = wait
         self.bad_gateway = bad_gateway
+        self.unreachable = unreachable  # set when no connection opened at all
 
 
 class _RateLimit(Exception):
@@ -184,6 +195,8 @@ class GitHubTransport:
                     self._wait_secondary(limit.retry_after, secondary_hits, what)
             except _Retry as retry:
                 failures += 1
+                if retry.unreachable is not None and failures > self.config.max_retries:
+                    raise Unreachable(f"{self.where()}: {retry.unreachable}") from None
                 self._give_up_if(failures, what, str(retry))
                 if retry.bad_gateway and paged_var is not None:
                     self.page_size = max(_MIN_PAGE, self.page_size // 2)
@@ -196,10 +209,20 @@ class GitHubTransport:
         try:
             status, headers, text = self._requester.requestJson(verb, url, params, None, body)
         except _TRANSIENT_EXCEPTIONS as exc:
-            raise _Retry(f"{type(exc).__name__}") from None
+            raise self._transport_failure(exc) from None
         headers = {str(k).lower(): str(v) for k, v in headers.items()}
         self._note_budget(url, headers)
         return self._classify(status, headers, text, what, url)
+
+    def _transport_failure(self, exc: BaseException) -> _Retry | Unreachable:
+        """A request that got no HTTP answer: worth retrying, except a TLS mismatch."""
+        if isinstance(exc, requests.exceptions.SSLError):
+            return Unreachable(f"{self.where()}: {connection_failure(self.config.base_url, exc)}")
+        if no_connection(exc):
+            return _Retry(
+                type(exc).__name__, unreachable=connection_failure(self.config.base_url, exc)
+            )
+        return _Retry(type(exc).__name__)
 
     def _classify(
         self, status: int, headers: dict[str, str], text: str, what: str, url: str

@@ -23,7 +23,13 @@ import requests
 from gitlab._backends.requests_backend import RequestsBackend, RequestsResponse
 
 from connectors.base import RequestStats, Runtime
-from connectors.errors import RateLimited, SourceUnavailable
+from connectors.errors import (
+    RateLimited,
+    SourceUnavailable,
+    Unreachable,
+    connection_failure,
+    no_connection,
+)
 
 TRANSIENT_STATUSES = frozenset([500, 502, 503, 504, *range(520, 531)])
 NETWORK_ERRORS = (
@@ -104,8 +110,8 @@ class RetryingBackend(RequestsBackend):
             try:
                 result = super().http_request(method, url, **options)
             except NETWORK_ERRORS as exc:
-                if last:
-                    raise self._unavailable(url, type(exc).__name__) from None
+                if last or isinstance(exc, requests.exceptions.SSLError):
+                    raise self._unavailable(url, exc) from None
                 self._retry(attempt, f"{type(exc).__name__} on {_path(url)}")
                 continue
             status = result.status_code
@@ -159,8 +165,13 @@ class RetryingBackend(RequestsBackend):
         )
         policy.wait(delay)
 
-    def _unavailable(self, url: str, what: str) -> SourceUnavailable:
+    def _unavailable(self, url: str, failure: Exception | str) -> SourceUnavailable:
         policy = self.policy
+        if isinstance(failure, Exception) and no_connection(failure):
+            parts = urlsplit(url)
+            said = connection_failure(f"{parts.scheme}://{parts.netloc}", failure)
+            return Unreachable(f"source {policy.source}: {said}")
+        what = failure if isinstance(failure, str) else type(failure).__name__
         return SourceUnavailable(
             f"source {policy.source}: GitLab kept failing on {_path(url)} ({what}) "
             f"after {policy.max_retries} retries"

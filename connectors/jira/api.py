@@ -26,6 +26,9 @@ from connectors.errors import (
     ConnectorError,
     RateLimited,
     SourceUnavailable,
+    Unreachable,
+    connection_failure,
+    no_connection,
 )
 from connectors.jira.config import JiraConfig
 
@@ -186,8 +189,10 @@ class JiraApi:
                 delay = self._retry_delay(err, attempt, what)
                 failure: ConnectorError = self._exhausted(err, what, attempt + 1)
             except requests.RequestException as err:
-                delay = _backoff(attempt)
                 failure = self._unreachable(err, attempt + 1)
+                if isinstance(err, requests.exceptions.SSLError):
+                    raise failure from None  # a TLS mismatch does not heal by retrying
+                delay = _backoff(attempt)
             if attempt == retries:
                 raise failure from None
             self._stats.retries += 1
@@ -234,6 +239,9 @@ class JiraApi:
                 f"{self._source}: {err} did not answer with JSON ({attempts} attempts)",
                 hint="check base_url: it must be the Jira site itself",
             )
+        elif no_connection(err):
+            said = connection_failure(self._config.base_url, err)
+            return Unreachable(f"{self._source}: {said}; {attempts} attempts")
         else:
             reason = f"could not connect ({type(err).__name__})"
         return SourceUnavailable(

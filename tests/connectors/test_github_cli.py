@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -143,3 +144,26 @@ def test_a_token_with_a_trailing_newline_works_and_a_broken_one_is_never_shown(
     assert "owner-token" not in stdout + stderr
     code, stdout, _ = run("status", "--config", config)
     assert "owner-token" not in stdout
+
+
+def test_a_source_nobody_answers_fails_once_with_its_url_not_once_per_stream(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with socket.socket() as probe:  # a loopback port with nothing listening
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    base = f"http://127.0.0.1:{port}"
+    config = tmp_path / "config.toml"
+    config.write_text(
+        f'[ledger]\nurl = "sqlite:///{tmp_path / "l.db"}"\n\n[[sources]]\nname = "gh"\n'
+        f'type = "github"\nbase_url = "{base}"\ntoken_env = "GITHUB_TOKEN"\nmax_retries = 1\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("GITHUB_TOKEN", "owner-token")
+    code, stdout, stderr = run("collect", "--config", str(config), "--since", "14d", "--json")
+
+    assert code == 1, stderr
+    streams = json.loads(stdout)["streams"]
+    assert [s["status"] for s in streams] == ["failed"] * 3
+    assert f"{base} refused the connection" in streams[0]["error"]
+    assert sum(s["requests"] for s in streams) == 2  # one stream tried, with one retry
