@@ -43,8 +43,21 @@ class Keys(Protocol):
         """Show `prompt`, read a line of text (without its newline); "" at the end of input."""
 
 
+NO_TERMINAL = (
+    "`growthmap review` needs a terminal; in scripts use `growthmap review list` "
+    "and `growthmap review accept|reject|note`"
+)
+
+
 class TerminalKeys:
     """Keys from the terminal via Typer's getchar (Typer's CliRunner feeds it `input=`)."""
+
+    def __init__(self) -> None:
+        # Said before the first card is drawn, not after. Typer's CliRunner installs its
+        # own key reader (`termui._getchar`), which is a terminal as far as review goes.
+        termui = sys.modules.get(typer.getchar.__module__)
+        if not sys.stdin.isatty() and getattr(termui, "_getchar", None) is None:
+            raise UsageError(NO_TERMINAL)
 
     def key(self, prompt: str) -> str:
         sys.stdout.write(prompt)
@@ -54,10 +67,7 @@ class TerminalKeys:
         except EOFError:  # Ctrl-D on a real terminal
             char = ""
         except OSError:
-            raise UsageError(
-                "`growthmap review` needs a terminal; in scripts use `growthmap review list` "
-                "and `growthmap review accept|reject|note`"
-            ) from None
+            raise UsageError(NO_TERMINAL) from None
         # A real terminal raises on Ctrl-C inside getchar; piped or scripted input sends ^C.
         if char == "\x03":
             raise KeyboardInterrupt

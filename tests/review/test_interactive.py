@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
@@ -235,8 +237,24 @@ def test_terminal_keys_turn_ctrl_c_into_keyboard_interrupt(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr("typer.getchar", lambda: "\x03")
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
     with pytest.raises(KeyboardInterrupt):
         TerminalKeys().key("> ")
+
+
+def test_without_a_terminal_review_says_so_before_drawing_anything(world: World) -> None:
+    world.suggest(world.item(1))
+    growthmap = Path(sys.executable).with_name("growthmap")
+    done = subprocess.run(
+        [growthmap, "review", "--config", str(world.config)],
+        input="q\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert "needs a terminal" in done.stderr and done.stdout == ""
 
 
 def test_a_whole_session_on_each_backend(any_world: World) -> None:
