@@ -236,3 +236,5 @@ def _tune_console(own: logging.Logger, redactor: Redactor, console_info: bool, d
                 handler.setLevel(logging.INFO)
         if not debug:
             handler.addFilter(OwnRecordsFirst(logging.INFO if console_info else logging.WARNING))
+        if not console_info:  # the command prints its summary itself; the log keeps a copy
+            handler.addFilter(lambda record: record.name != run_log.name)

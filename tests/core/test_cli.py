@@ -225,3 +225,9 @@ def test_a_reader_that_stops_early_is_no_error(config: Path, tmp_path: Path) -> 
 def test_items_filters_name_a_typo(config: Path, args: list[str], message: str) -> None:
     code, _, stderr = run("items", "--config", str(config), *args)
     assert code == 2 and message in stderr
+
+
+def test_debug_adds_details_but_says_the_summary_once(config: Path) -> None:
+    code, _, stderr = run("--debug", "collect", "--config", str(config), "--since", "14d")
+    assert code == 0, stderr
+    assert stderr.count(" ok new=2 updated=0 ") == 1
