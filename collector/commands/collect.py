@@ -93,6 +93,11 @@ def _render(report: RunReport, interactive: bool, as_json: bool) -> None:
         print(json.dumps(report_json(report), indent=2))
         return
     if not interactive:
+        if report.run_id is None:  # only a dry run has no run row
+            print(
+                "dry run: nothing was written; these counts are what a run would store",
+                file=sys.stderr,
+            )
         for line in cron_lines(report):
             print(line, file=sys.stderr)
         return

@@ -231,3 +231,12 @@ def test_debug_adds_details_but_says_the_summary_once(config: Path) -> None:
     code, _, stderr = run("--debug", "collect", "--config", str(config), "--since", "14d")
     assert code == 0, stderr
     assert stderr.count(" ok new=2 updated=0 ") == 1
+
+
+def test_a_dry_run_says_so_in_its_plain_output(config: Path) -> None:
+    code, _, stderr = run("collect", "--config", str(config), "--since", "14d", "--dry-run")
+    assert code == 0, stderr
+    assert stderr.startswith("dry run: nothing was written")
+    assert " ok new=2 " in stderr
+    code, stdout, _ = run("items", "--config", str(config), "--format", "json")
+    assert stdout == ""
