@@ -21,7 +21,7 @@ from collector.progress import (
     render_map_markdown,
     render_map_text,
 )
-from collector.progress.levels import resolve_skill
+from collector.progress.levels import LevelChange, level_on, resolve_skill
 from collector.progress.weeks import local_date
 from collector.textsafe import clean
 
@@ -54,6 +54,9 @@ def growth_map(
     sys.stdout.write(render(view))
 
 
+_NONE = LevelChange("", None)  # a skill with no level at all yet
+
+
 @skill_app.command("set")
 @handles_errors
 def skill_set(
@@ -73,18 +76,25 @@ def skill_set(
         effective = date.fromisoformat(when) if when else _today(ctx)
     except ValueError:
         raise UsageError(f"--date {when!r} is not a date such as 2026-11-28") from None
+    owner, growth_map, today = settings.owner.key, settings.growth_map, _today(ctx)
     with app.ledger().write() as session:
-        key, change = record_level(
-            session,
-            settings.owner.key,
-            settings.growth_map,
-            skill,
-            level,
-            effective,
-            datetime.now(UTC),
-            note,
+        key = resolve_skill(growth_map, skill)
+        name = f"{key[0]}/{key[1]}"
+        held = level_on(level_history(session, owner, growth_map).get(key, [_NONE]), effective)
+        if held.level == level.strip().upper():
+            since = f" (since {held.effective})" if held.effective else ""
+            err.print(f"{name} is already {held.level} on {effective}{since}; nothing recorded")
+            return
+        _, change = record_level(
+            session, owner, growth_map, skill, level, effective, datetime.now(UTC), note
         )
-    err.print(f"{key[0]}/{key[1]} is {change.level} from {effective.isoformat()}")
+        current = level_on(level_history(session, owner, growth_map)[key], today)
+    err.print(f"{name} is {change.level} from {effective.isoformat()}")
+    if current.level != change.level and current.effective and current.effective > effective:
+        err.print(
+            f"note: a later entry keeps {name} at {current.level} "
+            f"(from {current.effective}); `growthmap skill history` shows both"
+        )
 
 
 @skill_app.command("history")

@@ -134,3 +134,21 @@ def test_a_new_user_sees_the_checklist_not_an_error(tmp_path: Path) -> None:
     assert code == 2 and "no learning cycle in the config" in stderr
     code, stdout, _ = run("log", "show", "--config", str(path))
     assert code == 0 and "_No evidence collected this week._" in stdout
+
+
+def test_skill_set_says_when_nothing_changes_or_a_later_entry_wins(config: Path) -> None:
+    def skill_set(level: str, day: str) -> str:
+        code, _, stderr = run(
+            "skill", "set", "observability", level, "--date", day, "--config", str(config)
+        )
+        assert code == 0, stderr
+        return stderr
+
+    skill_set("P", "2026-11-20")
+    said = skill_set("P", "2026-11-25")
+    assert "A/observability is already P on 2026-11-25 (since 2026-11-20)" in said
+    said = skill_set("E", "2026-11-01")
+    assert "A/observability is E from 2026-11-01" in said
+    assert "a later entry keeps A/observability at P (from 2026-11-20)" in said
+    code, stdout, _ = run("skill", "history", "A/observability", "--config", str(config))
+    assert stdout == "A/observability: N (start) → E (2026-11-01) → P (2026-11-20)\n"
