@@ -47,6 +47,21 @@ def config_file_warnings(path: Path | None, sources: Sequence[SourceConfig]) -> 
     return warnings
 
 
+def ledger_file_warnings(ledger_url: str) -> list[str]:
+    """A SQLite ledger others may read (growthmap creates it 0600; a copy may not be)."""
+    prefix = "sqlite:///"
+    if not ledger_url.startswith(prefix):
+        return []
+    path = Path(ledger_url.removeprefix(prefix).split("?", 1)[0])
+    mode = _mode(path)
+    if mode is None or not mode & 0o077:
+        return []
+    return [
+        f"the ledger {path} is readable by other users (mode {mode:04o}) and holds your "
+        f"work's details; make it private: chmod 600 {path}"
+    ]
+
+
 def looks_like_token(value: str) -> bool:
     if _TOKEN_PREFIXES.search(value):
         return True

@@ -16,7 +16,7 @@ from collector.ledger.db import open_ledger, safe_url
 from collector.ledger.migrate import current_revision, head_revision, upgrade
 from collector.online import check_sources
 from collector.pipeline import NO_SOURCE
-from collector.security import config_file_warnings
+from collector.security import config_file_warnings, ledger_file_warnings
 from collector.setup import InitResult, write_starter_files
 from collector.sources import token_status
 from collector.suggest import load_ruleset, rule_paths
@@ -63,7 +63,8 @@ def config_check(
     app = state(ctx, config)
     settings = app.settings()
     _print_settings(settings, app.env)
-    for warning in config_file_warnings(settings.path, settings.sources):
+    warnings = config_file_warnings(settings.path, settings.sources)
+    for warning in [*warnings, *ledger_file_warnings(settings.ledger_url)]:
         err.print(f"warning: {escape(warning)}")
     ruleset = load_ruleset(settings)
     out.print(

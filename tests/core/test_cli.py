@@ -240,3 +240,13 @@ def test_a_dry_run_says_so_in_its_plain_output(config: Path) -> None:
     assert " ok new=2 " in stderr
     code, stdout, _ = run("items", "--config", str(config), "--format", "json")
     assert stdout == ""
+
+
+def test_config_check_warns_of_a_ledger_others_can_read(config: Path) -> None:
+    code, _, stderr = run("collect", "--config", str(config), "--since", "14d")
+    assert code == 0, stderr
+    ledger = config.parent / "ledger.db"
+    ledger.chmod(0o644)  # a copy, or a file made by another tool
+    code, _, stderr = run("config", "check", "--config", str(config))
+    assert code == 0
+    assert f"the ledger {ledger} is readable by other users (mode 0644)" in stderr

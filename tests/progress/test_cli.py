@@ -151,4 +151,5 @@ def test_skill_set_says_when_nothing_changes_or_a_later_entry_wins(config: Path)
     assert "A/observability is E from 2026-11-01" in said
     assert "a later entry keeps A/observability at P (from 2026-11-20)" in said
     code, stdout, _ = run("skill", "history", "A/observability", "--config", str(config))
+    assert code == 0
     assert stdout == "A/observability: N (start) → E (2026-11-01) → P (2026-11-20)\n"
