@@ -20,6 +20,7 @@ from collector.schedule.status import daemon_lines, daemon_store, last_daemon_ru
 from collector.textsafe import clean, json_line
 from collector.timeparse import parse_when
 from connectors.item import KINDS
+from connectors.registry import connector_class
 
 
 class ItemFormat(StrEnum):
@@ -70,6 +71,7 @@ def _sources_table(
         table.add_column(column)
     streams = sorted({*outcomes, *positions})
     names = [s.name for s in sources] + sorted({s for s, _ in streams} - {s.name for s in sources})
+    kinds = _stream_kinds(sources)
     for name in names:
         total = str(sum(n for (source, _), n in counts.items() if source == name))
         rows = [key for key in streams if key[0] == name and key[1] != "*"]
@@ -77,14 +79,26 @@ def _sources_table(
             table.add_row(name, "", _outcome(outcomes.get((name, "*"))), "never", total)
         for index, key in enumerate(rows):
             cursor = positions.get(key)
+            kind = kinds.get(key)
+            # Each stream's own items where its kind is known (a removed source: the total).
+            shown = str(counts.get((name, kind), 0)) if kind else (total if index == 0 else "")
             table.add_row(
                 name if index == 0 else "",
                 key[1],
                 _outcome(outcomes.get(key)),
                 _local(cursor, zone) if cursor else "never",
-                total if index == 0 else "",
+                shown,
             )
     return table
+
+
+def _stream_kinds(sources: list[Any]) -> dict[tuple[str, str], str]:
+    """(source, stream) -> the kind of item the stream stores, for configured sources."""
+    return {
+        (source.name, stream.name): stream.kind
+        for source in sources
+        for stream in connector_class(source.type).all_streams
+    }
 
 
 def _outcome(row: Any) -> str:
