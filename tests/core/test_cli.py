@@ -79,7 +79,7 @@ def test_status_shows_sources_cursors_and_counts(config: Path) -> None:
     assert "Last run:" in stdout and "· ok" in stdout
     assert "things" in stdout and "never" not in stdout
     assert "Suggestions: 0 pending review" in stdout
-    counts = {line.split()[-8]: line.split()[-1] for line in stdout.splitlines() if "(+" in line}
+    counts = {line.split()[-9]: line.split()[-1] for line in stdout.splitlines() if "(+" in line}
     assert counts == {"others": "0", "things": "2"}  # each stream's own items
 
 
