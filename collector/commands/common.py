@@ -23,8 +23,15 @@ from collector.redact import Redactor
 P = ParamSpec("P")
 R = TypeVar("R")
 
+# Piped or redirected, rich would lay tables out for 80 columns and cut rule ids and
+# titles; a pipe has no width, so lines may be as long as they need ($COLUMNS still wins).
+_PIPE_WIDTH = 200
 err = Console(stderr=True, highlight=False, soft_wrap=True)
-out = Console(highlight=False, soft_wrap=True)
+out = Console(
+    highlight=False,
+    soft_wrap=True,
+    width=None if sys.stdout.isatty() or os.environ.get("COLUMNS") else _PIPE_WIDTH,
+)
 
 
 @dataclass
