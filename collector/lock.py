@@ -1,5 +1,5 @@
-"""One collect at a time per ledger and owner: a file lock beside a SQLite ledger, a
-PostgreSQL advisory lock (per owner) for a shared ledger.
+"""One collect at a time per ledger and owner: a file lock (per owner) beside a SQLite
+ledger, a PostgreSQL advisory lock (per owner) for a shared ledger.
 
 Both locks die with their process (flock / the database session), so a killed run never
 leaves the lock held. It can leave its `runs` row saying `running`, though: whoever takes
@@ -53,7 +53,10 @@ def _file_lock(ledger: Ledger, wait: float) -> Iterator[None]:
     if not database or database == ":memory:":
         yield
         return
-    lock = filelock.FileLock(str(Path(database).with_suffix(".lock")), mode=0o600)
+    # Per owner, as on PostgreSQL: two engineers sharing a SQLite file do not wait on each
+    # other (SQLite serializes their writes anyway).
+    path = Path(database).with_suffix(f".{ledger.owner}.lock")
+    lock = filelock.FileLock(str(path), mode=0o600)
     try:
         lock.acquire(timeout=wait, poll_interval=_POLL_SECONDS)
     except filelock.Timeout:

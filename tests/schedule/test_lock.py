@@ -74,3 +74,14 @@ def test_the_lock_is_free_again_after_the_holder_is_done(shared: Ledger) -> None
         pass
     with collect_lock(shared, wait=0):
         pass
+
+
+def test_two_owners_of_one_ledger_collect_without_waiting_for_each_other(
+    shared: Ledger, ledger_url: str
+) -> None:
+    other = open_ledger(ledger_url, "bo")
+    try:
+        with collect_lock(shared), collect_lock(other, wait=0):
+            pass  # bo's run goes ahead while ada's holds her own lock
+    finally:
+        other.close()
