@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -29,10 +29,36 @@ _POLL_SECONDS = 0.5
 @contextmanager
 def collect_lock(ledger: Ledger, wait: float = 0.0) -> Iterator[None]:
     """Hold the collect lock for the duration; LedgerLocked after `wait` seconds."""
-    held = _file_lock(ledger, wait) if ledger.is_sqlite else _advisory_lock(ledger, wait)
+    held = (
+        _file_lock(ledger, wait, "lock", _held_message)
+        if ledger.is_sqlite
+        else _advisory_lock(ledger, wait, "growthmap", _held_message)
+    )
     with held:
         mark_interrupted_runs(ledger)
         yield
+
+
+DAEMON_HELD = (
+    "another growthmap daemon already runs for owner {owner} on this ledger (from another "
+    "account or machine: `growthmap status` there says which); stop it first"
+)
+
+
+@contextmanager
+def daemon_ledger_lock(ledger: Ledger) -> Iterator[None]:
+    """Held for a daemon's life, beside the ledger itself: two daemons for one owner on a
+    shared ledger (two accounts, two machines) would each run every slot."""
+
+    def refusal(held_ledger: Ledger) -> str:
+        return DAEMON_HELD.format(owner=held_ledger.owner)
+
+    if ledger.is_sqlite:
+        with _file_lock(ledger, 0.0, "daemon.lock", refusal):
+            yield
+    else:
+        with _advisory_lock(ledger, 0.0, "growthmap-daemon", refusal):
+            yield
 
 
 def mark_interrupted_runs(ledger: Ledger) -> int:
@@ -48,19 +74,21 @@ def mark_interrupted_runs(ledger: Ledger) -> int:
 
 
 @contextmanager
-def _file_lock(ledger: Ledger, wait: float) -> Iterator[None]:
+def _file_lock(
+    ledger: Ledger, wait: float, suffix: str, refusal: Callable[[Ledger], str]
+) -> Iterator[None]:
     database = make_url(str(ledger.engine.url)).database
     if not database or database == ":memory:":
         yield
         return
     # Per owner, as on PostgreSQL: two engineers sharing a SQLite file do not wait on each
     # other (SQLite serializes their writes anyway).
-    path = Path(database).with_suffix(f".{ledger.owner}.lock")
+    path = Path(database).with_suffix(f".{ledger.owner}.{suffix}")
     lock = filelock.FileLock(str(path), mode=0o600)
     try:
         lock.acquire(timeout=wait, poll_interval=_POLL_SECONDS)
     except filelock.Timeout:
-        raise LedgerLocked(_held_message(ledger)) from None
+        raise LedgerLocked(refusal(ledger)) from None
     try:
         yield
     finally:
@@ -68,16 +96,18 @@ def _file_lock(ledger: Ledger, wait: float) -> Iterator[None]:
 
 
 @contextmanager
-def _advisory_lock(ledger: Ledger, wait: float) -> Iterator[None]:
+def _advisory_lock(
+    ledger: Ledger, wait: float, namespace: str, refusal: Callable[[Ledger], str]
+) -> Iterator[None]:
     key = int.from_bytes(
-        hashlib.sha256(f"growthmap:{ledger.owner}".encode()).digest()[:8], "big", signed=True
+        hashlib.sha256(f"{namespace}:{ledger.owner}".encode()).digest()[:8], "big", signed=True
     )
     deadline = time.monotonic() + wait
     with ledger.engine.connect() as conn:
         while not conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": key}).scalar():
             conn.rollback()
             if time.monotonic() >= deadline:
-                raise LedgerLocked(_held_message(ledger))
+                raise LedgerLocked(refusal(ledger))
             time.sleep(_POLL_SECONDS)
         conn.commit()
         try:

@@ -16,6 +16,7 @@ from collector.config import Settings
 from collector.ledger import Ledger
 from collector.ledger.db import safe_url
 from collector.ledger.models import RunRow
+from collector.lock import daemon_ledger_lock
 from collector.pipeline import CollectOptions, RunReport, SilentProgress
 from collector.redact import Redactor
 from collector.schedule.daemon import Daemon, LastRun
@@ -91,7 +92,7 @@ def serve_daemon(
     """Run the daemon until `stop` is set (or one cycle with `once`); the exit code.
     LedgerLocked (exit 3) if a daemon already runs for this ledger and owner."""
     store = StateStore(state_path(ledger.owner, settings.ledger_url))
-    with daemon_lock(store):
+    with daemon_lock(store), daemon_ledger_lock(ledger):
         daemon = build_daemon(
             settings, ledger, store=store, env=env, stop=stop, hooks=hooks, weekly=weekly
         )

@@ -14,7 +14,7 @@ from collector.errors import ExitCode, LedgerLocked
 from collector.ledger import Ledger, open_ledger
 from collector.ledger.models import RunRow
 from collector.ledger.runs import record_run_start
-from collector.lock import collect_lock
+from collector.lock import collect_lock, daemon_ledger_lock
 
 STARTED = datetime(2026, 11, 28, 7, 0, 3, tzinfo=UTC)
 
@@ -84,4 +84,27 @@ def test_two_owners_of_one_ledger_collect_without_waiting_for_each_other(
         with collect_lock(shared), collect_lock(other, wait=0):
             pass  # bo's run goes ahead while ada's holds her own lock
     finally:
+        other.close()
+
+
+def test_a_second_daemon_for_one_owner_on_a_shared_ledger_is_refused(
+    shared: Ledger, ledger_url: str
+) -> None:
+    # Another account or machine: the local daemon lock cannot see it, the ledger can.
+    again, other = open_ledger(ledger_url, "ada"), open_ledger(ledger_url, "bo")
+    try:
+        with daemon_ledger_lock(shared):
+            with (
+                pytest.raises(
+                    LedgerLocked, match="another growthmap daemon already runs for owner ada"
+                ),
+                daemon_ledger_lock(again),
+            ):
+                pass
+            with daemon_ledger_lock(other), collect_lock(shared):
+                pass  # other owners' daemons and this owner's collects are not held up
+        with daemon_ledger_lock(again):
+            pass  # free once the first daemon stops
+    finally:
+        again.close()
         other.close()
