@@ -22,7 +22,7 @@ from collector.ledger.models import ItemRow
 from collector.pipeline import ItemsHook
 from collector.review import FreshSuggestion, ReconcileResult, reconcile_many
 from collector.settings_model import RulesSection
-from connectors.item import KINDS, Item
+from connectors.item import KINDS, REVIEW_STATES, STATES, Item
 from rules import Evidence, RuleSet, RulesInvalid, evaluate, load_rules
 
 APPLY_CHUNK = 500
@@ -44,7 +44,12 @@ def load_ruleset(settings: Settings) -> RuleSet:
         return load_rules(
             rule_paths(settings),
             settings.growth_map.skill_ids(),
-            known_values={"kind": KINDS, "source": names},
+            known_values={
+                "kind": KINDS,
+                "source": names,
+                "state": STATES,
+                "review_state": REVIEW_STATES,
+            },
         )
     except RulesInvalid as exc:
         raise ConfigInvalid([_problem(p) for p in exc.problems]) from None

@@ -10,6 +10,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 KINDS = ("pull_request", "review", "design_doc", "ticket")
+# What a review's state can be (GitHub's review states, lower case; GitLab's two).
+REVIEW_STATES = ("approved", "changes_requested", "commented", "dismissed", "pending")
+# Every `state` the connectors give: pull/merge requests, reviews, design docs, tickets.
+STATES = ("open", "closed", "merged", *REVIEW_STATES, "added", "changed", "done")
 
 
 @dataclass(frozen=True, slots=True)

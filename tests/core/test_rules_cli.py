@@ -143,6 +143,7 @@ def test_rules_check_counts_matches(config: Path) -> None:
         (RULES.replace('skills = ["testing"]', 'skills = ["juggling"]'), "juggling"),
         (RULES.replace("(?i)trac(e|ing)", "(a)\\\\1"), "RE2"),
         (RULES.replace('id = "backend"', 'id = "tracing"'), "tracing"),
+        (RULES.replace('kind = ["pull_request"]', 'state = "merge"'), "did you mean 'merged'"),
     ],
 )
 def test_bad_rules_exit_2_before_any_network_call(config: Path, rules: str, message: str) -> None:
