@@ -12,8 +12,8 @@ from collector import paths
 from collector.commands.common import ConfigOption, err, handles_errors, out, state
 from collector.config import Settings
 from collector.errors import SourcesFailed
-from collector.ledger.db import open_ledger, safe_url
-from collector.ledger.migrate import current_revision, head_revision, upgrade
+from collector.ledger.db import safe_url, upgrade_ledger
+from collector.ledger.migrate import head_revision
 from collector.online import check_sources
 from collector.pipeline import NO_SOURCE
 from collector.security import config_file_warnings
@@ -130,12 +130,7 @@ db_app = typer.Typer(help="Ledger maintenance.", no_args_is_help=True)
 def db_upgrade(ctx: typer.Context, config: ConfigOption = None) -> None:
     """Apply pending schema migrations to the ledger (also done on every open)."""
     settings = state(ctx, config).settings()
-    ledger = open_ledger(settings.ledger_url, settings.owner.key, upgrade=False)
-    try:
-        before = current_revision(ledger.engine)
-        applied = upgrade(ledger.engine)
-    finally:
-        ledger.close()
+    before, applied = upgrade_ledger(settings.ledger_url)
     if applied:
         out.print(f"ledger upgraded from {before or 'empty'} to {head_revision()}")
     else:

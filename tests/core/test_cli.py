@@ -170,6 +170,18 @@ def test_db_upgrade_is_idempotent(config: Path) -> None:
     assert code == 0 and "up to date" in stdout
 
 
+def test_db_upgrade_reports_a_broken_ledger_like_collect(config: Path, tmp_path: Path) -> None:
+    (tmp_path / "ledger.db").write_text("notes, not a database\n" * 20)
+    messages = []
+    for command in (["db", "upgrade"], ["collect"]):
+        code, _, stderr = run(*command, "--config", str(config))
+        assert code == 2, (command, stderr)
+        messages.append(stderr)
+    assert messages[0] == messages[1]
+    assert f"error: cannot open the ledger sqlite:///{tmp_path / 'ledger.db'}: " in messages[0]
+    assert "file is not a database" in messages[0] and "Traceback" not in messages[0]
+
+
 def test_no_enabled_source_is_said_not_reported_as_a_good_run(tmp_path: Path) -> None:
     path = write_config(tmp_path, CONFIG + "enabled = false\n")
     code, _, stderr = run("collect", "--config", str(path), "--since", "14d")
