@@ -75,7 +75,7 @@ def config_check(
     missing = [t for t in token_status(settings.sources, app.env) if not t.present]
     enabled = {s.name for s in settings.sources if s.enabled}
     if not enabled:
-        err.print(f"warning: {NO_SOURCE}")
+        err.print(f"warning: {escape(NO_SOURCE)}")
     for token in missing:
         if token.source in enabled:
             err.print(

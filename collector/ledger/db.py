@@ -97,6 +97,30 @@ def _opening(url: str) -> Iterator[None]:
         raise LedgerError(f"cannot open the ledger {safe_url(url)}: {exc}") from None
 
 
+SUPPORTED_URLS = "sqlite:///PATH or postgresql+psycopg://USER@HOST/DB"
+_DRIVERS = {"sqlite", "sqlite+pysqlite", "postgresql+psycopg"}
+
+
+def ledger_url_problem(url: str) -> str | None:
+    """Why growthmap cannot keep its ledger at `url`, or None. Never echoes the URL,
+    which may hold a password."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return f"not a database URL: use {SUPPORTED_URLS}"
+    if parsed.drivername not in _DRIVERS:
+        postgres = parsed.get_backend_name() in ("postgresql", "postgres")
+        hint = " (growthmap reaches PostgreSQL through psycopg 3)" if postgres else ""
+        return f"unsupported database {parsed.drivername!r}{hint}: use {SUPPORTED_URLS}"
+    in_memory = parsed.database in (None, "", ":memory:") or parsed.query.get("mode") == "memory"
+    if parsed.get_backend_name() == "sqlite" and in_memory:
+        return (
+            "an in-memory SQLite database keeps nothing between runs: give a file path, "
+            "e.g. sqlite:///ledger.db (relative to the config file's folder)"
+        )
+    return None
+
+
 def safe_url(url: str) -> str:
     """The URL with any password hidden, fit for messages."""
     try:

@@ -123,6 +123,15 @@ def test_bad_config_exits_2_and_writes_nothing(tmp_path: Path, body: str, messag
     assert not (tmp_path / "ledger.db").exists()
 
 
+def test_an_in_memory_ledger_fails_config_check_before_collect_can_run(tmp_path: Path) -> None:
+    config = write_config(tmp_path, CONFIG.replace("sqlite:///ledger.db", "sqlite://"))
+    for command in (["config", "check"], ["collect"], ["db", "upgrade"]):
+        code, _, stderr = run(*command, "--config", str(config))
+        assert code == 2, (command, stderr)
+        assert "[ledger.url]: an in-memory SQLite database" in stderr
+        assert "give a file path" in stderr and "Traceback" not in stderr
+
+
 def test_missing_config_file(tmp_path: Path) -> None:
     code, _, stderr = run("config", "check", "--config", str(tmp_path / "absent.toml"))
     assert code == 2 and "absent.toml: file not found" in stderr
@@ -187,7 +196,7 @@ def test_no_enabled_source_is_said_not_reported_as_a_good_run(tmp_path: Path) ->
     code, _, stderr = run("collect", "--config", str(path), "--since", "14d")
     assert code == 2 and "no source is enabled" in stderr
     code, _, stderr = run("config", "check", "--config", str(path))
-    assert code == 0 and "warning: no source is enabled" in stderr
+    assert code == 0 and "warning: no source is enabled" in stderr and "[[sources]]" in stderr
     ledger = open_ledger(f"sqlite:///{tmp_path / 'ledger.db'}", "default")
     with ledger.read() as session:
         assert session.scalars(select(RunRow)).all() == []  # no "ok" run was recorded

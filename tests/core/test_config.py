@@ -147,3 +147,40 @@ def test_a_password_in_base_url_is_refused_without_being_echoed(tmp_path: Path) 
     (problem,) = problems_of(write_config(tmp_path, body))
     assert "[sources[0].base_url]" in problem and "user name or password" in problem
     assert secret not in problem
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("sqlite://", "an in-memory SQLite database keeps nothing between runs: give a file path"),
+        ("sqlite:///:memory:", "an in-memory SQLite database keeps nothing"),
+        ("sqlite:///file:x?mode=memory&uri=true", "an in-memory SQLite database keeps nothing"),
+        (
+            "mysql://u@h/db",
+            "unsupported database 'mysql': use sqlite:///PATH or postgresql+psycopg:",
+        ),
+        ("postgresql://u@h/db", "unsupported database 'postgresql' (growthmap reaches PostgreSQL"),
+        ("ledger.db", "not a database URL: use sqlite:///PATH or postgresql+psycopg://"),
+    ],
+)
+def test_a_ledger_url_growthmap_cannot_use_is_refused(
+    tmp_path: Path, url: str, message: str
+) -> None:
+    body = CONFIG.replace('url = "sqlite:///ledger.db"', f'url = "{url}"')
+    (problem,) = problems_of(write_config(tmp_path, body))
+    assert problem.startswith(f"{tmp_path / 'config.toml'} [ledger.url]: {message}")
+
+
+def test_a_password_in_an_unsupported_ledger_url_is_not_echoed(tmp_path: Path) -> None:
+    secret = "hunter" + "2-pass"
+    body = CONFIG.replace('url = "sqlite:///ledger.db"', f'url = "mysql://ada:{secret}@h/db"')
+    (problem,) = problems_of(write_config(tmp_path, body))
+    assert "[ledger.url]" in problem and secret not in problem
+
+
+@pytest.mark.parametrize(
+    "url", ["sqlite:///ledger.db", "sqlite+pysqlite:////abs/l.db", "postgresql+psycopg://u@h/db"]
+)
+def test_supported_ledger_urls_pass(tmp_path: Path, url: str) -> None:
+    body = CONFIG.replace('url = "sqlite:///ledger.db"', f'url = "{url}"')
+    assert load_settings(write_config(tmp_path, body), env={}).ledger_url.endswith(url[-6:])
