@@ -63,14 +63,21 @@ class NoConfigError(GrowthmapError):
     """No config file anywhere and nothing to start from."""
 
 
-def locate_config(explicit: Path | None, env: Mapping[str, str]) -> Path | None:
-    """`--config`, then $GROWTHMAP_CONFIG, then the user config dir; None if none exists."""
+def config_target(explicit: Path | None, env: Mapping[str, str]) -> Path:
+    """Where the config file is, or belongs: `--config`, then $GROWTHMAP_CONFIG, then the
+    user config dir. `init` writes there, so every later command finds it."""
     if explicit is not None:
         return explicit
     if env.get(CONFIG_ENV):
         return Path(env[CONFIG_ENV])
-    default = paths.user_config_file()
-    return default if default.exists() else None
+    return paths.user_config_file()
+
+
+def locate_config(explicit: Path | None, env: Mapping[str, str]) -> Path | None:
+    """The config file to read; None when none was named and the default does not exist."""
+    path = config_target(explicit, env)
+    named = explicit is not None or bool(env.get(CONFIG_ENV))
+    return path if named or path.exists() else None
 
 
 def load_settings(explicit: Path | None = None, env: Mapping[str, str] | None = None) -> Settings:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from collector.errors import UsageError
 from collector.paths import ensure_private_dir
 from rules import starter_rules_text
 
@@ -28,22 +29,50 @@ def example_config_text() -> str:
     )
 
 
-def starter_files() -> dict[str, str]:
-    """Relative path -> content of what `init` writes."""
-    return {CONFIG_NAME: example_config_text(), f"{RULES_DIR}/starter.toml": starter_rules_text()}
+def starter_files(config: Path) -> dict[Path, str]:
+    """What `init` writes for the config file `config`: it, and rules.d/ beside it."""
+    return {
+        config: example_config_text(),
+        config.parent / RULES_DIR / "starter.toml": starter_rules_text(),
+    }
 
 
-def write_starter_files(folder: Path) -> InitResult:
+def write_starter_files(config: Path) -> InitResult:
+    """Write the config file `config` and the starter rules beside it; an existing file
+    is kept. Refuses (UsageError, nothing written) when a target cannot be a new file."""
+    files = starter_files(config)
+    for target in files:
+        _refuse_blocked(target)
     result = InitResult()
-    for relative, content in starter_files().items():
-        target = folder / relative
+    for target, content in files.items():
         if target.exists():
             result.kept.append(target)
             continue
-        ensure_private_dir(target.parent)
-        _write_new_private(target, content)
+        try:
+            ensure_private_dir(target.parent)
+            _write_new_private(target, content)
+        except OSError as exc:
+            done = f" (already written: {', '.join(map(str, result.written))})"
+            raise UsageError(
+                f"cannot write {target}: {exc.strerror}{done if result.written else ''}"
+            ) from None
         result.written.append(target)
     return result
+
+
+def _refuse_blocked(target: Path) -> None:
+    """A folder where the file belongs, or a file where a folder belongs, is an error."""
+    if target.exists() and not target.is_file():
+        raise UsageError(
+            f"{target} exists and is not a file: move it away or choose another config "
+            "file with --config FILE; nothing was written"
+        )
+    existing = next((p for p in target.parents if p.exists()), None)
+    if existing is not None and not existing.is_dir():
+        raise UsageError(
+            f"{existing} is a file, so {target} cannot be written below it: choose a folder "
+            "(--path DIR) or a config file (--config FILE) elsewhere; nothing was written"
+        )
 
 
 def _write_new_private(path: Path, content: str) -> None:

@@ -172,6 +172,70 @@ def test_init_writes_files_once_and_never_overwrites(tmp_path: Path) -> None:
     assert written.stat().st_mode & 0o077 == 0
 
 
+def test_init_writes_where_growthmap_will_look_named_by_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "x" / "my.toml"
+    monkeypatch.setenv("GROWTHMAP_CONFIG", str(target))
+    code, stdout, _ = run("init")
+    assert code == 0 and f"wrote {target}\n" in stdout
+    assert (tmp_path / "x" / "rules.d" / "starter.toml").is_file()
+    assert "`growthmap config check`" in stdout  # found without --config
+    assert not (tmp_path / "home" / ".config" / "growthmap").exists()
+    code, stdout, stderr = run("config", "check")
+    assert code == 0, stderr
+    assert f"config:  {target}" in stdout
+
+
+@pytest.mark.parametrize("where", ["command", "global"])
+def test_init_writes_the_file_named_by_config(tmp_path: Path, where: str) -> None:
+    target = tmp_path / "cfg" / "growthmap.toml"
+    args = ["init", "--config", str(target)]
+    code, stdout, _ = run(*(args if where == "command" else [*args[1:], "init"]))
+    assert code == 0 and f"wrote {target}\n" in stdout
+    assert (tmp_path / "cfg" / "rules.d" / "starter.toml").is_file()
+    assert f"`growthmap --config {target} config check`" in stdout
+    assert run("config", "check", "--config", str(target))[0] == 0
+
+
+def test_init_without_options_writes_to_the_user_config_dir(tmp_path: Path) -> None:
+    code, stdout, _ = run("init")
+    target = tmp_path / "home" / ".config" / "growthmap" / "config.toml"
+    assert code == 0 and f"wrote {target}\n" in stdout
+    code, stdout, _ = run("config", "check")
+    assert code == 0 and f"config:  {target}" in stdout
+
+
+def test_init_path_names_a_file_says_so_and_writes_nothing(tmp_path: Path) -> None:
+    existing = tmp_path / "config.toml"
+    existing.write_text("# mine\n")
+    code, stdout, stderr = run("init", "--path", str(existing))
+    assert code == 2 and stdout == ""
+    assert f"--path {existing}: it is a file" in stderr and "--config FILE" in stderr
+    assert "unexpected error" not in stderr and "Traceback" not in stderr
+    assert existing.read_text() == "# mine\n"
+    assert {p.name for p in tmp_path.iterdir()} - {"home"} == {"config.toml"}
+
+
+def test_init_below_a_file_or_onto_a_folder_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "notes").write_text("x")
+    code, _, stderr = run("init", "--config", str(tmp_path / "notes" / "config.toml"))
+    assert code == 2 and f"{tmp_path / 'notes'} is a file" in stderr
+    (tmp_path / "folder.toml").mkdir()
+    monkeypatch.setenv("GROWTHMAP_CONFIG", str(tmp_path / "folder.toml"))
+    code, _, stderr = run("init")
+    assert code == 2 and f"{tmp_path / 'folder.toml'} exists and is not a file" in stderr
+    assert not (tmp_path / "rules.d").exists()
+
+
+def test_init_path_and_config_together_are_refused(tmp_path: Path) -> None:
+    code, _, stderr = run("init", "--path", str(tmp_path), "--config", str(tmp_path / "c.toml"))
+    assert code == 2 and "give --path DIR or --config FILE, not both" in stderr
+    assert not (tmp_path / "c.toml").exists() and not (tmp_path / "config.toml").exists()
+
+
 def test_db_upgrade_is_idempotent(config: Path) -> None:
     code, stdout, _ = run("db", "upgrade", "--config", str(config))
     assert code == 0 and "upgraded from empty" in stdout
