@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass, field
 from importlib import resources
@@ -13,6 +14,7 @@ from rules import starter_rules_text
 
 CONFIG_NAME = "config.toml"
 RULES_DIR = "rules.d"
+GITHUB_COM = "https://api.github.com"
 
 
 @dataclass
@@ -21,26 +23,35 @@ class InitResult:
     kept: list[Path] = field(default_factory=list)
 
 
-def example_config_text() -> str:
-    return (
+def example_config_text(github_base_url: str = GITHUB_COM) -> str:
+    """The documented example config; its GitHub source at `github_base_url`."""
+    text = (
         resources.files("collector")
         .joinpath("templates/config.example.toml")
         .read_text(encoding="utf-8")
     )
+    if github_base_url == GITHUB_COM:
+        return text
+    # The first such line is the GitHub source's; a JSON string is a valid TOML string.
+    line = f'base_url = "{GITHUB_COM}"\n'
+    return text.replace(line, f"base_url = {json.dumps(github_base_url)}\n", 1)
 
 
-def starter_files(config: Path) -> dict[Path, str]:
+def starter_files(config: Path, github_base_url: str = GITHUB_COM) -> dict[Path, str]:
     """What `init` writes for the config file `config`: it, and rules.d/ beside it."""
     return {
-        config: example_config_text(),
+        config: example_config_text(github_base_url),
         config.parent / RULES_DIR / "starter.toml": starter_rules_text(),
     }
 
 
-def write_starter_files(config: Path) -> InitResult:
+def write_starter_files(config: Path, github_base_url: str = GITHUB_COM) -> InitResult:
     """Write the config file `config` and the starter rules beside it; an existing file
-    is kept. Refuses (UsageError, nothing written) when a target cannot be a new file."""
-    files = starter_files(config)
+    is kept. Refuses (UsageError, nothing written) when a target cannot be a new file.
+
+    The config collects what a run without one does (the same owner key, the token's own
+    user, GitHub at `github_base_url`), so evidence collected before stays in view."""
+    files = starter_files(config, github_base_url)
     for target in files:
         _refuse_blocked(target)
     result = InitResult()

@@ -9,7 +9,7 @@ import typer
 from rich.markup import escape
 
 from collector.commands.common import ConfigOption, err, handles_errors, out, state
-from collector.config import Settings, config_target
+from collector.config import Settings, config_target, zero_config_github
 from collector.errors import SourcesFailed, UsageError
 from collector.ledger.db import safe_url, upgrade_ledger
 from collector.ledger.migrate import head_revision
@@ -37,7 +37,8 @@ def init(
     $GROWTHMAP_CONFIG, else the user config dir; rules.d/ goes beside it."""
     app = state(ctx, config)
     target = _init_target(path, app.config_path, app.env)
-    _print_init(write_starter_files(target), target, app.env)
+    github = zero_config_github(app.env)  # what collect used before there was a config
+    _print_init(write_starter_files(target, github.base_url), target, app.env)
 
 
 def _init_target(folder: Path | None, config: Path | None, env: dict[str, str]) -> Path:

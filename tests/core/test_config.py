@@ -6,11 +6,19 @@ from pathlib import Path
 
 import pytest
 from fakes.memory import CONFIG, write_config
+from typer.testing import CliRunner
 
-from collector.config import NoConfigError, load_settings, resolve_ledger_url
+from collector.cli import app
+from collector.config import (
+    NoConfigError,
+    load_settings,
+    resolve_ledger_url,
+    zero_config_settings,
+)
 from collector.errors import ConfigInvalid
 
 ROOT = Path(__file__).resolve().parents[2]
+runner = CliRunner()
 
 
 def problems_of(path: Path) -> list[str]:
@@ -34,6 +42,18 @@ def test_example_config_loads_and_matches_the_packaged_copy() -> None:
     assert {s.type for s in settings.sources} == {"github", "gitlab", "jira"}
     packaged = ROOT / "collector" / "templates" / "config.example.toml"
     assert packaged.read_text() == (ROOT / "config.example.toml").read_text()
+
+
+def test_example_config_leaves_personal_values_unset() -> None:
+    settings = load_settings(ROOT / "config.example.toml", env={})
+    assert settings.owner.key == zero_config_settings({}).owner.key
+    assert settings.owner.name == "" and settings.owner.timezone == "UTC"
+    personal = {"login", "username", "email"}
+    for source in settings.sources:
+        assert not {k: v for k, v in source.model_dump().items() if k in personal and v}
+    assert [s.name for s in settings.sources if s.enabled] == ["github"]
+    result = runner.invoke(app, ["config", "check", "--config", str(ROOT / "config.example.toml")])
+    assert result.exit_code == 0, result.stderr
 
 
 def test_unknown_key_is_named_with_its_path(tmp_path: Path) -> None:
