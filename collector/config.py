@@ -63,14 +63,21 @@ class NoConfigError(GrowthmapError):
     """No config file anywhere and nothing to start from."""
 
 
-def locate_config(explicit: Path | None, env: Mapping[str, str]) -> Path | None:
-    """`--config`, then $GROWTHMAP_CONFIG, then the user config dir; None if none exists."""
+def config_target(explicit: Path | None, env: Mapping[str, str]) -> Path:
+    """Where the config file is, or belongs: `--config`, then $GROWTHMAP_CONFIG, then the
+    user config dir. `init` writes there, so every later command finds it."""
     if explicit is not None:
         return explicit
     if env.get(CONFIG_ENV):
         return Path(env[CONFIG_ENV])
-    default = paths.user_config_file()
-    return default if default.exists() else None
+    return paths.user_config_file()
+
+
+def locate_config(explicit: Path | None, env: Mapping[str, str]) -> Path | None:
+    """The config file to read; None when none was named and the default does not exist."""
+    path = config_target(explicit, env)
+    named = explicit is not None or bool(env.get(CONFIG_ENV))
+    return path if named or path.exists() else None
 
 
 def load_settings(explicit: Path | None = None, env: Mapping[str, str] | None = None) -> Settings:
@@ -107,11 +114,21 @@ def read_toml(path: Path) -> dict[str, Any]:
 
 
 def zero_config_settings(env: Mapping[str, str]) -> Settings:
-    """github.com for the token's own user, an empty growth map, the default ledger.
+    """github.com for the token's own user, an empty growth map, the default ledger."""
+    return Settings(
+        owner=Owner(),
+        ledger_url=paths.default_ledger_url(),
+        sources=[zero_config_github(env)],
+        rules_paths=[],
+        growth_map=GrowthMap(),
+        collect=CollectSection(),
+    )
 
-    $GITHUB_API_URL (GitHub Enterprise Server's `https://HOST/api/v3`, as GitHub Actions
-    sets it) points the same at another GitHub.
-    """
+
+def zero_config_github(env: Mapping[str, str]) -> SourceConfig:
+    """The GitHub source of a run without a config file: github.com, or the GitHub that
+    $GITHUB_API_URL names (Enterprise Server's `https://HOST/api/v3`, as GitHub Actions
+    sets it), with $GITHUB_TOKEN, for the token's own user."""
     base_url = env.get("GITHUB_API_URL") or "https://api.github.com"
     try:
         github = connector_class("github").config_model.model_validate(
@@ -126,14 +143,7 @@ def zero_config_settings(env: Mapping[str, str]) -> Settings:
         said = "; ".join(str(e["msg"]) for e in exc.errors())
         shown = repr(base_url) if "@" not in base_url else "the value"
         raise ConfigInvalid([Problem("$GITHUB_API_URL", "", f"{shown}: {said}")]) from None
-    return Settings(
-        owner=Owner(),
-        ledger_url=paths.default_ledger_url(),
-        sources=[github],
-        rules_paths=[],
-        growth_map=GrowthMap(),
-        collect=CollectSection(),
-    )
+    return github
 
 
 def parse_settings(data: dict[str, Any], path: Path) -> Settings:

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from collector.ledger.db import ledger_url_problem
 from collector.schedule.cron import CronExpr
 from collector.schedule.spec import Schedule, parse_duration
 
@@ -49,6 +50,14 @@ class Owner(Section):
 
 class LedgerSection(Section):
     url: str | None = None
+
+    @field_validator("url")
+    @classmethod
+    def _usable_url(cls, value: str | None) -> str | None:
+        problem = ledger_url_problem(value) if value else None
+        if problem:
+            raise ValueError(problem)
+        return value
 
 
 class RulesSection(Section):

@@ -8,16 +8,15 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from collector import paths
 from collector.commands.common import ConfigOption, err, handles_errors, out, state
-from collector.config import Settings
-from collector.errors import SourcesFailed
-from collector.ledger.db import open_ledger, safe_url
-from collector.ledger.migrate import current_revision, head_revision, upgrade
+from collector.config import Settings, config_target, zero_config_github
+from collector.errors import SourcesFailed, UsageError
+from collector.ledger.db import safe_url, upgrade_ledger
+from collector.ledger.migrate import head_revision
 from collector.online import check_sources
 from collector.pipeline import NO_SOURCE
 from collector.security import config_file_warnings, ledger_file_warnings
-from collector.setup import InitResult, write_starter_files
+from collector.setup import CONFIG_NAME, InitResult, write_starter_files
 from collector.sources import token_status
 from collector.suggest import load_ruleset, rule_paths
 from collector.textsafe import clean
@@ -25,25 +24,47 @@ from collector.textsafe import clean
 
 @handles_errors
 def init(
+    ctx: typer.Context,
     path: Annotated[
         Path | None,
-        typer.Option(help="Folder for config.toml and rules.d/ (default: the user config dir)."),
+        typer.Option(help="Folder for config.toml and rules.d/ (instead of --config FILE)."),
     ] = None,
+    config: ConfigOption = None,
 ) -> None:
-    """Write a documented config file and a starter rule file; never overwrites."""
-    folder = path or paths.user_config_file().parent
-    result = write_starter_files(folder)
-    _print_init(result)
+    """Write a documented config file and a starter rule file; never overwrites.
+
+    The config goes where growthmap will look for it: --config FILE, else
+    $GROWTHMAP_CONFIG, else the user config dir; rules.d/ goes beside it."""
+    app = state(ctx, config)
+    target = _init_target(path, app.config_path, app.env)
+    github = zero_config_github(app.env)  # what collect used before there was a config
+    _print_init(write_starter_files(target, github.base_url), target, app.env)
 
 
-def _print_init(result: InitResult) -> None:
+def _init_target(folder: Path | None, config: Path | None, env: dict[str, str]) -> Path:
+    if folder is None:
+        return config_target(config, env)
+    if config is not None:
+        raise UsageError("give --path DIR or --config FILE, not both")
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(
+            f"--path {folder}: it is a file, and --path takes the folder for config.toml "
+            f"and rules.d/. Give a folder, or --config FILE to name the config file "
+            "(an existing one is never overwritten); nothing was written"
+        )
+    return folder / CONFIG_NAME
+
+
+def _print_init(result: InitResult, target: Path, env: dict[str, str]) -> None:
     for written in result.written:
         out.print(f"wrote {written}")
     for kept in result.kept:
         out.print(f"kept {kept} (it exists; growthmap never overwrites it)")
+    found_later = config_target(None, env).absolute() == target.absolute()
+    option = "" if found_later else f"--config {target} "
     out.print(
-        "Next: edit the config (owner, sources, growth map), export your tokens, then "
-        "`growthmap config check` and `growthmap collect --since 14d`."
+        f"Next: edit {target} (owner, growth map, other sources), export your tokens, then "
+        f"`growthmap {option}config check` and `growthmap {option}collect --since 14d`."
     )
 
 
@@ -76,7 +97,7 @@ def config_check(
     missing = [t for t in token_status(settings.sources, app.env) if not t.present]
     enabled = {s.name for s in settings.sources if s.enabled}
     if not enabled:
-        err.print(f"warning: {NO_SOURCE}")
+        err.print(f"warning: {escape(NO_SOURCE)}")
     for token in missing:
         if token.source in enabled:
             err.print(
@@ -131,12 +152,7 @@ db_app = typer.Typer(help="Ledger maintenance.", no_args_is_help=True)
 def db_upgrade(ctx: typer.Context, config: ConfigOption = None) -> None:
     """Apply pending schema migrations to the ledger (also done on every open)."""
     settings = state(ctx, config).settings()
-    ledger = open_ledger(settings.ledger_url, settings.owner.key, upgrade=False)
-    try:
-        before = current_revision(ledger.engine)
-        applied = upgrade(ledger.engine)
-    finally:
-        ledger.close()
+    before, applied = upgrade_ledger(settings.ledger_url)
     if applied:
         out.print(f"ledger upgraded from {before or 'empty'} to {head_revision()}")
     else:

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from collector.errors import LedgerError
@@ -65,14 +65,60 @@ def open_ledger(url: str, owner: str, *, upgrade: bool = True) -> Ledger:
     engine = _create_engine(url)
     try:
         if upgrade:
-            migrate.upgrade(engine)
-    except OperationalError as exc:
+            with _opening(url):
+                migrate.upgrade(engine)
+    except LedgerError:
         engine.dispose()
+        raise
+    return Ledger(engine, owner)
+
+
+def upgrade_ledger(url: str) -> tuple[str | None, bool]:
+    """Apply pending migrations to the ledger at `url`: (revision before, whether any ran).
+
+    Fails like `open_ledger` does, with a LedgerError naming the ledger."""
+    engine = _create_engine(url)
+    try:
+        with _opening(url):
+            before = migrate.current_revision(engine)
+            return before, migrate.upgrade(engine)
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def _opening(url: str) -> Iterator[None]:
+    """Turn a database error while opening or migrating into a LedgerError naming the ledger."""
+    try:
+        yield
+    except DBAPIError as exc:  # the driver's own message, without SQLAlchemy's link
         raise LedgerError(f"cannot open the ledger {safe_url(url)}: {exc.orig}") from None
     except SQLAlchemyError as exc:
-        engine.dispose()
         raise LedgerError(f"cannot open the ledger {safe_url(url)}: {exc}") from None
-    return Ledger(engine, owner)
+
+
+SUPPORTED_URLS = "sqlite:///PATH or postgresql+psycopg://USER@HOST/DB"
+_DRIVERS = {"sqlite", "sqlite+pysqlite", "postgresql+psycopg"}
+
+
+def ledger_url_problem(url: str) -> str | None:
+    """Why growthmap cannot keep its ledger at `url`, or None. Never echoes the URL,
+    which may hold a password."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return f"not a database URL: use {SUPPORTED_URLS}"
+    if parsed.drivername not in _DRIVERS:
+        postgres = parsed.get_backend_name() in ("postgresql", "postgres")
+        hint = " (growthmap reaches PostgreSQL through psycopg 3)" if postgres else ""
+        return f"unsupported database {parsed.drivername!r}{hint}: use {SUPPORTED_URLS}"
+    in_memory = parsed.database in (None, "", ":memory:") or parsed.query.get("mode") == "memory"
+    if parsed.get_backend_name() == "sqlite" and in_memory:
+        return (
+            "an in-memory SQLite database keeps nothing between runs: give a file path, "
+            "e.g. sqlite:///ledger.db (relative to the config file's folder)"
+        )
+    return None
 
 
 def safe_url(url: str) -> str:

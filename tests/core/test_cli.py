@@ -129,6 +129,15 @@ def test_bad_config_exits_2_and_writes_nothing(tmp_path: Path, body: str, messag
     assert not (tmp_path / "ledger.db").exists()
 
 
+def test_an_in_memory_ledger_fails_config_check_before_collect_can_run(tmp_path: Path) -> None:
+    config = write_config(tmp_path, CONFIG.replace("sqlite:///ledger.db", "sqlite://"))
+    for command in (["config", "check"], ["collect"], ["db", "upgrade"]):
+        code, _, stderr = run(*command, "--config", str(config))
+        assert code == 2, (command, stderr)
+        assert "[ledger.url]: an in-memory SQLite database" in stderr
+        assert "give a file path" in stderr and "Traceback" not in stderr
+
+
 def test_missing_config_file(tmp_path: Path) -> None:
     code, _, stderr = run("config", "check", "--config", str(tmp_path / "absent.toml"))
     assert code == 2 and "absent.toml: file not found" in stderr
@@ -169,6 +178,70 @@ def test_init_writes_files_once_and_never_overwrites(tmp_path: Path) -> None:
     assert written.stat().st_mode & 0o077 == 0
 
 
+def test_init_writes_where_growthmap_will_look_named_by_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "x" / "my.toml"
+    monkeypatch.setenv("GROWTHMAP_CONFIG", str(target))
+    code, stdout, _ = run("init")
+    assert code == 0 and f"wrote {target}\n" in stdout
+    assert (tmp_path / "x" / "rules.d" / "starter.toml").is_file()
+    assert "`growthmap config check`" in stdout  # found without --config
+    assert not (tmp_path / "home" / ".config" / "growthmap").exists()
+    code, stdout, stderr = run("config", "check")
+    assert code == 0, stderr
+    assert f"config:  {target}" in stdout
+
+
+@pytest.mark.parametrize("where", ["command", "global"])
+def test_init_writes_the_file_named_by_config(tmp_path: Path, where: str) -> None:
+    target = tmp_path / "cfg" / "growthmap.toml"
+    args = ["init", "--config", str(target)]
+    code, stdout, _ = run(*(args if where == "command" else [*args[1:], "init"]))
+    assert code == 0 and f"wrote {target}\n" in stdout
+    assert (tmp_path / "cfg" / "rules.d" / "starter.toml").is_file()
+    assert f"`growthmap --config {target} config check`" in stdout
+    assert run("config", "check", "--config", str(target))[0] == 0
+
+
+def test_init_without_options_writes_to_the_user_config_dir(tmp_path: Path) -> None:
+    code, stdout, _ = run("init")
+    target = tmp_path / "home" / ".config" / "growthmap" / "config.toml"
+    assert code == 0 and f"wrote {target}\n" in stdout
+    code, stdout, _ = run("config", "check")
+    assert code == 0 and f"config:  {target}" in stdout
+
+
+def test_init_path_names_a_file_says_so_and_writes_nothing(tmp_path: Path) -> None:
+    existing = tmp_path / "config.toml"
+    existing.write_text("# mine\n")
+    code, stdout, stderr = run("init", "--path", str(existing))
+    assert code == 2 and stdout == ""
+    assert f"--path {existing}: it is a file" in stderr and "--config FILE" in stderr
+    assert "unexpected error" not in stderr and "Traceback" not in stderr
+    assert existing.read_text() == "# mine\n"
+    assert {p.name for p in tmp_path.iterdir()} - {"home"} == {"config.toml"}
+
+
+def test_init_below_a_file_or_onto_a_folder_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "notes").write_text("x")
+    code, _, stderr = run("init", "--config", str(tmp_path / "notes" / "config.toml"))
+    assert code == 2 and f"{tmp_path / 'notes'} is a file" in stderr
+    (tmp_path / "folder.toml").mkdir()
+    monkeypatch.setenv("GROWTHMAP_CONFIG", str(tmp_path / "folder.toml"))
+    code, _, stderr = run("init")
+    assert code == 2 and f"{tmp_path / 'folder.toml'} exists and is not a file" in stderr
+    assert not (tmp_path / "rules.d").exists()
+
+
+def test_init_path_and_config_together_are_refused(tmp_path: Path) -> None:
+    code, _, stderr = run("init", "--path", str(tmp_path), "--config", str(tmp_path / "c.toml"))
+    assert code == 2 and "give --path DIR or --config FILE, not both" in stderr
+    assert not (tmp_path / "c.toml").exists() and not (tmp_path / "config.toml").exists()
+
+
 def test_db_upgrade_is_idempotent(config: Path) -> None:
     code, stdout, _ = run("db", "upgrade", "--config", str(config))
     assert code == 0 and "upgraded from empty" in stdout
@@ -176,12 +249,24 @@ def test_db_upgrade_is_idempotent(config: Path) -> None:
     assert code == 0 and "up to date" in stdout
 
 
+def test_db_upgrade_reports_a_broken_ledger_like_collect(config: Path, tmp_path: Path) -> None:
+    (tmp_path / "ledger.db").write_text("notes, not a database\n" * 20)
+    messages = []
+    for command in (["db", "upgrade"], ["collect"]):
+        code, _, stderr = run(*command, "--config", str(config))
+        assert code == 2, (command, stderr)
+        messages.append(stderr)
+    assert messages[0] == messages[1]
+    assert f"error: cannot open the ledger sqlite:///{tmp_path / 'ledger.db'}: " in messages[0]
+    assert "file is not a database" in messages[0] and "Traceback" not in messages[0]
+
+
 def test_no_enabled_source_is_said_not_reported_as_a_good_run(tmp_path: Path) -> None:
     path = write_config(tmp_path, CONFIG + "enabled = false\n")
     code, _, stderr = run("collect", "--config", str(path), "--since", "14d")
     assert code == 2 and "no source is enabled" in stderr
     code, _, stderr = run("config", "check", "--config", str(path))
-    assert code == 0 and "warning: no source is enabled" in stderr
+    assert code == 0 and "warning: no source is enabled" in stderr and "[[sources]]" in stderr
     ledger = open_ledger(f"sqlite:///{tmp_path / 'ledger.db'}", "default")
     with ledger.read() as session:
         assert session.scalars(select(RunRow)).all() == []  # no "ok" run was recorded

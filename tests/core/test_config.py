@@ -6,11 +6,19 @@ from pathlib import Path
 
 import pytest
 from fakes.memory import CONFIG, write_config
+from typer.testing import CliRunner
 
-from collector.config import NoConfigError, load_settings, resolve_ledger_url
+from collector.cli import app
+from collector.config import (
+    NoConfigError,
+    load_settings,
+    resolve_ledger_url,
+    zero_config_settings,
+)
 from collector.errors import ConfigInvalid
 
 ROOT = Path(__file__).resolve().parents[2]
+runner = CliRunner()
 
 
 def problems_of(path: Path) -> list[str]:
@@ -34,6 +42,18 @@ def test_example_config_loads_and_matches_the_packaged_copy() -> None:
     assert {s.type for s in settings.sources} == {"github", "gitlab", "jira"}
     packaged = ROOT / "collector" / "templates" / "config.example.toml"
     assert packaged.read_text() == (ROOT / "config.example.toml").read_text()
+
+
+def test_example_config_leaves_personal_values_unset() -> None:
+    settings = load_settings(ROOT / "config.example.toml", env={})
+    assert settings.owner.key == zero_config_settings({}).owner.key
+    assert settings.owner.name == "" and settings.owner.timezone == "UTC"
+    personal = {"login", "username", "email"}
+    for source in settings.sources:
+        assert not {k: v for k, v in source.model_dump().items() if k in personal and v}
+    assert [s.name for s in settings.sources if s.enabled] == ["github"]
+    result = runner.invoke(app, ["config", "check", "--config", str(ROOT / "config.example.toml")])
+    assert result.exit_code == 0, result.stderr
 
 
 def test_unknown_key_is_named_with_its_path(tmp_path: Path) -> None:
@@ -147,3 +167,40 @@ def test_a_password_in_base_url_is_refused_without_being_echoed(tmp_path: Path) 
     (problem,) = problems_of(write_config(tmp_path, body))
     assert "[sources[0].base_url]" in problem and "user name or password" in problem
     assert secret not in problem
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("sqlite://", "an in-memory SQLite database keeps nothing between runs: give a file path"),
+        ("sqlite:///:memory:", "an in-memory SQLite database keeps nothing"),
+        ("sqlite:///file:x?mode=memory&uri=true", "an in-memory SQLite database keeps nothing"),
+        (
+            "mysql://u@h/db",
+            "unsupported database 'mysql': use sqlite:///PATH or postgresql+psycopg:",
+        ),
+        ("postgresql://u@h/db", "unsupported database 'postgresql' (growthmap reaches PostgreSQL"),
+        ("ledger.db", "not a database URL: use sqlite:///PATH or postgresql+psycopg://"),
+    ],
+)
+def test_a_ledger_url_growthmap_cannot_use_is_refused(
+    tmp_path: Path, url: str, message: str
+) -> None:
+    body = CONFIG.replace('url = "sqlite:///ledger.db"', f'url = "{url}"')
+    (problem,) = problems_of(write_config(tmp_path, body))
+    assert problem.startswith(f"{tmp_path / 'config.toml'} [ledger.url]: {message}")
+
+
+def test_a_password_in_an_unsupported_ledger_url_is_not_echoed(tmp_path: Path) -> None:
+    secret = "hunter" + "2-pass"
+    body = CONFIG.replace('url = "sqlite:///ledger.db"', f'url = "mysql://ada:{secret}@h/db"')
+    (problem,) = problems_of(write_config(tmp_path, body))
+    assert "[ledger.url]" in problem and secret not in problem
+
+
+@pytest.mark.parametrize(
+    "url", ["sqlite:///ledger.db", "sqlite+pysqlite:////abs/l.db", "postgresql+psycopg://u@h/db"]
+)
+def test_supported_ledger_urls_pass(tmp_path: Path, url: str) -> None:
+    body = CONFIG.replace('url = "sqlite:///ledger.db"', f'url = "{url}"')
+    assert load_settings(write_config(tmp_path, body), env={}).ledger_url.endswith(url[-6:])

@@ -94,8 +94,8 @@ practitioner_weeks = 3
 """
 
 
-def settings(tmp_path: Path, body: str = CONFIG, ledger_url: str = "sqlite://") -> Settings:
-    return write_settings(tmp_path, body, ledger_url)
+def settings(tmp_path: Path, body: str = CONFIG, ledger_url: str | None = None) -> Settings:
+    return write_settings(tmp_path, body, ledger_url or f"sqlite:///{tmp_path / 'ledger.db'}")
 
 
 def item(kind: str, external_id: str, when: datetime, title: str, **fields: Any) -> Item:
