@@ -93,5 +93,11 @@ def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local/share"))
     monkeypatch.setenv("XDG_STATE_HOME", str(home / ".local/state"))
-    for name in ("GROWTHMAP_CONFIG", "GITHUB_TOKEN", "GITLAB_TOKEN", "JIRA_TOKEN"):
+    for name in (
+        "GROWTHMAP_CONFIG",
+        "GITHUB_TOKEN",
+        "GITHUB_API_URL",
+        "GITLAB_TOKEN",
+        "JIRA_TOKEN",
+    ):
         monkeypatch.delenv(name, raising=False)
