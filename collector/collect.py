@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import functools
+import logging
 import threading
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 
+from collector.choices import stored_sources
 from collector.config import Settings
 from collector.ledger import Ledger
+from collector.ledger.runs import cursors
 from collector.lock import collect_lock
 from collector.pipeline import CollectOptions, Collector, ItemsHook, Progress, RunReport
 from collector.progress import draft_weeks
@@ -17,12 +20,34 @@ from collector.sources import build_connector
 from collector.suggest import load_ruleset, suggestions_hook
 from connectors.base import Connector, Runtime, SourceConfig
 
+log = logging.getLogger("growthmap")
+
 
 def stoppable_sleep(stop: threading.Event, seconds: float) -> None:
     """A connector's wait (a retry's backoff, a rate limit's reset) that a stop ends at once:
     SIGTERM must not wait out a 15-minute rate limit."""
     if stop.wait(seconds):
         raise KeyboardInterrupt
+
+
+def warn_of_renamed_sources(settings: Settings, ledger: Ledger) -> None:
+    """Items are stored under their source's name: a source collected for the first time
+    while the ledger holds items of a name the config lost is most likely a rename, which
+    would store everything again. Said once, on that first run, with the way back."""
+    configured = {s.name for s in settings.sources}
+    with ledger.read() as session:
+        started = {c.source for c in cursors(session, ledger.owner)}
+        orphans = sorted(stored_sources(session, ledger.owner) - configured)
+    first_time = sorted(s.name for s in settings.sources if s.enabled and s.name not in started)
+    if orphans and first_time:
+        log.warning(
+            "source %s is collected for the first time, and the ledger holds items of "
+            "source %s, which the config no longer names. If that source was renamed, "
+            "its items will be stored again under the new name: put the old name back "
+            "(the name is part of each item's identity)",
+            ", ".join(map(repr, first_time)),
+            ", ".join(map(repr, orphans)),
+        )
 
 
 def run_collect(
@@ -59,6 +84,7 @@ def run_collect(
         redactor=Redactor.from_env([s.token_env for s in settings.sources], env),
         stop=stop,
     )
+    warn_of_renamed_sources(settings, ledger)
     if options.dry_run:
         return collector.run()
     with collect_lock(ledger, wait):

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -337,3 +338,16 @@ def test_config_check_warns_of_a_ledger_others_can_read(config: Path) -> None:
     code, _, stderr = run("config", "check", "--config", str(config))
     assert code == 0
     assert f"the ledger {ledger} is readable by other users (mode 0644)" in stderr
+
+
+def test_a_renamed_source_is_pointed_out_on_its_first_run(config: Path) -> None:
+    code, _, stderr = run("collect", "--config", str(config), "--since", "14d")
+    assert code == 0, stderr
+    config.write_text(config.read_text().replace('name = "mem"', 'name = "memory"'))
+    WORLD.items["things"] = [replace(i, source="memory") for i in WORLD.items["things"]]
+    code, _, stderr = run("collect", "--config", str(config), "--since", "14d")
+    assert code == 0, stderr
+    assert "source 'memory' is collected for the first time" in stderr
+    assert "items of source 'mem', which the config no longer names" in stderr
+    code, _, stderr = run("collect", "--config", str(config), "--since", "14d")
+    assert "first time" not in stderr  # said once
