@@ -85,7 +85,9 @@ def load_settings(explicit: Path | None = None, env: Mapping[str, str] | None = 
     env = os.environ if env is None else env
     path = locate_config(explicit, env)
     if path is None:
-        if env.get("GITHUB_TOKEN"):
+        # Once a zero-config run has made the default ledger, `items`, `status`, `export`
+        # read it without the token too (collect then says the token is missing).
+        if env.get("GITHUB_TOKEN") or paths.default_ledger_path().exists():
             return zero_config_settings(env)
         raise NoConfigError(
             f"no config file: pass --config FILE, set ${CONFIG_ENV}, run `growthmap init`, "

@@ -22,8 +22,12 @@ def user_state_dir() -> Path:
     return Path(platformdirs.user_state_dir(APP))
 
 
+def default_ledger_path() -> Path:
+    return user_data_dir() / "ledger.db"
+
+
 def default_ledger_url() -> str:
-    return f"sqlite:///{user_data_dir() / 'ledger.db'}"
+    return f"sqlite:///{default_ledger_path()}"
 
 
 def ensure_private_dir(path: Path) -> None:

@@ -167,3 +167,20 @@ def test_a_source_nobody_answers_fails_once_with_its_url_not_once_per_stream(
     assert [s["status"] for s in streams] == ["failed"] * 3
     assert f"{base} refused the connection" in streams[0]["error"]
     assert sum(s["requests"] for s in streams) == 2  # one stream tried, with one retry
+
+
+def test_after_a_zero_config_run_reading_needs_no_token(
+    fake: FakeGitHub, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GITHUB_TOKEN", "owner-token")
+    monkeypatch.setenv("GITHUB_API_URL", fake.base_url)
+    code, _, stderr = run("collect", "--since", SINCE.date().isoformat())
+    assert code == 0, stderr
+    monkeypatch.delenv("GITHUB_TOKEN")
+
+    code, stdout, stderr = run("items", "--format", "json")
+    assert code == 0 and stdout, stderr
+    code, stdout, stderr = run("status")
+    assert code == 0 and "Last run:" in stdout, stderr
+    code, _, stderr = run("collect")
+    assert code == 1 and "GITHUB_TOKEN is not set" in stderr
