@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import typer
 
-from collector.commands.common import ConfigOption, handles_errors, state
+from collector.commands.common import ConfigOption, err, handles_errors, state
 from collector.errors import UsageError
 from collector.ledger.models import ManualArtifactRow
 from collector.review.artifacts import (
@@ -18,6 +18,7 @@ from collector.review.artifacts import (
     ArtifactFields,
     add_artifact,
     edit_artifact,
+    get_artifact,
     list_artifacts,
     remove_artifact,
 )
@@ -86,9 +87,16 @@ def add(
         outcome=outcome,
         endorser=endorser,
     )
+    today = now.astimezone(settings.owner.zone).date()
+    if day is not None and day > today:
+        err.print(f"warning: --date {day} is in the future; recorded as given")
     with ledger.write() as session:
+        if quote is not None:
+            current = get_artifact(session, ledger.owner, edit).kind if edit is not None else None
+            if (kind or current) != "endorsement":
+                raise UsageError("--quote is an endorsement's text; other artifacts take --title")
         if edit is None:
-            first = given if day else _with_date(given, now.astimezone(settings.owner.zone).date())
+            first = given if day else _with_date(given, today)
             row = add_artifact(session, ledger.owner, settings.growth_map, first, now)
             verb = "added"
         else:

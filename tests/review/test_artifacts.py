@@ -111,3 +111,15 @@ def test_remove(world: World) -> None:
     assert artifacts(world) == []
     code, _, err = world.cli("artifacts", "remove", "1")
     assert code == 2 and "no manual artifact with id 1" in err
+
+
+def test_a_quote_is_for_endorsements_and_a_future_date_is_pointed_out(world: World) -> None:
+    base = ["--destination", "A", "--skill", "observability"]
+    code, _, err = world.cli("add", "talk", "--quote", "great", *base)
+    assert code == 2 and "--quote is an endorsement's text" in err
+    code, _, err = world.cli("add", "talk", "--title", "Tracing", "--date", "2099-01-01", *base)
+    assert code == 0 and "warning: --date 2099-01-01 is in the future" in err
+    [row] = artifacts(world)
+    code, _, err = world.cli("add", "--edit", str(row["id"]), "--quote", "hi")
+    assert code == 2 and "--quote is an endorsement's text" in err
+    assert artifacts(world)[0]["title"] == "Tracing"
