@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from collector.config import read_toml
+from collector.ledger.db import sqlite_file
 from connectors.base import SourceConfig
 
 # Prefixes of tokens the supported services issue, and of common other ones.
@@ -49,10 +50,9 @@ def config_file_warnings(path: Path | None, sources: Sequence[SourceConfig]) -> 
 
 def ledger_file_warnings(ledger_url: str) -> list[str]:
     """A SQLite ledger others may read (growthmap creates it 0600; a copy may not be)."""
-    prefix = "sqlite:///"
-    if not ledger_url.startswith(prefix):
+    path = sqlite_file(ledger_url)
+    if path is None:
         return []
-    path = Path(ledger_url.removeprefix(prefix).split("?", 1)[0])
     mode = _mode(path)
     if mode is None or not mode & 0o077:
         return []

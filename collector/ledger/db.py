@@ -121,6 +121,12 @@ def ledger_url_problem(url: str) -> str | None:
     return None
 
 
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite ledger URL; None for any other database."""
+    prefix = "sqlite:///"
+    return Path(url.removeprefix(prefix).split("?", 1)[0]) if url.startswith(prefix) else None
+
+
 def safe_url(url: str) -> str:
     """The URL with any password hidden, fit for messages."""
     try:

@@ -62,3 +62,13 @@ def suggestion_counts(session: Session, owner: str) -> dict[str, int]:
         .group_by(SuggestionRow.status)
     )
     return {status: count for status, count in session.execute(query)}
+
+
+def accepted_per_skill(session: Session, owner: str) -> dict[tuple[str, str], int]:
+    """Accepted suggestions per (destination, skill), whatever the growth map says now."""
+    query = (
+        select(SuggestionRow.destination, SuggestionRow.skill, func.count())
+        .where(SuggestionRow.owner == owner, SuggestionRow.status == "accepted")
+        .group_by(SuggestionRow.destination, SuggestionRow.skill)
+    )
+    return {(d, s): n for d, s, n in session.execute(query)}

@@ -207,3 +207,13 @@ def test_a_typo_in_rule_or_kind_is_named_not_taken_for_no_match(
     code, out, err = world.cli("review", "accept", *args)
     assert code == 2 and message in err, out + err
     assert world.decisions() == []
+
+
+def test_config_check_warns_when_accepted_evidence_lost_its_skill(
+    world: World, mixed: dict[str, int]
+) -> None:
+    world.cli("review", "accept", str(mixed["tracing_new"]))
+    world.config.write_text(world.config.read_text().replace('"observability"', '"tracing"'))
+    code, _, err = world.cli("config", "check")
+    assert code == 0, err
+    assert "1 accepted item(s) count for A/observability, which the growth map no longer" in err
