@@ -109,7 +109,7 @@ def _only(evidence: EvidenceSet, keys: Collection[str]) -> EvidenceSet:
 
 def _redacted(evidence: EvidenceSet, redaction: Redaction) -> EvidenceSet:
     """Every artifact as the redacted export names it; notes as free text."""
-    if not redaction.active:
+    if not redaction.enabled:
         return evidence
     shown: dict[str, Artifact] = {a.key: redaction.artifact(a) for a in evidence.artifacts}
     for item in evidence.evidence:  # in the set, every mapped artifact is among `artifacts`
