@@ -69,10 +69,11 @@ def show(
     config: ConfigOption = None,
     markdown: MarkdownOption = False,
 ) -> None:
-    """Show a week's entry: your edit and what arrived since, or the current draft."""
+    """Show a week's entry: your edit and what arrived since, or the draft as the ledger
+    has it now. Stores nothing."""
     app = state(ctx, config)
     now = datetime.now(UTC)
-    shown = show_week(app.ledger(), app.settings(), _week(week, now, ctx), now)
+    shown = show_week(app.ledger(), app.settings(), _week(week, now, ctx))
     print_markdown(shown.text, markdown)
 
 
@@ -111,7 +112,7 @@ def edit(ctx: typer.Context, week: WeekArgument = None, config: ConfigOption = N
     settings, ledger = app.settings(), app.ledger()
     now = datetime.now(UTC)
     chosen = _week(week, now, ctx)
-    shown = show_week(ledger, settings, chosen, now)
+    shown = show_week(ledger, settings, chosen)
     edited = run_editor(shown.text, chosen, app.env)
     outcome = save_edit(ledger, settings, chosen, edited, datetime.now(UTC))
     messages = {

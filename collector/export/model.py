@@ -13,21 +13,19 @@ from sqlalchemy.orm import Session
 
 from collector.config import Settings
 from collector.errors import UsageError
+from collector.export.entries import LogView, export_entries
 from collector.export.period import Period
 from collector.export.redact import Redaction, load_redaction
-from collector.ledger.models import ItemRow, LogEntryRow, SuggestionRow
+from collector.ledger.models import ItemRow, SuggestionRow
 from collector.ledger.queries import CHUNK
 from collector.progress import (
     Artifact,
     Evidence,
     GrowthMapView,
     ShownEntry,
-    Week,
     build_growth_map,
-    build_week_entry,
     gather_evidence,
     level_history,
-    shown_entry,
     strongest_artifacts,
 )
 from collector.progress.artifacts import item_key
@@ -150,7 +148,15 @@ def gather_export(
         artifacts=artifacts,
         mappings=tuple(mappings),
         portfolio=_portfolio(view, mappings),
-        entries=tuple(_entries(session, settings, period, redaction)),
+        entries=tuple(
+            export_entries(
+                session,
+                settings,
+                period,
+                LogView(options.destination, options.include_suggested, redaction),
+                everything,
+            )
+        ),
         levels=_levels(session, settings, options.destination),
         private_keys=frozenset(
             redaction.artifact(a).key for a in evidence.artifacts if redaction.private(a)
@@ -326,33 +332,6 @@ def _portfolio(view: GrowthMapView, mappings: Sequence[Mapping]) -> tuple[Portfo
         )
         for d in view.destinations
     )
-
-
-def _entries(
-    session: Session, settings: Settings, period: Period, redaction: Redaction
-) -> list[ShownEntry]:
-    """The period's log entries, oldest first, as the engineer sees them (their edit, or
-    the draft)."""
-    query = select(LogEntryRow).where(LogEntryRow.owner == settings.owner.key)
-    if period.first is not None:
-        query = query.where(LogEntryRow.week >= Week.of_date(period.first).id)
-    if period.last is not None:
-        query = query.where(LogEntryRow.week <= Week.of_date(period.last).id)
-    shown = []
-    for row in session.scalars(query.order_by(LogEntryRow.week)):
-        week = Week.parse(row.week)
-        if row.text is None:  # the draft as stored: no need to read the week's evidence
-            entry = ShownEntry(week, row.draft, False, ())
-        else:
-            entry = shown_entry(row, build_week_entry(session, settings, week), settings)
-        shown.append(
-            replace(
-                entry,
-                text=redaction.text(entry.text) or "",
-                new_since_edit=tuple(redaction.artifact(a) for a in entry.new_since_edit),
-            )
-        )
-    return shown
 
 
 def _levels(

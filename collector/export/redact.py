@@ -11,9 +11,10 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
-from functools import cached_property
+from dataclasses import dataclass, field, replace
+from functools import cached_property, lru_cache
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -28,7 +29,8 @@ _HIDDEN_VISIBILITY = frozenset({"private", "internal"})
 # Fields of `extra` that say nothing about the work's content; the rest is dropped.
 _SAFE_EXTRA = ("review_states", "review_comments", "issue_type", "story_points", "platform")
 _LINK = re.compile(r"\[((?:[^\[\]\\]|\\.)*)\]\(([^()\s]*)\)")
-_WORD = re.compile(r"\w+")
+_BARE_URL = re.compile(r"<?\b(https?://[^\s<>()\[\]]+)>?", re.IGNORECASE)
+_WORD = re.compile(r"[^\W_]+")  # letters and digits: `_Title_` (emphasis) holds `Title`
 _MIN_TITLE = 4  # shorter titles ("Fix") would mangle ordinary words
 
 
@@ -42,6 +44,17 @@ def is_private(extra: Mapping[str, Any] | None) -> bool:
 
 
 @dataclass(frozen=True)
+class Details:
+    """What free text may name of private work, beyond titles and repository names."""
+
+    refs: frozenset[str] = frozenset()  # how lines name design docs and tickets
+    paths: frozenset[str] = frozenset()  # design docs' paths
+    urls: frozenset[str] = frozenset()  # the private items' links
+    hosts: frozenset[str] = frozenset()  # hosts of sources configured private
+    projects: frozenset[str] = frozenset()  # ticket projects: OPS names OPS-1, OPS-2, …
+
+
+@dataclass(frozen=True)
 class Redaction:
     """The private repositories of a ledger and the titles of their items."""
 
@@ -49,10 +62,11 @@ class Redaction:
     titles: frozenset[str]
     enabled: bool = True  # False: only tells what is private, changes nothing
     sources: frozenset[str] = frozenset()  # configured `private = true`
+    details: Details = field(default_factory=Details)
 
     @property
     def active(self) -> bool:
-        return self.enabled and bool(self.repos)
+        return self.enabled and bool(self.repos or self.sources)
 
     def private(self, artifact: Artifact) -> bool:
         return (
@@ -81,39 +95,98 @@ class Redaction:
         )
 
     def text(self, text: str | None) -> str | None:
-        """Free text (notes, log entries): links into a private repository lose their
-        target, then private titles and repository names are replaced."""
+        """Free text (notes, log entries): links to private work lose their target, a bare
+        link to it becomes neutral text, then private titles, repository names, design
+        docs' paths, ticket keys and the hosts of private sources are replaced (whole
+        words only: a repository `OPS` leaves `DEVOPS` alone)."""
         if not text or not self.active:
             return text
         text = _LINK.sub(self._link, text)
+        text = _BARE_URL.sub(self._bare_url, text)
         words = set(_WORD.findall(text))
         # Only needles whose first word occurs can match: thousands of private titles
         # must not cost thousands of scans of every note.
-        for needle, neutral, first in self._needles:
+        for pattern, neutral, first in self._needles:
             if first in words or not first:
-                text = text.replace(needle, neutral)
+                text = _compiled(pattern).sub(neutral, text)
         return text
 
     def _link(self, match: re.Match[str]) -> str:
-        url = match.group(2)
-        if any(f"/{repo}/" in url + "/" for repo in self.repos):
-            return match.group(1)
-        return match.group(0)
+        return match.group(1) if self._private_url(match.group(2)) else match.group(0)
+
+    def _bare_url(self, match: re.Match[str]) -> str:
+        return PRIVATE_TITLE if self._private_url(match.group(1)) else match.group(0)
+
+    def _private_url(self, url: str) -> bool:
+        details = self.details
+        if url.rstrip("/") in details.urls or unquote(url).rstrip("/") in details.urls:
+            return True
+        if details.hosts and _host(url) in details.hosts:
+            return True
+        if self._ticket_key.search(url):
+            return True
+        padded = url + "/"
+        return any(f"/{repo}/" in padded for repo in self.repos)
+
+    @cached_property
+    def _ticket_key(self) -> re.Pattern[str]:
+        """A ticket of a private project in a link: `…/browse/OPS-12`."""
+        projects = sorted(self.details.projects, key=lambda p: (-len(p), p))
+        if not projects:
+            return re.compile(r"(?!)")
+        names = "|".join(re.escape(p) for p in projects)
+        return re.compile(rf"/browse/(?:{names})-\d+(?![^\W_])")
 
     @cached_property
     def _needles(self) -> list[tuple[str, str, str]]:
-        """(text to replace, neutral text, its first word), longest first."""
+        """(pattern, neutral text, its first word), the longest text first."""
         pairs: dict[str, str] = {}
-        for title in self.titles:
-            if len(title.strip()) >= _MIN_TITLE:
-                pairs[title] = PRIVATE_TITLE
-                pairs[md_text(title)] = PRIVATE_TITLE
-        for repo in self.repos:
-            pairs[repo] = PRIVATE_REPO
-            pairs[md_text(repo)] = PRIVATE_REPO
+        details = self.details
+
+        def add(texts: Iterable[str], neutral: str, shortest: int = 1) -> None:
+            for text in texts:
+                if len(text.strip()) >= shortest:
+                    pairs.setdefault(text, neutral)
+                    pairs.setdefault(md_text(text), neutral)
+
+        # A design doc's `repo · path` and a ticket's key name the work as its ref does.
+        add(details.refs, PRIVATE_REPO, _MIN_TITLE)
+        add(self.titles, PRIVATE_TITLE, _MIN_TITLE)
+        add(details.paths, PRIVATE_TITLE, _MIN_TITLE)
+        add(self.repos, PRIVATE_REPO)
+        add(details.hosts, PRIVATE_REPO)
+        found = [(len(text), _whole(text), neutral, text) for text, neutral in pairs.items()]
+        # Any ticket of a private project (OPS-12), known to the ledger or not, goes
+        # before the project's bare name would leave `private repository-12`.
+        for project in details.projects:
+            key = _BEFORE + re.escape(project) + r"-\d+" + _AFTER
+            found.append((len(project) + 1, key, PRIVATE_REPO, project))
         # Longest first, so a title that contains a repo name goes as a whole.
-        ordered = sorted(pairs.items(), key=lambda p: (-len(p[0]), p[0]))
-        return [(needle, neutral, _first_word(needle)) for needle, neutral in ordered]
+        found.sort(key=lambda n: (-n[0], n[1]))
+        return [(pattern, neutral, _first_word(text)) for _, pattern, neutral, text in found]
+
+
+_BEFORE = r"(?<![^\W_])"  # not right after a letter or digit
+_AFTER = r"(?![^\W_])"  # not right before one
+
+
+def _whole(needle: str) -> str:
+    """A regular expression for `needle` as whole words (where it starts or ends with one)."""
+    start = _BEFORE if _WORD.match(needle[:1]) else ""
+    end = _AFTER if _WORD.match(needle[-1:]) else ""
+    return start + re.escape(needle) + end
+
+
+@lru_cache(maxsize=4096)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+def _host(url: str) -> str:
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
 
 
 def _first_word(text: str) -> str:
@@ -142,8 +215,9 @@ def _number(artifact: Artifact) -> str:
 def load_redaction(
     session: Session, owner: str, *, enabled: bool, sources: Iterable[str] = ()
 ) -> Redaction:
-    """Scan the owner's items once for private repositories (and, to redact, their
-    titles). Every repository of the `sources` configured private counts as private."""
+    """Scan the owner's items once for private repositories (and, to redact, what free
+    text may name of their items). Every repository of the `sources` configured private
+    counts as private."""
     private_sources = sorted(set(sources))
     # The database reads the flags: decoding every item's `extra` here would be slow.
     flagged = or_(
@@ -157,16 +231,58 @@ def load_redaction(
         .distinct()
     )
     repos = {repo for repo in session.scalars(query) if repo}
-    titles: set[str] = set()
+    found = _Found()
     for chunk in _chunks(sorted(repos), 500) if enabled else []:
-        rows = select(ItemRow.title).where(ItemRow.owner == owner, ItemRow.repo.in_(chunk))
-        titles.update(t for t in session.scalars(rows) if t)
+        found.read(session, owner, ItemRow.repo.in_(chunk), private_sources)
     if enabled and private_sources:  # their items without a repository too
-        rows = select(ItemRow.title).where(
-            ItemRow.owner == owner, ItemRow.source.in_(private_sources)
+        found.read(session, owner, ItemRow.source.in_(private_sources), private_sources)
+    return Redaction(
+        frozenset(repos),
+        frozenset(found.titles),
+        enabled,
+        frozenset(private_sources),
+        found.details(),
+    )
+
+
+class _Found:
+    """What free text may name of private items, gathered from their rows."""
+
+    def __init__(self) -> None:
+        self.titles: set[str] = set()
+        self.refs: set[str] = set()
+        self.paths: set[str] = set()
+        self.urls: set[str] = set()
+        self.hosts: set[str] = set()
+        self.projects: set[str] = set()
+
+    def read(self, session: Session, owner: str, where: Any, private_sources: list[str]) -> None:
+        columns = (ItemRow.source, ItemRow.kind, ItemRow.external_id, ItemRow.title)
+        more = (ItemRow.url, ItemRow.repo, ItemRow.path)
+        rows = select(*columns, *more).where(ItemRow.owner == owner, where)
+        for source, kind, external_id, title, url, repo, path in session.execute(rows):
+            if title:
+                self.titles.add(title)
+            if url:
+                self.urls.add(url.rstrip("/"))
+                if source in private_sources and _host(url):
+                    self.hosts.add(_host(url))
+            if kind == "design_doc" and path:
+                self.paths.add(path)
+                self.refs.add(f"{repo} · {path}" if repo else path)
+            elif kind == "ticket":
+                self.refs.add(external_id)
+                if repo and external_id.startswith(f"{repo}-"):
+                    self.projects.add(repo)
+
+    def details(self) -> Details:
+        return Details(
+            frozenset(self.refs),
+            frozenset(self.paths),
+            frozenset(self.urls),
+            frozenset(self.hosts),
+            frozenset(self.projects),
         )
-        titles.update(t for t in session.scalars(rows) if t)
-    return Redaction(frozenset(repos), frozenset(titles), enabled, frozenset(private_sources))
 
 
 def _chunks(values: list[str], size: int) -> Iterable[list[str]]:

@@ -139,27 +139,38 @@ def new_since_block(
     return "\n".join(lines)
 
 
-def show_week(ledger: Ledger, settings: Settings, week: Week, now: datetime) -> ShownEntry:
-    """Refresh the week's draft from the ledger and return what to show."""
-    with ledger.write() as session:
-        row = draft_week_in(session, settings, week, now)
-        return shown_entry(row, build_week_entry(session, settings, week), settings)
+def show_week(ledger: Ledger, settings: Settings, week: Week) -> ShownEntry:
+    """What a week's entry shows now: the engineer's edit (with what arrived since), or a
+    draft computed from the ledger. Reads only: a week nobody drafted stays unstored."""
+    with ledger.read() as session:
+        row = session.get(LogEntryRow, (settings.owner.key, week.id))
+        return current_entry(row, build_week_entry(session, settings, week), settings)
+
+
+def current_entry(row: LogEntryRow | None, entry: WeekEntry, settings: Settings) -> ShownEntry:
+    """The edit when there is one, else the draft of `entry` as the ledger has it now."""
+    if row is None or row.text is None:
+        return ShownEntry(entry.week, render_week(entry, settings.growth_map), False, ())
+    return shown_entry(row, entry, settings)
 
 
 def save_edit(ledger: Ledger, settings: Settings, week: Week, text: str, now: datetime) -> str:
     """Store the engineer's text for a week: `saved`, `unchanged`, or `reverted` (an empty
-    text drops the edit and returns the entry to the draft)."""
+    text drops the edit and returns the entry to the draft). Only `saved` and `reverted`
+    write: closing the editor on a week nobody drafted leaves it unstored."""
     with ledger.write() as session:
-        row = draft_week_in(session, settings, week, now)
+        row = session.get(LogEntryRow, (settings.owner.key, week.id))
         entry = build_week_entry(session, settings, week)
-        shown = shown_entry(row, entry, settings)
+        shown = current_entry(row, entry, settings)
         if not text.strip():
-            if row.text is None:
+            if row is None or row.text is None:
                 return "unchanged"
+            row = draft_week_in(session, settings, week, now)  # the draft it returns to
             row.text, row.edited_at, row.evidence = None, None, list(entry.evidence.keys)
             return "reverted"
         if text.strip() == shown.text.strip():
             return "unchanged"
+        row = draft_week_in(session, settings, week, now)
         row.text, row.edited_at, row.evidence = text, now, list(entry.evidence.keys)
         return "saved"
 
@@ -181,16 +192,25 @@ def list_entries(
     last: Week | None = None,
     limit: int | None = None,
 ) -> list[EntrySummary]:
-    """Stored entries, newest first, each with a one-line headline of its evidence."""
+    """Stored entries, newest first, each with a one-line headline of its evidence. A week
+    with neither evidence nor an edit is no entry (a draft saying there is nothing)."""
     query = select(LogEntryRow).where(LogEntryRow.owner == settings.owner.key)
     if first is not None:
         query = query.where(LogEntryRow.week >= first.id)
     if last is not None:
         query = query.where(LogEntryRow.week <= last.id)
-    query = query.order_by(LogEntryRow.week.desc())
-    rows = list(session.scalars(query.limit(limit) if limit else query))
-    if not rows:
-        return []
+    rows = list(session.scalars(query.order_by(LogEntryRow.week.desc())))
+    summaries: list[EntrySummary] = []
+    batch = limit or len(rows) or 1
+    # A batch at a time: the evidence read spans only the weeks a batch covers.
+    for start in range(0, len(rows), batch):
+        summaries += _summaries(session, settings, rows[start : start + batch])
+        if limit and len(summaries) >= limit:
+            return summaries[:limit]
+    return summaries
+
+
+def _summaries(session: Session, settings: Settings, rows: list[LogEntryRow]) -> list[EntrySummary]:
     weeks = [Week.parse(r.week) for r in rows]
     zone = settings.owner.zone
     start, end = min(weeks).bounds(zone)[0], max(weeks).bounds(zone)[1]
@@ -198,6 +218,8 @@ def list_entries(
     summaries = []
     for row, week in zip(rows, weeks, strict=True):
         part = evidence.within(week.monday(), week.sunday())
+        if not part.artifacts and row.text is None:
+            continue
         seen = set(row.evidence or [])
         new = sum(1 for a in part.artifacts if a.key not in seen) if row.text is not None else 0
         summaries.append(

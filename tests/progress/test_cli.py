@@ -53,6 +53,15 @@ def test_log_draft_show_and_list(config: Path) -> None:
     assert "2026-W47" in stdout and "draft" in stdout and "3 reviews given" in stdout
 
 
+def test_log_show_of_an_empty_week_stores_nothing(config: Path) -> None:
+    code, stdout, stderr = run("log", "show", "2020-W10", "--config", str(config))
+    assert code == 0, stderr
+    assert stdout.startswith("## Week 2020-W10") and "_No evidence collected" in stdout
+    code, stdout, stderr = run("log", "list", "--config", str(config))
+    assert code == 0 and "2020-W10" not in stdout
+    assert "No entries yet" in stderr  # nothing was ever drafted in this ledger
+
+
 def test_log_edit_through_the_editor_is_kept(config: Path, tmp_path: Path) -> None:
     script = tmp_path / "editor.py"
     script.write_text(EDITOR)

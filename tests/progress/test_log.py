@@ -24,6 +24,7 @@ from collector.progress import (
     build_week_entry,
     draft_week,
     draft_weeks,
+    list_entries,
     save_edit,
     show_week,
 )
@@ -54,7 +55,7 @@ def test_edit_survives_a_collect_and_new_evidence_is_shown_apart(
     conf = with_memory_source(tmp_path, ledger_url)
     draft_week(fixed_ledger, conf, W47, NOW)
     assert save_edit(fixed_ledger, conf, W47, MY_TEXT, NOW) == "saved"
-    assert show_week(fixed_ledger, conf, W47, NOW).text == MY_TEXT
+    assert show_week(fixed_ledger, conf, W47).text == MY_TEXT
 
     later = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
     memory.WORLD.items["things"] = [memory.make_item(7, updated=later, title="Late tracing fix")]
@@ -69,7 +70,7 @@ def test_edit_survives_a_collect_and_new_evidence_is_shown_apart(
     assert report.ok
     assert draft_weeks(fixed_ledger, conf, report.changed_moments, NOW) == ["2026-W47"]
 
-    shown = show_week(fixed_ledger, conf, W47, NOW + timedelta(hours=2))
+    shown = show_week(fixed_ledger, conf, W47)
     edit, _, block = shown.text.partition("---\n")
     assert edit == MY_TEXT + "\n"
     assert "### New since your edit (1 item)" in block
@@ -84,26 +85,26 @@ def test_edit_survives_a_collect_and_new_evidence_is_shown_apart(
     assert save_edit(fixed_ledger, conf, W47, shown.text, NOW) == "unchanged"
     folded = MY_TEXT + "Also a late tracing fix (acme/app#7).\n"
     assert save_edit(fixed_ledger, conf, W47, folded, NOW) == "saved"
-    again = show_week(fixed_ledger, conf, W47, NOW)
+    again = show_week(fixed_ledger, conf, W47)
     assert again.text == folded and again.new_since_edit == ()
 
 
 def test_saving_unchanged_or_empty_text(fixed_ledger: Ledger, gm_settings: Settings) -> None:
-    shown = show_week(fixed_ledger, gm_settings, W47, NOW)
+    shown = show_week(fixed_ledger, gm_settings, W47)
     assert save_edit(fixed_ledger, gm_settings, W47, shown.text, NOW) == "unchanged"
     assert save_edit(fixed_ledger, gm_settings, W47, MY_TEXT, NOW) == "saved"
     assert save_edit(fixed_ledger, gm_settings, W47, "  \n", NOW) == "reverted"
-    assert show_week(fixed_ledger, gm_settings, W47, NOW).text == shown.text
+    assert show_week(fixed_ledger, gm_settings, W47).text == shown.text
 
 
 def test_an_unedited_entry_follows_decisions(fixed_ledger: Ledger, gm_settings: Settings) -> None:
-    before = show_week(fixed_ledger, gm_settings, W47, NOW).text
+    before = show_week(fixed_ledger, gm_settings, W47).text
     assert "*suggested* Merged [acme/platform#88]" in before
     with fixed_ledger.write() as session:
         row = session.query(ItemRow).filter_by(external_id="acme/platform#88").one()
         suggestion = session.query(SuggestionRow).filter_by(item_id=row.id).one()
         suggestion.status = "accepted"
-    after = show_week(fixed_ledger, gm_settings, W47, NOW).text
+    after = show_week(fixed_ledger, gm_settings, W47).text
     assert "*suggested* Merged [acme/platform#88]" not in after
     assert "- Merged [acme/platform#88]" in after
 
@@ -170,3 +171,40 @@ def test_linked_ticket_is_found_across_weeks(fixed_ledger: Ledger, gm_settings: 
     assert artifact_line(follow_up).endswith(
         "— linked [CORE-118](https://acme.atlassian.example/browse/CORE-118)"
     )
+
+
+def _stored_weeks(ledger: Ledger) -> list[str]:
+    with ledger.read() as session:
+        return sorted(r.week for r in session.query(LogEntryRow).filter_by(owner=OWNER))
+
+
+def test_showing_or_closing_the_editor_on_an_empty_week_stores_nothing(
+    fixed_ledger: Ledger, gm_settings: Settings
+) -> None:
+    before = _stored_weeks(fixed_ledger)
+    empty = Week(2020, 10)
+    shown = show_week(fixed_ledger, gm_settings, empty)
+    assert shown.text.startswith("## Week 2020-W10") and not shown.edited
+    assert "_No evidence collected this week._" in shown.text
+    assert save_edit(fixed_ledger, gm_settings, empty, shown.text, NOW) == "unchanged"
+    assert save_edit(fixed_ledger, gm_settings, empty, "", NOW) == "unchanged"
+    assert _stored_weeks(fixed_ledger) == before
+    # Showing a week with evidence computes its draft without storing it either.
+    assert "Merged [acme/checkout#412]" in show_week(fixed_ledger, gm_settings, W47).text
+    assert _stored_weeks(fixed_ledger) == before
+
+
+def test_a_stored_empty_week_is_not_listed(fixed_ledger: Ledger, gm_settings: Settings) -> None:
+    draft_week(fixed_ledger, gm_settings, W47, NOW)
+    draft_week(fixed_ledger, gm_settings, Week(2020, 10), NOW)  # as earlier versions did
+    draft_week(fixed_ledger, gm_settings, Week(2027, 10), NOW)
+    with fixed_ledger.read() as session:
+        weeks = [e.week.id for e in list_entries(session, gm_settings)]
+        latest = [e.week.id for e in list_entries(session, gm_settings, limit=1)]
+    assert weeks == ["2026-W47"] and latest == ["2026-W47"]
+    assert save_edit(fixed_ledger, gm_settings, Week(2020, 10), "Planned the year.\n", NOW) == (
+        "saved"
+    )
+    with fixed_ledger.read() as session:
+        weeks = [e.week.id for e in list_entries(session, gm_settings)]
+    assert weeks == ["2026-W47", "2020-W10"]  # an edit is an entry, evidence or not

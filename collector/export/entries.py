@@ -1,0 +1,147 @@
+"""The progress log as an export shows it. A week's draft is rendered again from the
+export's own view of the evidence — one destination only, suggested lines only when asked
+for, private work as the redacted artifact names it — rather than patched as text; the
+engineer's edit is kept as written (only private details are replaced in it)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, replace
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from collector.config import Settings
+from collector.export.period import Period
+from collector.export.redact import Redaction
+from collector.ledger.models import LogEntryRow
+from collector.progress import Artifact, Evidence, EvidenceSet, ShownEntry, Week, level_history
+from collector.progress.drafting import new_since_block
+from collector.progress.entry import WeekEntry, render_week
+from collector.progress.levels import levels_on
+from collector.progress.weeks import cycle_of_week
+
+_NOTHING = EvidenceSet((), (), ())
+
+
+@dataclass(frozen=True)
+class LogView:
+    """What the export's log entries show of the evidence."""
+
+    destination: str | None
+    include_suggested: bool
+    redaction: Redaction
+
+
+def export_entries(
+    session: Session, settings: Settings, period: Period, view: LogView, everything: EvidenceSet
+) -> list[ShownEntry]:
+    """The period's stored log entries, oldest first: the edit, or the draft as `view`
+    sees the week. A week with nothing to show (no edit, no evidence) is left out."""
+    query = select(LogEntryRow).where(LogEntryRow.owner == settings.owner.key)
+    if period.first is not None:
+        query = query.where(LogEntryRow.week >= Week.of_date(period.first).id)
+    if period.last is not None:
+        query = query.where(LogEntryRow.week <= Week.of_date(period.last).id)
+    rows = list(session.scalars(query.order_by(LogEntryRow.week)))
+    if not rows:
+        return []
+    weeks = by_week(everything, {Week.parse(r.week) for r in rows})
+    history = level_history(session, settings.owner.key, settings.growth_map)
+    shown = []
+    for row in rows:
+        week = Week.parse(row.week)
+        evidence = weeks.get(week, _NOTHING)
+        if row.text is not None:
+            shown.append(_edited(row, week, evidence, view, settings))
+            continue
+        visible = narrow(evidence, view)
+        if visible.artifacts:
+            cycle = cycle_of_week(settings.growth_map.cycles, week)
+            entry = WeekEntry(week, cycle, visible, levels_on(history, week.sunday()))
+            text = render_week(entry, settings.growth_map)
+            shown.append(ShownEntry(week, text, False, ()))
+    return shown
+
+
+def _edited(
+    row: LogEntryRow, week: Week, evidence: EvidenceSet, view: LogView, settings: Settings
+) -> ShownEntry:
+    """The edit as written (private details replaced), then what the view shows of the
+    evidence that arrived after it."""
+    seen = set(row.evidence or [])
+    later = narrow(_only(evidence, {a.key for a in evidence.artifacts if a.key not in seen}), view)
+    text = (view.redaction.text(row.text) or "").rstrip("\n") + "\n"
+    if later.artifacts:
+        block = new_since_block(later.artifacts, later, settings, row.edited_at)
+        text += "\n" + block + "\n"
+    return ShownEntry(week, text, True, later.artifacts)
+
+
+def narrow(evidence: EvidenceSet, view: LogView) -> EvidenceSet:
+    """The part of a week's evidence the view shows, redacted. With a destination: only
+    its evidence. Without: every artifact of the week except those whose only mappings
+    are left out (suggested ones, unless asked for)."""
+    kept = tuple(
+        e
+        for e in evidence.evidence
+        if (view.include_suggested or e.accepted)
+        and (view.destination is None or e.destination == view.destination)
+    )
+    keys = {e.artifact.key for e in kept}
+    if view.destination is None:
+        mapped = {e.artifact.key for e in evidence.evidence}
+        keys |= {a.key for a in evidence.artifacts if a.key not in mapped}
+    unmapped = evidence.unmapped if view.destination is None else ()
+    return _redacted(
+        EvidenceSet(tuple(a for a in evidence.artifacts if a.key in keys), kept, unmapped),
+        view.redaction,
+    )
+
+
+def _only(evidence: EvidenceSet, keys: Collection[str]) -> EvidenceSet:
+    return EvidenceSet(
+        tuple(a for a in evidence.artifacts if a.key in keys),
+        tuple(e for e in evidence.evidence if e.artifact.key in keys),
+        tuple(a for a in evidence.unmapped if a.key in keys),
+    )
+
+
+def _redacted(evidence: EvidenceSet, redaction: Redaction) -> EvidenceSet:
+    """Every artifact as the redacted export names it; notes as free text."""
+    if not redaction.enabled:
+        return evidence
+    shown: dict[str, Artifact] = {a.key: redaction.artifact(a) for a in evidence.artifacts}
+    for item in evidence.evidence:  # in the set, every mapped artifact is among `artifacts`
+        shown.setdefault(item.artifact.key, redaction.artifact(item.artifact))
+
+    def each(artifacts: Sequence[Artifact]) -> tuple[Artifact, ...]:
+        return tuple(shown[a.key] for a in artifacts)
+
+    return EvidenceSet(
+        each(evidence.artifacts),
+        tuple(
+            replace(e, artifact=shown[e.artifact.key], note=redaction.text(e.note))
+            for e in evidence.evidence
+        ),
+        each(evidence.unmapped),
+    )
+
+
+def by_week(evidence: EvidenceSet, weeks: Collection[Week]) -> dict[Week, EvidenceSet]:
+    """The evidence of each of `weeks` (as `gather_evidence` would read that week), in
+    one pass over the whole set."""
+    week_of = {a.key: Week.of_date(a.day) for a in evidence.artifacts}
+    parts: dict[Week, tuple[list[Artifact], list[Evidence], list[Artifact]]] = {
+        w: ([], [], []) for w in weeks
+    }
+    for artifact in evidence.artifacts:
+        if (part := parts.get(week_of[artifact.key])) is not None:
+            part[0].append(artifact)
+    for item in evidence.evidence:
+        if (part := parts.get(week_of[item.artifact.key])) is not None:
+            part[1].append(item)
+    for artifact in evidence.unmapped:
+        if (part := parts.get(week_of[artifact.key])) is not None:
+            part[2].append(artifact)
+    return {w: EvidenceSet(tuple(a), tuple(e), tuple(u)) for w, (a, e, u) in parts.items()}
