@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import date
 from enum import StrEnum
 
@@ -52,6 +53,8 @@ def export_bytes(
     fmt: ExportFormat,
 ) -> bytes:
     """Read, build and render one export."""
+    if fmt is ExportFormat.csv:  # rows of evidence only: drafting the log would be waste
+        options = replace(options, with_log=False)
     with cyclic_gc_paused():
         return render_export(gather_export(session, settings, period, options, as_of), fmt)
 

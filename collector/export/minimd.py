@@ -96,6 +96,8 @@ def render_blocks(text: str) -> str:
 
 
 _SPECIAL = re.compile(r"[\\`\[*_]")
+# A link's label up to its `]`: escaped characters are skipped, a `[` ends the attempt.
+_LABEL = re.compile(r"(?:[^\[\]\\]|\\.)*\]", re.DOTALL)
 
 
 def inline(text: str) -> str:
@@ -156,16 +158,10 @@ def _word_edge(text: str, i: int) -> bool:
 
 def _link(text: str, start: int) -> tuple[str, int] | None:
     """`[label](url)` at `start`: the anchor (or the bare label for an unsafe target)."""
-    i = start + 1
-    while i < len(text):
-        if text[i] == "\\":
-            i += 2
-            continue
-        if text[i] == "[":
-            return None
-        if text[i] == "]":
-            break
-        i += 1
+    label_end = _LABEL.match(text, start + 1)
+    if label_end is None:  # no `]`, or a `[` first: not a link
+        return None
+    i = label_end.end() - 1  # at the `]`
     tail = _LINK_TAIL.match(text, i)
     if tail is None:
         return None

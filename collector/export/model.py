@@ -46,6 +46,8 @@ class ExportOptions:
     # The JSON's details: every suggestion's rules and origin, and which items are private.
     # Without, only the accepted suggestions that changed upstream are looked up.
     with_rules: bool = True
+    # The progress log's entries (the CSV has no place for them).
+    with_log: bool = True
 
 
 @dataclass(frozen=True)
@@ -156,6 +158,8 @@ def gather_export(
                 LogView(options.destination, options.include_suggested, redaction),
                 everything,
             )
+            if options.with_log
+            else ()
         ),
         levels=_levels(session, settings, options.destination),
         private_keys=frozenset(

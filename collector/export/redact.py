@@ -63,6 +63,8 @@ class Redaction:
     enabled: bool = True  # False: only tells what is private, changes nothing
     sources: frozenset[str] = frozenset()  # configured `private = true`
     details: Details = field(default_factory=Details)
+    # Each artifact's redacted form, by key: sections and log entries ask for the same ones.
+    _shown: dict[str, Artifact] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def active(self) -> bool:
@@ -79,6 +81,12 @@ class Redaction:
         """The artifact with nothing of a private repository's content left."""
         if not self.enabled:
             return artifact
+        shown = self._shown.get(artifact.key)
+        if shown is None:
+            shown = self._shown[artifact.key] = self._redact(artifact)
+        return shown
+
+    def _redact(self, artifact: Artifact) -> Artifact:
         linked = tuple(self.artifact(a) for a in artifact.linked)
         if artifact.manual or not self.private(artifact):
             return replace(artifact, linked=linked) if linked != artifact.linked else artifact
