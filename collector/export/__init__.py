@@ -23,6 +23,7 @@ from collector.export.markdown import render_markdown
 from collector.export.model import ExportModel, ExportOptions, gather_export
 from collector.export.period import Period, resolve_period
 from collector.export.tables import CSV_COLUMNS, SCHEMA, render_csv, render_json
+from collector.progress.lines import md_text, safe_url
 
 
 class ExportFormat(StrEnum):
@@ -55,8 +56,20 @@ def export_bytes(
     """Read, build and render one export."""
     if fmt is ExportFormat.csv:  # rows of evidence only: drafting the log would be waste
         options = replace(options, with_log=False)
-    with cyclic_gc_paused():
+    with cyclic_gc_paused(), line_memos():
         return render_export(gather_export(session, settings, period, options, as_of), fmt)
+
+
+@contextmanager
+def line_memos() -> Iterator[None]:
+    """The Markdown helpers' memos live for one export (and are freed after it)."""
+    for memo in (md_text, safe_url):
+        memo.cache_clear()
+    try:
+        yield
+    finally:
+        for memo in (md_text, safe_url):
+            memo.cache_clear()
 
 
 @contextmanager

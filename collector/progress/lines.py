@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from datetime import date
@@ -23,6 +24,12 @@ _KIND_NOUNS = {
 }
 
 
+# An export names most artifacts twice (its evidence section and the log's drafts), and a
+# year of evidence holds tens of thousands: these pure functions keep their answers.
+_MEMO = 1 << 16
+
+
+@functools.lru_cache(maxsize=_MEMO)
 def md_text(text: str | None, limit: int = 200) -> str:
     """Upstream text as inert Markdown: one line, special characters escaped."""
     value = clean(text)
@@ -31,6 +38,7 @@ def md_text(text: str | None, limit: int = 200) -> str:
     return _SPECIAL.sub(r"\\\1", value)
 
 
+@functools.lru_cache(maxsize=_MEMO)
 def safe_url(url: str | None) -> str | None:
     """An http(s) URL fit for a Markdown link target, or None (never javascript: etc.)."""
     if not url:
