@@ -41,9 +41,15 @@ def write_export(path: Path, data: bytes, *, force: bool) -> Path:
     if path.exists() and not path.is_file():
         raise UsageError(f"{str(path)!r} is not a file")
     folder = path.parent
-    folder.mkdir(parents=True, exist_ok=True)
-    check_export_path(path)  # the folders now exist: look again for a link raced in
-    fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        check_export_path(path)  # the folders now exist: look again for a link raced in
+        fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:  # a file where a folder must be, no permission, a full disk
+        raise UsageError(
+            f"cannot write {str(path)!r}: {exc.strerror or exc} "
+            f"({str(exc.filename or folder)!r}); choose another -o path"
+        ) from None
     try:
         os.fchmod(fd, stat.S_IRUSR | stat.S_IWUSR)
         with os.fdopen(fd, "wb") as handle:

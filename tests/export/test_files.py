@@ -85,3 +85,12 @@ def test_symlinks_are_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
 
 def test_plain_paths_pass(tmp_path: Path) -> None:
     assert check_export_path(tmp_path / "a" / "b.md") == tmp_path / "a" / "b.md"
+
+
+def test_a_file_where_a_folder_must_be_is_a_usage_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "all.json"
+    blocker.write_text("{}")
+    for target in (blocker / "x.md", blocker / "sub" / "x.md"):
+        with pytest.raises(UsageError, match=r"cannot write .*choose another -o path"):
+            write_export(target, b"x", force=False)
+    assert blocker.read_text() == "{}"
