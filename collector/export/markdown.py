@@ -93,7 +93,10 @@ def _portfolio(model: ExportModel) -> str:
 def _strong(model: ExportModel, strong: StrongArtifact, number: int) -> str:
     artifact = strong.artifact
     places = ", ".join(md_text(model.skill_name(d, s)) for d, s in strong.places)
-    line = f"{number}. {artifact_line(artifact)} · {date_label(artifact.day)} · {places}"
+    line = (
+        f"{number}. {artifact_line(artifact, model.period.first)} · "
+        f"{date_label(artifact.day)} · {places}"
+    )
     if strong.notes and not artifact.outcome:
         line += f" — **Outcome:** {md_text(strong.notes[0], 500)}"
     elif len(strong.notes) > 1:
@@ -134,26 +137,29 @@ def _evidence(model: ExportModel) -> str:
         for skill in destination.skills:
             mine = by_skill.get((destination.id, skill.id), [])
             title = f"#### {md_text(skill.name)} ({skill.level} → {skill.target})"
-            shown = [_mapping_line(m, lines) for m in mine] or ["- _no evidence in this period_"]
+            shown = [_mapping_line(m, lines, model.period.first) for m in mine] or [
+                "- _no evidence in this period_"
+            ]
             skill_blocks.append(title + "\n\n" + "\n".join(shown))
         blocks.append("\n\n".join(skill_blocks))
     mapped = {m.artifact.key for m in model.mappings}
     unmapped = [a for a in model.artifacts if a.manual and a.key not in mapped]
     if unmapped:
-        rows = [f"- {date_label(a.day)} · {artifact_line(a)}" for a in unmapped]
+        rows = [f"- {date_label(a.day)} · {artifact_line(a, model.period.first)}" for a in unmapped]
         blocks.append("### Manual artifacts without a skill\n\n" + "\n".join(rows))
     if not model.mappings and not unmapped:
         blocks.append("_No evidence in this period._")
     return "\n\n".join(blocks)
 
 
-def _mapping_line(mapping: Mapping, lines: dict[str, str]) -> str:
+def _mapping_line(mapping: Mapping, lines: dict[str, str], since: date | None) -> str:
+    """A design doc created in the period is `new` here, as in the week's log entry."""
     evidence = mapping.evidence
     artifact = evidence.artifact
     mark = "" if evidence.accepted else "*suggested* "
     text = lines.get(artifact.key)
     if text is None:
-        text = lines[artifact.key] = artifact_line(artifact)
+        text = lines[artifact.key] = artifact_line(artifact, since)
     line = f"- {_day(artifact.day)} · {mark}{text}"
     if evidence.note:
         line += f" — note: {md_text(evidence.note, 500)}"

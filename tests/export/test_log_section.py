@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 from export_data import CONFIG, NOW, OWNER
-from export_support import export
+from export_support import export, model
 from fakes.fixed_ledger import at, write_settings
 from sqlalchemy import select
 
 from collector.config import Settings
-from collector.export import ExportFormat, ExportOptions
+from collector.export import ExportFormat, ExportOptions, render_export
 from collector.ledger import Ledger
 from collector.ledger.items import record_items
 from collector.ledger.models import ItemRow, LogEntryRow, SuggestionRow
@@ -241,3 +241,14 @@ def test_weeks_with_nothing_to_show_are_left_out(
     # One destination: a week without its evidence and without an edit is left out too.
     only_c = export(fixed_ledger, ex_settings, ExportFormat.json, ExportOptions("C"))
     assert [e["week"] for e in json.loads(only_c)["log_entries"]] == ["2026-W47"]
+
+
+def test_a_design_doc_created_in_the_period_is_new_in_the_evidence_section(
+    private_ledger: Ledger, private_settings: Settings
+) -> None:
+    # Created 2026-10-15, in the quarter: new there, as a week's entry says of its week.
+    built = model(private_ledger, private_settings, None, quarter="2026Q4")
+    text = render_export(built, ExportFormat.md).decode("utf-8")
+    evidence = text.split("\n## Evidence by destination and skill\n", 1)[1]
+    assert f"· {DOC_PATH}]" in evidence or DOC_PATH in evidence
+    assert "(new)" in evidence and "(updated)" not in evidence.split("\n## ", 1)[0]
