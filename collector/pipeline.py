@@ -200,12 +200,12 @@ class Collector:
         since, new_cursor = self.window(cursor, stream, report.started_at)
         self.progress.stream_started(connector.name, stream.name, since)
         before, started = connector.stats.snapshot(), time.monotonic()
-        totals, error, auth_failed = UpsertResult(), None, False
+        totals, error, source_down = UpsertResult(), None, False
         interrupted = False
         pending: list[Item] = []
+        merge = functools.partial(connector.merge, stream.name) if stream.partial else None
         try:
             items = connector.fetch(stream.name, since, self.options.until)
-            merge = functools.partial(connector.merge, stream.name) if stream.partial else None
             for batch in self._batches(items, connector.name, stream.name):
                 self._store(pending, totals, report, merge=merge)
                 pending = batch
@@ -216,7 +216,7 @@ class Collector:
         except KeyboardInterrupt:  # raised between items once the run is asked to stop
             interrupted = report.interrupted = True
         except ConnectorError as exc:
-            error, auth_failed = self._message(exc), isinstance(exc, (AuthError, Unreachable))
+            error, source_down = self._message(exc), isinstance(exc, (AuthError, Unreachable))
         except Exception as exc:  # a bug must not stop the other sources
             log.debug("unexpected error in %s/%s", connector.name, stream.name, exc_info=True)
             error = self._message(exc, prefix=f"unexpected error ({type(exc).__name__}): ")
@@ -237,7 +237,7 @@ class Collector:
             window_until=self.options.until,
             duration_s=round(time.monotonic() - started, 3),
         )
-        return record, auth_failed
+        return record, source_down
 
     def window(
         self, cursor: datetime | None, stream: Stream, run_start: datetime
