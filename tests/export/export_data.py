@@ -132,20 +132,29 @@ def review(number: int, repo: str, when: str, title: str, **extra: Any) -> Item:
     )
 
 
-def ticket(key: str, when: str, title: str) -> Item:
+def ticket(
+    key: str,
+    when: str,
+    title: str,
+    *,
+    source: str = "jira",
+    host: str = "acme.atlassian.example",
+    opened_days_before: int = 3,
+    extra: dict[str, object] | None = None,
+) -> Item:
     moment = at(when)
     return Item(
-        source="jira",
+        source=source,
         kind="ticket",
         external_id=key,
-        url=f"https://acme.atlassian.example/browse/{key}",
+        url=f"https://{host}/browse/{key}",
         title=title,
-        created_at=moment - timedelta(days=3),
+        created_at=moment - timedelta(days=opened_days_before),
         updated_at=moment,
         occurred_at=moment,
         state="done",
         repo=key.split("-", maxsplit=1)[0],
-        extra={"issue_type": "Story", "story_points": 3},
+        extra=extra or {"issue_type": "Story", "story_points": 3},
     )
 
 

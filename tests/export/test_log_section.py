@@ -9,7 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from export_data import CONFIG, NOW, OWNER
+from export_data import CONFIG, NOW, OWNER, ticket
 from export_support import export, model
 from fakes.fixed_ledger import at, write_settings
 from sqlalchemy import select
@@ -74,19 +74,9 @@ def doc(repo: str, path: str, title: str, when: str, **extra: object) -> Item:
 
 
 def jira_ticket(key: str, when: str, title: str) -> Item:
-    moment = at(when)
-    return Item(
-        source="corpjira",
-        kind="ticket",
-        external_id=key,
-        url=f"https://{JIRA_HOST}/browse/{key}",
-        title=title,
-        created_at=moment - timedelta(days=2),
-        updated_at=moment,
-        occurred_at=moment,
-        state="done",
-        repo=key.split("-", maxsplit=1)[0],
-        extra={"issue_type": "Task", "story_points": 2},
+    extra: dict[str, object] = {"issue_type": "Task", "story_points": 2}
+    return ticket(
+        key, when, title, source="corpjira", host=JIRA_HOST, opened_days_before=2, extra=extra
     )
 
 
