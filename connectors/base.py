@@ -1,22 +1,31 @@
-"""The connector contract: config section, runtime services, streams and `fetch`."""
+"""The connector contract: config section, streams and `fetch`, on the one HTTP layer."""
 
 from __future__ import annotations
 
-import logging
 import re
-import threading
-import time
-from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from abc import ABC
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
-import requests
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from connectors.errors import ConfigProblem
+from connectors.http import ApiRules, Limits, RequestStats, Runtime, Secrets, SourceSession
 from connectors.item import Item
+from connectors.streams import RunContext, Stream, StreamReader, Window
+
+__all__ = [
+    "Connector",
+    "RequestStats",
+    "RunContext",
+    "Runtime",
+    "SourceConfig",
+    "Stream",
+    "StreamReader",
+    "Window",
+]
 
 
 class SourceConfig(BaseModel):
@@ -72,74 +81,38 @@ _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _TOKEN_PREFIX = re.compile(r"gh[pousr]_|github_pat_|glpat-|ATATT|xox[abpr]-")
 
 
-@dataclass(frozen=True, slots=True)
-class Stream:
-    """One incremental feed of a source, with its own cursor.
-
-    `lag` is how far behind writes the API's index may be: the stored cursor never
-    passes the run's start minus `lag`. `partial` streams yield items that show only what
-    the fetch window saw (a document's changes in the window): the pipeline hands each to
-    `Connector.merge` with the stored one instead of replacing it.
-    """
-
-    name: str
-    kind: str
-    lag: timedelta = timedelta(0)
-    default_enabled: bool = True
-    partial: bool = False
-
-
-@dataclass
-class RequestStats:
-    """HTTP requests a connector made (every attempt counts) and retries among them."""
-
-    requests: int = 0
-    retries: int = 0
-    rate_limit_waits: int = 0
-    waited_seconds: float = 0.0
-
-    def snapshot(self) -> RequestStats:
-        return RequestStats(self.requests, self.retries, self.rate_limit_waits, self.waited_seconds)
-
-    def since(self, earlier: RequestStats) -> RequestStats:
-        return RequestStats(
-            self.requests - earlier.requests,
-            self.retries - earlier.retries,
-            self.rate_limit_waits - earlier.rate_limit_waits,
-            self.waited_seconds - earlier.waited_seconds,
-        )
-
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-@dataclass(frozen=True)
-class Runtime:
-    """Services a connector uses instead of reaching for globals, so tests can inject them."""
-
-    sleep: Callable[[float], None] = time.sleep
-    now: Callable[[], datetime] = _utcnow
-    logger: logging.Logger = field(default_factory=lambda: logging.getLogger("growthmap"))
-
-
 class Connector(ABC):
-    """A source of Items. Owns no state: the cursor comes in as `since`.
+    """A source of Items for one run. Owns no state across runs: the cursor comes in as
+    `since`, and the connector is built anew for every run.
 
-    `fetch` yields Items lazily, page by page, for items updated in [since, until)
-    (until None means up to now). It never swallows an error silently: a page it
-    cannot read raises a `ConnectorError`. `stats` counts every HTTP request made.
+    A connector declares its streams as `readers` (`StreamReader` classes) and hands each
+    the object `reader_source()` returns (its HTTP client, config, owner). `fetch` yields
+    a stream's Items lazily, page by page, for items updated in [since, until) (until
+    None means up to now). It never swallows an error silently: a page it cannot read
+    raises a `ConnectorError`. `stats` counts every HTTP request made.
+    `parallel_streams` bounds how many of this source's streams the pipeline runs at once.
     """
 
     type_name: ClassVar[str]
     config_model: ClassVar[type[SourceConfig]]
-    all_streams: ClassVar[Sequence[Stream]]
+    readers: ClassVar[Sequence[type[StreamReader[Any]]]] = ()
+    all_streams: ClassVar[Sequence[Stream]] = ()
+    parallel_streams: ClassVar[int] = 1
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if cls.readers and "all_streams" not in cls.__dict__:
+            cls.all_streams = tuple(reader.stream for reader in cls.readers)
 
     def __init__(self, config: SourceConfig, token: str, runtime: Runtime | None = None) -> None:
+        if not isinstance(config, self.config_model):
+            raise TypeError(f"{type(self).__name__} needs a {self.config_model.__name__}")
         self.config = config
         self.runtime = runtime or Runtime()
         self.stats = RequestStats()
+        self.run = RunContext()
         self._token = token
+        self._readers: dict[str, StreamReader[Any]] = {}
 
     @property
     def name(self) -> str:
@@ -152,9 +125,45 @@ class Connector(ABC):
             return [s for s in self.all_streams if s.default_enabled]
         return [s for s in self.all_streams if s.name in chosen]
 
-    @abstractmethod
     def fetch(self, stream: str, since: datetime, until: datetime | None = None) -> Iterator[Item]:
         """Yield the stream's Items updated in the window, page by page."""
+        reader = self.reader(stream)
+        window = Window(since.astimezone(UTC), (until or self.runtime.now()).astimezone(UTC))
+        if window.empty:
+            return iter(())
+        return reader.fetch(window, self.run)
+
+    def reader(self, stream: str) -> StreamReader[Any]:
+        """The stream's reader, built once per connector (one run)."""
+        if stream not in self._readers:
+            found = next((r for r in self.readers if r.stream.name == stream), None)
+            if found is None:
+                known = ", ".join(s.name for s in self.all_streams)
+                raise ConfigProblem(
+                    f"source {self.name!r}: {self.type_name} has no stream {stream!r}",
+                    hint=f"streams are {known}",
+                )
+            self._readers[stream] = found(self.reader_source())
+        return self._readers[stream]
+
+    def reader_source(self) -> Any:
+        """What every stream reader is handed: the connector's client, config and owner."""
+        raise NotImplementedError(f"{type(self).__name__} declares no stream readers")
+
+    def open_session(self, api: ApiRules, *, users: Sequence[str] = ()) -> SourceSession:
+        """The source's one HTTP session, under its configured limits; `users` are the
+        names a credential may be paired with (Basic auth), so no form of it is quoted."""
+        config = self.config
+        return SourceSession(
+            where=f"{api.name} source {config.name!r}",
+            base_url=config.base_url,
+            api=api,
+            limits=Limits(config.max_retries, config.max_rate_limit_wait),
+            runtime=self.runtime,
+            stats=self.stats,
+            timeout=config.timeout,
+            secrets=Secrets.of(self._token, users),
+        )
 
     def check(self) -> str:
         """Verify credentials with one cheap request; return who the token belongs to."""
@@ -162,7 +171,7 @@ class Connector(ABC):
 
     def merge(self, stream: str, stored: Item, fresh: Item) -> Item:
         """What to store for an item of a `partial` stream already in the ledger."""
-        return fresh
+        return self.reader(stream).merge(stored, fresh)
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release HTTP sessions."""
@@ -170,44 +179,3 @@ class Connector(ABC):
     def __repr__(self) -> str:
         # The token is deliberately absent.
         return f"<{type(self).__name__} {self.name!r}>"
-
-
-def count_requests(session: requests.Session, stats: RequestStats) -> None:
-    """Count every HTTP attempt made through `session`, retries included.
-
-    urllib3 retries happen inside the adapter, below requests' hooks, so the count is
-    taken where urllib3 opens each connection attempt.
-    """
-    for adapter in session.adapters.values():
-        _instrument_adapter(adapter, stats)
-
-
-def _instrument_adapter(adapter: Any, stats: RequestStats) -> None:
-    if getattr(adapter, "_growthmap_counted", False):
-        return
-    original_get_connection = adapter.get_connection_with_tls_context
-
-    def get_connection_with_tls_context(*args: Any, **kwargs: Any) -> Any:
-        pool = original_get_connection(*args, **kwargs)
-        _instrument_pool(pool, stats)
-        return pool
-
-    adapter.get_connection_with_tls_context = get_connection_with_tls_context
-    adapter._growthmap_counted = True
-
-
-_COUNT_LOCK = threading.Lock()
-
-
-def _instrument_pool(pool: Any, stats: RequestStats) -> None:
-    if getattr(pool, "_growthmap_counted", False):
-        return
-    original = pool._make_request
-
-    def _make_request(*args: Any, **kwargs: Any) -> Any:
-        with _COUNT_LOCK:  # a connector may have several requests in flight (threads)
-            stats.requests += 1
-        return original(*args, **kwargs)
-
-    pool._make_request = _make_request
-    pool._growthmap_counted = True

@@ -45,7 +45,7 @@ class MemoryConnector(Connector):
 
     def fetch(self, stream: str, since: datetime, until: datetime | None = None) -> Iterator[Item]:
         WORLD.fetches.append((stream, since, until))
-        self.stats.requests += 1
+        self.stats.count(requests=1)
         if WORLD.auth_fails:
             raise AuthError(f"source {self.name!r}: 401 Bad credentials")
         if WORLD.rate_limit_wait:

@@ -53,7 +53,7 @@ class SlowConnector(Connector):
                 continue
             if number - 1 == config.pause_after:
                 self._wait_at_gate(config.gate_timeout)
-            self.stats.requests += 1
+            self.stats.count(requests=1)
             yield make_item(number, updated=updated, source=self.name)
 
     def _wait_at_gate(self, timeout: float) -> None:
