@@ -111,6 +111,7 @@ class RetryPolicy:
     limits: Limits
     runtime: Runtime
     stats: RequestStats
+    timeout: float | None = None  # seconds per request, named when a request times out
     _exhausted: dict[str, datetime] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _backoff: tenacity.wait.wait_base = field(
@@ -162,7 +163,7 @@ class RetryPolicy:
             raise Unreachable(f"{self.where}: {connection_failure(self.base_url, exc)}") from None
         except TRANSPORT_ERRORS as exc:
             said = connection_failure(self.base_url, exc) if no_connection(exc) else None
-            raise _Again(Verdict(retry=True, reason=type(exc).__name__), None, said) from None
+            raise _Again(Verdict(retry=True, reason=self._failure(exc)), None, said) from None
         now = self.runtime.now()
         verdict = self.api.classify(response, now)
         if verdict.budget_reset is not None:
@@ -171,6 +172,11 @@ class RetryPolicy:
         if not verdict.again:
             return response
         raise _Again(verdict, verdict.wait)
+
+    def _failure(self, exc: BaseException) -> str:
+        if isinstance(exc, requests.Timeout) and self.timeout is not None:
+            return f"no answer within {self.timeout:g}s"
+        return type(exc).__name__
 
     # -- tenacity's hooks ---------------------------------------------------------------
 
@@ -193,7 +199,7 @@ class RetryPolicy:
 
     def _rate_wait(self, again: _Again, tries: _Tries) -> float:
         if again.verdict.wait is not None:
-            return max(1.0, again.verdict.wait + 1.0)  # a second past the reset, not before it
+            return max(1.0, again.verdict.wait)
         return float(DEFAULT_RATE_LIMIT_WAIT * 2 ** (tries.rate_waits - 1))  # back off on repeats
 
     def _wait(self, state: tenacity.RetryCallState) -> float:
@@ -247,7 +253,7 @@ class RetryPolicy:
             reset = self._exhausted.pop(bucket, None)
         if reset is None:
             return
-        seconds = (reset - self.runtime.now()).total_seconds() + 1.0
+        seconds = (reset - self.runtime.now()).total_seconds()
         if seconds <= 0:
             return
         if seconds > self.limits.max_rate_limit_wait:

@@ -56,7 +56,7 @@ class SourceSession(requests.Session):
         pool_size: int = 10,
     ) -> None:
         super().__init__()
-        self.policy = RetryPolicy(where, base_url, api, limits, runtime, stats)
+        self.policy = RetryPolicy(where, base_url, api, limits, runtime, stats, timeout)
         self.timeout = timeout
         self.secrets = secrets
         adapter = CountingAdapter(stats, pool_connections=pool_size, pool_maxsize=pool_size)

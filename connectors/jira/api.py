@@ -1,98 +1,64 @@
-"""The Jira REST calls growthmap makes, through the `jira` package's client and session.
+"""The Jira REST calls growthmap makes, on the source's one HTTP session.
 
-The package's `ResilientSession` retries 429/503 on its own with real `time.sleep`
-calls of up to a minute, unseen by `max_retries` and `max_rate_limit_wait`. It is
-built with `max_retries=0` (one attempt, no sleep) and every call goes through
-`_call`, which retries 429, 5xx and transport failures with `runtime.sleep`, so the
-waits are bounded by the config and tests never really sleep.
+Retries, rate-limit waits and request counting are the session's (`connectors.http`);
+here: which endpoint, which auth, and what Jira's refusals mean. The `jira` package
+does the Jira-specific parts that are real work: its `TokenAuth` (Data Center personal
+access tokens) and `parse_errors` (Jira's error bodies, across versions). Its `JIRA`
+client is not built: its constructor asks `serverInfo` uncounted, and its search reads
+one page of 50 unless told otherwise (see ARCHITECTURE's pitfalls).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, datetime, timedelta
-from email.utils import parsedate_to_datetime
-from functools import partial
-from typing import Any, TypeVar
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
 
 import requests
-from jira import JIRA, JIRAError
+from jira.client import TokenAuth
 from jira.resilientsession import parse_errors
 
-from connectors.base import RequestStats, Runtime, count_requests
-from connectors.errors import (
-    AuthError,
-    ConfigProblem,
-    ConnectorError,
-    RateLimited,
-    SourceUnavailable,
-    Unreachable,
-    connection_failure,
-    no_connection,
-)
+from connectors.errors import AuthError, ConfigProblem, ConnectorError, RateLimited
+from connectors.http import ApiRules, SourceSession, Verdict, classify_common, quoted
 from connectors.jira.config import JiraConfig
 
-T = TypeVar("T")
 
-_MAX_BACKOFF = 60.0
-_MESSAGE_LIMIT = 300
+def classify_jira(response: requests.Response, now: datetime) -> Verdict:
+    """Jira Cloud sends 429 with Retry-After or an ISO `X-RateLimit-Reset`, and 503 with
+    Retry-After under load: the common rules read both."""
+    return classify_common(response, now)
+
+
+JIRA_RULES = ApiRules("Jira", classify_jira)
 
 
 class JiraApi:
-    """One Jira site for one run. Knows HTTP and error translation, nothing of Items."""
+    """One Jira site for one run. Knows endpoints, auth and error translation, nothing of
+    Items."""
 
-    def __init__(
-        self, config: JiraConfig, token: str, runtime: Runtime, stats: RequestStats
-    ) -> None:
+    def __init__(self, config: JiraConfig, token: str, session: SourceSession) -> None:
         self._config = config
         self._token = token
-        self._runtime = runtime
-        self._stats = stats
+        self._session = session
         self.deployment = config.deployment
-        self._client: JIRA | None = None
-        self._basic: bool | None = None
 
     @property
     def _source(self) -> str:
-        return f"Jira source {self._config.name!r}"
+        return self._session.policy.where
 
-    # -- client -------------------------------------------------------------------------
-
-    def _wants_basic(self) -> bool:
+    def _basic(self) -> bool:
         if self.deployment == "server":
             return False  # Data Center personal access tokens are bearer tokens
         return self._config.email is not None
 
-    def client(self) -> JIRA:
-        basic = self._wants_basic()
-        if self._client is None or self._basic != basic:
-            self.close()
-            self._client = self._build(basic)
-            self._basic = basic
-        return self._client
-
-    def _build(self, basic: bool) -> JIRA:
-        # get_server_info=False: the constructor makes no request, so every request is
-        # counted and retried here; serverInfo is asked only when the deployment is unknown.
-        common: dict[str, Any] = {
-            "server": self._config.base_url,
-            "get_server_info": False,
-            "max_retries": 0,
-            "timeout": self._config.timeout,
-            "logging": False,
-        }
-        if basic:
+    def _auth(self) -> requests.auth.AuthBase | tuple[str, str]:
+        if self._basic():
             assert self._config.email is not None
-            client = JIRA(basic_auth=(self._config.email, self._token), **common)
-        else:
-            client = JIRA(token_auth=self._token, **common)
-        count_requests(client._session, self._stats)
-        return client
+            return (self._config.email, self._token)  # Cloud: email + API token
+        return TokenAuth(self._token)
 
     def close(self) -> None:
-        if self._client is not None:
-            self._client._session.close()  # JIRA.close() is untyped; this is what it does
-            self._client = None
+        self._session.close()
 
     # -- endpoints ----------------------------------------------------------------------
 
@@ -165,95 +131,40 @@ class JiraApi:
         what: str | None = None,
     ) -> Any:
         """GET `/rest/api/{version}/{path}` as JSON, trying the next version on a 404."""
-        session = self.client()._session
         for version in versions:
             url = f"{self._config.base_url}/rest/api/{version}/{path}"
             try:
-                # Parsing inside the retried call: a truncated body is retried like a reset.
-                return self._call(what or path, partial(_get_json, session, url, params))
+                return self._json(
+                    self._session.get(url, params=params, auth=self._auth()), what or path
+                )
             except EndpointMissing:
                 if version == versions[-1]:
                     raise
-                continue
         raise AssertionError("unreachable")  # versions is never empty
 
-    # -- retries and errors -------------------------------------------------------------
-
-    def _call(self, what: str, call: Callable[[], T]) -> T:
-        """`call` with bounded retries on 429, 5xx and transport failures."""
-        retries = self._config.max_retries
-        for attempt in range(retries + 1):
-            try:
-                return call()
-            except JIRAError as err:
-                delay = self._retry_delay(err, attempt, what)
-                failure: ConnectorError = self._exhausted(err, what, attempt + 1)
-            except requests.RequestException as err:
-                failure = self._unreachable(err, attempt + 1)
-                if isinstance(err, requests.exceptions.SSLError):
-                    raise failure from None  # a TLS mismatch does not heal by retrying
-                delay = _backoff(attempt)
-            if attempt == retries:
-                raise failure from None
-            self._stats.retries += 1
-            self._runtime.sleep(delay)
-        raise AssertionError("unreachable")  # the loop always returns or raises
-
-    def _retry_delay(self, err: JIRAError, attempt: int, what: str) -> float:
-        """Seconds to wait before retrying `err`; raises when it must not be retried."""
-        status = err.status_code
-        if status == 429:
-            wait = _retry_after(err.response, self._runtime.now()) or _backoff(attempt)
-            if wait > self._config.max_rate_limit_wait:
-                raise RateLimited(
-                    f"{self._source}: Jira asks to wait {wait:.0f}s (HTTP 429), more than "
-                    f"max_rate_limit_wait = {self._config.max_rate_limit_wait:.0f}",
-                    reset_at=self._runtime.now() + timedelta(seconds=wait),
-                ) from None
-            self._stats.rate_limit_waits += 1
-            self._stats.waited_seconds += wait
-            return wait
-        if status is None or status >= 500:
-            after = _retry_after(err.response, self._runtime.now())
-            return min(after, _MAX_BACKOFF) if after else _backoff(attempt)
-        raise self._translate(err, what) from None
-
-    def _exhausted(self, err: JIRAError, what: str, attempts: int) -> ConnectorError:
-        if err.status_code == 429:
-            now = self._runtime.now()
-            wait = _retry_after(err.response, now) or _MAX_BACKOFF
-            return RateLimited(
-                f"{self._source}: still rate limited (HTTP 429) after {attempts} attempts",
-                reset_at=now + timedelta(seconds=wait),
-            )
-        return SourceUnavailable(
-            f"{self._source}: {self._config.base_url} kept failing on {what} "
-            f"(HTTP {err.status_code}) after {attempts} attempts"
-        )
-
-    def _unreachable(self, err: requests.RequestException, attempts: int) -> ConnectorError:
-        if isinstance(err, requests.Timeout):
-            reason = f"no answer within {self._config.timeout:g}s"
-        elif isinstance(err, UnreadableBody):
-            return ConfigProblem(
-                f"{self._source}: {err} did not answer with JSON ({attempts} attempts)",
+    def _json(self, response: requests.Response, what: str) -> Any:
+        if response.status_code >= 400:
+            raise self._translate(response, what)
+        if not response.content.strip():
+            return {}  # Jira sends some refusals as an empty 200 (see `myself`)
+        try:
+            return response.json()
+        except ValueError:
+            raise ConfigProblem(
+                f"{self._source}: {self._config.base_url} did not answer {what} with JSON",
                 hint="check base_url: it must be the Jira site itself",
-            )
-        elif no_connection(err):
-            said = connection_failure(self._config.base_url, err)
-            return Unreachable(f"{self._source}: {said}; {attempts} attempts")
-        else:
-            reason = f"could not connect ({type(err).__name__})"
-        return SourceUnavailable(
-            f"{self._source}: {self._config.base_url}: {reason}, {attempts} attempts"
-        )
+            ) from None
 
-    def _translate(self, err: JIRAError, what: str) -> ConnectorError:
-        status = err.status_code
-        messages = _messages(err)
+    # -- errors -------------------------------------------------------------------------
+
+    def _translate(self, response: requests.Response, what: str) -> ConnectorError:
+        status = response.status_code
+        messages = self._messages(response)
         if status in (401, 403):
             return self._auth_error(what, messages, status)
         detail = "; ".join(messages) or "no details"
+        if status == 429:  # only when the server named no wait the policy could honour
+            return RateLimited(f"{self._source}: Jira kept answering {what} with HTTP 429")
         if status == 400 and what == "search":
             return JqlRejected(self._source, messages)
         if status in (404, 405, 410):
@@ -264,9 +175,15 @@ class JiraApi:
             )
         return ConfigProblem(f"{self._source}: Jira refused {what} (HTTP {status}): {detail}")
 
+    def _messages(self, response: requests.Response) -> list[str]:
+        """Jira's own error messages, shortened and with every form of the credential
+        masked (a proxy may echo the request's Authorization header)."""
+        found = [quoted(m, self._session.secrets) for m in parse_errors(response)]
+        return [m for m in found if m]
+
     def _auth_error(self, what: str, messages: list[str], status: int = 401) -> AuthError:
         env = self._config.token_env
-        if self._basic:
+        if self._basic():
             hint = f"check email and the API token in ${env}"
         elif self.deployment == "server":
             hint = f"check the personal access token in ${env}"
@@ -295,49 +212,7 @@ class JqlRejected(ConfigProblem):
         super().__init__(f"{source}: Jira rejected the search: {'; '.join(messages)}")
 
 
-def _messages(err: JIRAError) -> list[str]:
-    """Jira's own error messages, shortened (an HTML error page must not flood a log)."""
-    found = parse_errors(err.response) if err.response is not None else [err.text or ""]
-    return [m.strip()[:_MESSAGE_LIMIT] for m in found if m and m.strip()]
-
-
-def _backoff(attempt: int) -> float:
-    return min(float(2**attempt), _MAX_BACKOFF)
-
-
-def _retry_after(response: requests.Response | None, now: datetime) -> float | None:
-    """Seconds from a Retry-After header: delta-seconds or an HTTP date."""
-    value = response.headers.get("Retry-After") if response is not None else None
-    if not value:
-        return None
-    try:
-        return max(float(value), 0.0)
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max((when - now).total_seconds(), 0.0)
-
-
 def _page(data: Any, source: str) -> dict[str, Any]:
     if not isinstance(data, dict) or not isinstance(data.get("issues", []), list):
         raise ConfigProblem(f"{source}: Jira answered a search with an unexpected body")
     return data
-
-
-class UnreadableBody(requests.RequestException):
-    """A 200 whose body is not JSON: cut short on the way, or not Jira at all."""
-
-
-def _get_json(session: requests.Session, url: str, params: dict[str, Any] | None) -> Any:
-    response = session.get(url, params=params)
-    if not response.content.strip():
-        return {}  # Jira sends some refusals as an empty 200 (see `myself`)
-    try:
-        return response.json()
-    except ValueError:
-        raise UnreadableBody(url) from None

@@ -9,7 +9,7 @@ from typing import Any
 from connectors.base import Connector, Runtime, SourceConfig, Stream
 from connectors.errors import ConfigProblem, SourceUnavailable
 from connectors.item import Item
-from connectors.jira.api import JiraApi, JqlRejected
+from connectors.jira.api import JIRA_RULES, JiraApi, JqlRejected
 from connectors.jira.config import JiraConfig
 from connectors.jira.fields import STANDARD_FIELDS, CustomFields, needs_lookup, resolve_fields
 from connectors.jira.jql import keys_jql, tickets_jql, user_zone
@@ -39,7 +39,8 @@ class JiraConnector(Connector):
         if not isinstance(config, JiraConfig):
             raise TypeError("JiraConnector needs a JiraConfig")
         super().__init__(config, token, runtime)
-        self._api = JiraApi(config, token, self.runtime, self.stats)
+        session = self.open_session(JIRA_RULES, users=[config.email] if config.email else [])
+        self._api = JiraApi(config, token, session)
         self._me: dict[str, Any] | None = None
         self._zone: tzinfo | None = None
         self._custom: CustomFields | None = None

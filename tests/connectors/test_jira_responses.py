@@ -440,7 +440,7 @@ def test_server_errors_back_off_and_give_up_after_max_retries(
     sleeps = Sleeps()
     with pytest.raises(SourceUnavailable) as info:
         connector(SERVER, sleeps, deployment="server", max_retries=3).check()
-    assert sleeps == [1.0, 2.0, 4.0]
+    assert len(sleeps) == 3 and all(0.5 <= s <= 60 for s in sleeps)  # jittered backoffs
     assert len(rsps.calls) == 4
     assert "HTTP 503" in str(info.value) and "4 attempts" in str(info.value)
 
@@ -460,7 +460,7 @@ def test_timeouts_are_retried_then_reported(rsps: responses.RequestsMock) -> Non
     sleeps = Sleeps()
     with pytest.raises(SourceUnavailable, match="no answer within 4s"):
         connector(SERVER, sleeps, deployment="server", max_retries=1, timeout=4).check()
-    assert sleeps == [1.0]
+    assert len(sleeps) == 1
 
 
 def test_the_timeout_reaches_every_request(rsps: responses.RequestsMock) -> None:
