@@ -1,4 +1,5 @@
-"""The collect loop: sources concurrently, streams in order, items in batches.
+"""The collect loop: sources concurrently, streams in dependency order (some at once),
+items in batches.
 
 Invariants kept here (ARCHITECTURE.md): a stream's cursor advances only in the
 transaction that stores its last batch, to the run's start minus the stream's lag, and
@@ -34,8 +35,10 @@ from collector.ledger.runs import (
 )
 from collector.redact import Redactor
 from collector.sources import MissingToken
+from collector.stream_order import run_streams
 from connectors.base import Connector, SourceConfig, Stream
 from connectors.errors import AuthError, ConnectorError, Unreachable
+from connectors.http import RequestStats, counting_into
 from connectors.item import Item
 
 log = logging.getLogger("growthmap.collect")
@@ -178,19 +181,22 @@ class Collector:
             connector.close()
 
     def _collect_streams(self, connector: Connector, report: RunReport) -> None:
-        fatal: str | None = None
-        for stream in connector.streams():
+        fatal: list[str] = []  # set by the first stream that finds the source down
+
+        def run(stream: Stream) -> None:
             if self.stop.is_set():  # streams left out: the run did not complete
                 report.interrupted = True
                 self._record(report, _failed(connector.name, stream.name, *NOT_RUN))
-                continue
-            if fatal is not None:
-                self._record(report, _failed(connector.name, stream.name, "failed", fatal))
-                continue
+                return
+            if fatal:
+                self._record(report, _failed(connector.name, stream.name, "failed", fatal[0]))
+                return
             record, source_down = self._collect_stream(connector, stream, report)
             self._record(report, record)
-            if source_down:  # bad credentials or no connection: the rest would fail alike
-                fatal = record.error
+            if source_down and record.error:  # bad credentials or no connection: the rest
+                fatal.append(record.error)  # would fail alike
+
+        run_streams(connector.streams(), connector.parallel_streams, run)
 
     def _collect_stream(
         self, connector: Connector, stream: Stream, report: RunReport
@@ -199,45 +205,56 @@ class Collector:
             cursor = get_cursor(session, self.ledger.owner, connector.name, stream.name)
         since, new_cursor = self.window(cursor, stream, report.started_at)
         self.progress.stream_started(connector.name, stream.name, since)
-        before, started = connector.stats.snapshot(), time.monotonic()
-        totals, error, source_down = UpsertResult(), None, False
-        interrupted = False
-        pending: list[Item] = []
+        spent, started = RequestStats(), time.monotonic()
+        outcome = _StreamOutcome()
+        with counting_into(spent):  # this stream's requests, even with others running
+            self._fetch_and_store(connector, stream, (since, new_cursor), report, outcome)
+        record = StreamRecord(
+            source=connector.name,
+            stream=stream.name,
+            status=outcome.status,
+            new=outcome.totals.new,
+            updated=outcome.totals.updated,
+            unchanged=outcome.totals.unchanged,
+            requests=spent.requests,
+            retries=spent.retries,
+            error=outcome.error or (INTERRUPTED_NOTE if outcome.interrupted else None),
+            window_since=since,
+            window_until=self.options.until,
+            duration_s=round(time.monotonic() - started, 3),
+        )
+        return record, outcome.source_down
+
+    def _fetch_and_store(
+        self,
+        connector: Connector,
+        stream: Stream,
+        window: tuple[datetime, datetime | None],
+        report: RunReport,
+        outcome: _StreamOutcome,
+    ) -> None:
+        since, new_cursor = window
+        totals, pending = outcome.totals, outcome.pending
         merge = functools.partial(connector.merge, stream.name) if stream.partial else None
         try:
             items = connector.fetch(stream.name, since, self.options.until)
             for batch in self._batches(items, connector.name, stream.name):
                 self._store(pending, totals, report, merge=merge)
-                pending = batch
+                pending[:] = batch
             # The cursor moves in the transaction that stores the stream's last batch.
             cursor_after = (connector.name, stream.name, new_cursor)
             self._store(pending, totals, report, cursor=cursor_after, merge=merge)
-            pending = []
+            pending.clear()
         except KeyboardInterrupt:  # raised between items once the run is asked to stop
-            interrupted = report.interrupted = True
+            outcome.interrupted = report.interrupted = True
         except ConnectorError as exc:
-            error, source_down = self._message(exc), isinstance(exc, (AuthError, Unreachable))
+            outcome.error = self._message(exc)
+            outcome.source_down = isinstance(exc, (AuthError, Unreachable))
         except Exception as exc:  # a bug must not stop the other sources
             log.debug("unexpected error in %s/%s", connector.name, stream.name, exc_info=True)
-            error = self._message(exc, prefix=f"unexpected error ({type(exc).__name__}): ")
-        if (error or interrupted) and pending:  # keep what was read; the cursor stays
-            self._store(pending, totals, report, merge=merge)
-        spent = connector.stats.since(before)
-        record = StreamRecord(
-            source=connector.name,
-            stream=stream.name,
-            status="failed" if error else "interrupted" if interrupted else "ok",
-            new=totals.new,
-            updated=totals.updated,
-            unchanged=totals.unchanged,
-            requests=spent.requests,
-            retries=spent.retries,
-            error=error or (INTERRUPTED_NOTE if interrupted else None),
-            window_since=since,
-            window_until=self.options.until,
-            duration_s=round(time.monotonic() - started, 3),
-        )
-        return record, source_down
+            outcome.error = self._message(exc, prefix=f"unexpected error ({type(exc).__name__}): ")
+        if (outcome.error or outcome.interrupted) and pending:  # keep what was read; the
+            self._store(pending, totals, report, merge=merge)  # cursor stays
 
     def window(
         self, cursor: datetime | None, stream: Stream, run_start: datetime
@@ -325,6 +342,21 @@ class Collector:
     def _message(self, exc: BaseException, prefix: str = "") -> str:
         text = exc.user_message() if isinstance(exc, ConnectorError) else str(exc)
         return self.redactor(prefix + text)
+
+
+@dataclass
+class _StreamOutcome:
+    """How one stream's fetch ended, and what it read but has not stored yet."""
+
+    totals: UpsertResult = field(default_factory=UpsertResult)
+    pending: list[Item] = field(default_factory=list)
+    error: str | None = None
+    source_down: bool = False
+    interrupted: bool = False
+
+    @property
+    def status(self) -> str:
+        return "failed" if self.error else "interrupted" if self.interrupted else "ok"
 
 
 INTERRUPTED_NOTE = "interrupted: what was read is stored; the next run fetches the rest"
