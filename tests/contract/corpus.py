@@ -21,6 +21,13 @@ from connectors.item import Item
 
 CORPUS = Path(__file__).parent / "corpus"
 SOURCE_SUFFIX = ".source.toml"
+# Tickets and reviews change no files: their Items carry no paths or sizes.
+NO_CHANGES: dict[str, Any] = {
+    "paths": [],
+    "additions": None,
+    "deletions": None,
+    "changed_files": None,
+}
 
 
 def corpus_files() -> list[Path]:

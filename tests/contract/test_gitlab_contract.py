@@ -25,7 +25,7 @@ from connectors.gitlab.normalize import (
 )
 from connectors.gitlab.reviews import normalize_review
 from connectors.item import Item
-from contract.corpus import check_item, devlake_rows, nock_response, utc_iso
+from contract.corpus import NO_CHANGES, check_item, devlake_rows, nock_response, utc_iso
 
 SOURCE = "gitlab"
 OLD_STYLE = "https://gitlab.com/gitlab-org/gitlab-ce/merge_requests/27117"
@@ -164,10 +164,7 @@ def test_review_from_approval_and_comment_notes(
             "occurred_at": utc_iso(comment),
             "state": "approved",
             "labels": mr["labels"],
-            "paths": [],
-            "additions": None,
-            "deletions": None,
-            "changed_files": None,
+            **NO_CHANGES,
             "extra.platform": "gitlab",
             "extra.iid": 27117,
             "extra.project_id": 13083,
@@ -273,10 +270,7 @@ def test_closed_issue_assigned_to_the_owner() -> None:
             "occurred_at": utc_iso(issue["closed_at"]),
             "state": "closed",
             "labels": [],
-            "paths": [],
-            "additions": None,
-            "deletions": None,
-            "changed_files": None,
+            **NO_CHANGES,
             "extra.platform": "gitlab",
             "extra.iid": 1,
             "extra.project_id": issue["project_id"],

@@ -6,7 +6,7 @@ from typing import Any
 
 from connectors.jira.fields import CustomFields
 from connectors.jira.normalize import normalize_issue
-from contract.corpus import check_item, json_file, utc_iso
+from contract.corpus import NO_CHANGES, check_item, json_file, utc_iso
 
 SOURCE = "jira"
 
@@ -46,10 +46,7 @@ def test_cloud_ticket_with_custom_fields_and_an_epic_link() -> None:
             "occurred_at": utc_iso(fields["resolutiondate"]),
             "state": "done",
             "labels": [],
-            "paths": [],
-            "additions": None,
-            "deletions": None,
-            "changed_files": None,
+            **NO_CHANGES,
             "extra.platform": "jira",
             "extra.project": "AR",
             "extra.project_name": "Team Argon",
@@ -93,10 +90,7 @@ def test_server_ticket_closed_with_a_resolution_and_no_summary() -> None:
             "occurred_at": utc_iso(fields["resolutiondate"]),
             "state": "done",
             "labels": [],
-            "paths": [],
-            "additions": None,
-            "deletions": None,
-            "changed_files": None,
+            **NO_CHANGES,
             "extra.platform": "jira",
             "extra.project": "HELP",
             "extra.project_name": "Help-Desk",
