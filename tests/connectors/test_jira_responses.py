@@ -559,7 +559,7 @@ def by_status(key: str, status: str = "10102", **fields: Any) -> dict[str, Any]:
 
 def move(at: str, before: str, after: str) -> dict[str, Any]:
     item = {"field": "status", "fieldtype": "jira", "from": before, "to": after}
-    return {"id": at[-9:-5], "created": at, "items": [item]}
+    return {"id": at[8:10] + at[11:13], "created": at, "items": [item]}
 
 
 def test_server_dates_a_ticket_closed_by_status_from_its_changelog(

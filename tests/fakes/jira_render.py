@@ -20,6 +20,8 @@ from fakes.jira_data import (
     status_id,
 )
 
+Pair = tuple[str | None, str | None]
+
 
 class JiraRendering:
     """JSON as Jira sends it; mixed into FakeJira, which supplies these attributes."""
@@ -124,14 +126,13 @@ class JiraRendering:
         }
 
     def _history(self, issue: FakeIssue, n: int, change: StatusChange, zone: Any) -> dict[str, Any]:
-        items = [self._item("status", status_id(change.before), change.before)]
-        items[0] |= {"to": status_id(change.after), "toString": change.after}
+        before, after = change.before, change.after
+        items = [self._item("status", (status_id(before), before), (status_id(after), after))]
         if change.resolution is not None:
-            before, after = change.resolution
-            item = self._item("resolution", "10000" if before else None, before)
-            items.append(item | {"to": "10000" if after else None, "toString": after})
+            was, now = change.resolution
+            items.append(self._item("resolution", (was and "10000", was), (now and "10000", now)))
         history: dict[str, Any] = {
-            "id": str(int(issue.id) * 100 + n),
+            "id": str(int(issue.id or 0) * 100 + n),
             "created": jira_time(change.at, zone),
             "items": items,
         }
@@ -139,8 +140,16 @@ class JiraRendering:
             history["author"] = self._assignee(change.by)
         return history
 
-    def _item(self, name: str, before: str | None, text: str | None) -> dict[str, Any]:
-        item = {"field": name, "fieldtype": "jira", "from": before, "fromString": text}
+    def _item(self, name: str, before: Pair, after: Pair) -> dict[str, Any]:
+        """One changed field: (id, text) before and after, as the changelog lists it."""
+        item = {
+            "field": name,
+            "fieldtype": "jira",
+            "from": before[0],
+            "fromString": before[1],
+            "to": after[0],
+            "toString": after[1],
+        }
         return {**item, "fieldId": name} if self.deployment == "cloud" else item
 
     def statuses(self) -> list[dict[str, Any]]:
