@@ -37,7 +37,7 @@ _DATE_FIELDS = {
     "createddate": "created",
     "updated": "updated",
     "updateddate": "updated",
-    "statuscategorychangeddate": "statusCategoryChangedDate",
+    "statuscategorychangeddate": "statuscategorychangeddate",
 }
 # Fields whose every change the fake keeps, for CHANGED.
 _CHANGE_FIELDS = {"status"}
