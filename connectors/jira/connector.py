@@ -9,11 +9,18 @@ from typing import Any
 from connectors.base import Connector, Runtime, SourceConfig, Stream
 from connectors.errors import ConfigProblem, SourceUnavailable
 from connectors.item import Item
-from connectors.jira.api import JIRA_RULES, JiraApi, JqlRejected
+from connectors.jira.api import JIRA_RULES, EndpointMissing, JiraApi, JqlRejected
 from connectors.jira.config import JiraConfig
 from connectors.jira.fields import STANDARD_FIELDS, CustomFields, needs_lookup, resolve_fields
 from connectors.jira.jql import keys_jql, tickets_jql, user_zone
-from connectors.jira.normalize import epic_keys, normalize_issue
+from connectors.jira.normalize import (
+    Closure,
+    entered_done,
+    epic_keys,
+    needs_changelog,
+    normalize_issue,
+    parse_time,
+)
 
 # A runaway paginator (a server that keeps handing out tokens) stops here.
 _MAX_PAGES = 10_000
@@ -23,7 +30,8 @@ Page = list[Mapping[str, Any]]
 
 
 class JiraConnector(Connector):
-    """Issues assigned to the owner that reached a done status category in the window.
+    """Issues assigned to the owner that reached a done status category in the window,
+    dated by their resolution, else by when they entered that category.
 
     Jira's search index trails writes slightly (Cloud's enhanced search is documented
     as eventually consistent), hence the stream's lag.
@@ -45,6 +53,7 @@ class JiraConnector(Connector):
         self._zone: tzinfo | None = None
         self._custom: CustomFields | None = None
         self._epics: dict[str, str] = {}
+        self._done: frozenset[str] | None = None
 
     # -- contract -----------------------------------------------------------------------
 
@@ -86,6 +95,7 @@ class JiraConnector(Connector):
             custom = self._custom_fields()
             for page in self._pages(jql, [*STANDARD_FIELDS, *custom.ids()]):
                 self._lookup_epics(page, custom)
+                entries = self._entries_into_done(page)
                 for issue in page:
                     key = str(issue.get("key", ""))
                     if not key or key in seen:
@@ -97,9 +107,9 @@ class JiraConnector(Connector):
                         base_url=self.config.base_url,
                         custom=custom,
                         epics=self._epics,
+                        entered=entries.get(key),
                     )
-                    # JQL has minute precision and is rounded outwards; trim the far end.
-                    if until is None or item.occurred_at < until:
+                    if _in_window(item.occurred_at, since, until):
                         yield item
         except JqlRejected as err:
             raise self._jql_problem(err) from None
@@ -139,7 +149,14 @@ class JiraConnector(Connector):
         return self._custom
 
     def _jql(self, since: datetime, until: datetime | None) -> str:
-        return tickets_jql(self.config.who, since, until, self._zone, self.config.jql)
+        return tickets_jql(
+            self.config.who,
+            since,
+            until,
+            self._zone,
+            self.config.jql,
+            deployment=self._api.detect(),
+        )
 
     def _jql_problem(self, err: JqlRejected) -> ConfigProblem:
         said = "; ".join(err.messages) or "no details"
@@ -217,6 +234,102 @@ class JiraConnector(Connector):
                 summary = (epic.get("fields") or {}).get("summary")
                 if epic.get("key") and summary:
                     self._epics[str(epic["key"])] = str(summary)
+
+    # -- tickets closed by a status, without a resolution ---------------------------------
+
+    def _entries_into_done(self, page: Page) -> dict[str, Closure]:
+        """When the page's tickets that have neither a resolution date nor a status-category
+        date (Data Center) entered Done, by key, read from their changelogs.
+
+        Costs one search per page that has such tickets, and the status list once per
+        run; pages, and warm runs, without them cost nothing more.
+        """
+        waiting = {str(i["key"]): i for i in page if i.get("key") and needs_changelog(i)}
+        if not waiting:
+            return {}
+        changelogs = self._changelogs(sorted(waiting))
+        done = self._done_statuses()
+        entries: dict[str, Closure] = {}
+        for key, issue in waiting.items():
+            fields = issue.get("fields") or {}
+            entry = entered_done(
+                changelogs.get(key), done | _current_done(fields), parse_time(fields["created"])
+            )
+            if entry is not None:
+                entries[key] = entry
+        return entries
+
+    def _changelogs(self, keys: list[str]) -> dict[str, Any]:
+        """The changelogs of issues by key, one search per batch of keys."""
+        found: dict[str, Any] = {}
+        for i in range(0, len(keys), _EPIC_BATCH):
+            batch = keys[i : i + _EPIC_BATCH]
+            try:
+                data = _search_with_changelog(self._api, keys_jql(batch), len(batch))
+            except ConfigProblem as err:
+                # A ticket deleted or hidden meanwhile: those left are dated by their last
+                # update, the latest they can have closed.
+                self.runtime.logger.warning(
+                    "Jira source %r: no changelog for %s: %s", self.name, ", ".join(batch), err
+                )
+                continue
+            for issue in _issues(data):
+                if issue.get("key"):
+                    found[str(issue["key"])] = issue.get("changelog")
+        return found
+
+    def _done_statuses(self) -> frozenset[str]:
+        """Ids of the site's Done-category statuses: changelogs name statuses, not categories."""
+        if self._done is None:
+            try:
+                self._done = _done_ids(self._api._get("status", ("2",)))
+            except EndpointMissing:
+                self._done = frozenset()  # each ticket's own status is still known to be done
+        return self._done
+
+
+def _search_with_changelog(api: JiraApi, jql: str, size: int) -> Mapping[str, Any]:
+    """One page of issues with their changelogs (`expand=changelog`).
+
+    JiraApi's searches take no `expand` (its HTTP code is being replaced by the shared
+    HTTP layer), so this asks through its `_get`, with the same retries and errors.
+    """
+    params: dict[str, Any] = {"jql": jql, "maxResults": size, "fields": "status"}
+    params["expand"] = "changelog"
+    if api.detect() == "cloud":
+        data = api._get("search/jql", ("3", "2"), params, "search")
+    else:
+        params |= {"startAt": 0, "validateQuery": "false"}  # a deleted key must not fail
+        data = api._get("search", ("2",), params, "search")
+    return data if isinstance(data, Mapping) else {}
+
+
+def _done_ids(statuses: Any) -> frozenset[str]:
+    """Ids of the Done-category statuses in `/status`'s answer."""
+    listed = statuses if isinstance(statuses, list) else ()
+    return frozenset(
+        str(s["id"])
+        for s in listed
+        if isinstance(s, Mapping) and s.get("id") and _category(s) == "done"
+    )
+
+
+def _category(status: Mapping[str, Any]) -> Any:
+    return (status.get("statusCategory") or {}).get("key")
+
+
+def _current_done(fields: Mapping[str, Any]) -> frozenset[str]:
+    """The ticket's own status id when it is Done: known even if the status list is not."""
+    status = fields.get("status") or {}
+    if isinstance(status, Mapping) and status.get("id") and _category(status) == "done":
+        return frozenset({str(status["id"])})
+    return frozenset()
+
+
+def _in_window(at: datetime, since: datetime, until: datetime | None) -> bool:
+    """JQL has minute precision, rounded outwards, and Data Center's search for tickets
+    closed by a status is a superset: what lies outside [since, until) is dropped here."""
+    return since <= at and (until is None or at < until)
 
 
 def _issues(data: Mapping[str, Any]) -> Page:

@@ -27,6 +27,9 @@ STANDARD_FIELDS = (
     "priority",
     "resolution",
     "resolutiondate",
+    # Cloud's moment of entering the current status category: the close time of a ticket
+    # done without a resolution. Data Center has no such field and skips the name.
+    "statuscategorychangedate",
     "created",
     "updated",
     "status",

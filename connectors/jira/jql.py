@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 WIDEST_OFFSET = timedelta(hours=14)
 
 _MINUTE = timedelta(minutes=1)
+_TICK = timedelta(microseconds=1)
 _FORMAT = "%Y-%m-%d %H:%M"
 
 ORDER = "ORDER BY created ASC, key ASC"
@@ -83,18 +84,49 @@ def tickets_jql(
     until: datetime | None,
     zone: tzinfo | None,
     narrowing: str | None,
+    *,
+    deployment: str,
 ) -> str:
     """The search for the owner's tickets that reached a done category in the window."""
     clauses = [
         who_clause(who),
         "statusCategory = Done",
-        f"resolved >= {_quote(lower_bound(since, zone))}",
+        closed_in_window(since, until, zone, deployment),
     ]
-    if until is not None:
-        clauses.append(f"resolved < {_quote(upper_bound(until, zone))}")
     if narrowing:
         clauses.append(f"({narrowing})")
     return " AND ".join(clauses) + " " + ORDER
+
+
+def closed_in_window(
+    since: datetime, until: datetime | None, zone: tzinfo | None, deployment: str
+) -> str:
+    """Tickets whose close time may fall in [since, until), for a Done-category search.
+
+    A ticket closes at its resolution date; a workflow that never sets a resolution
+    closes it when it enters a Done-category status. Cloud indexes that moment as
+    `statusCategoryChangedDate`, so its search is exact. Data Center has no such field:
+    `status CHANGED` in the window (or creation in it, for a ticket born in a done
+    status) is the narrowest search its history index answers, a small superset (a
+    move between two done statuses matches too) that the changelog dates afterwards.
+    Both stay bounded by the window; neither reads every Done ticket ever.
+    """
+    low = _quote(lower_bound(since, zone))
+    high = _quote(upper_bound(until, zone)) if until is not None else None
+    resolved = _between("resolved", low, high)
+    if deployment == "cloud":
+        entered = _between("statusCategoryChangedDate", low, high)
+    else:
+        # Jira may read AFTER as strictly after: a bound a tick before `since`, rounded
+        # down to its minute, is strictly before every change at or after `since`.
+        after = _quote(lower_bound(since - _TICK, zone))
+        changed = f"status CHANGED AFTER {after}" + (f" BEFORE {high}" if high else "")
+        entered = f"({changed} OR ({_between('created', low, high)}))"
+    return f"(({resolved}) OR (resolved IS EMPTY AND {entered}))"
+
+
+def _between(field: str, low: str, high: str | None) -> str:
+    return f"{field} >= {low}" + (f" AND {field} < {high}" if high else "")
 
 
 def keys_jql(keys: list[str]) -> str:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -134,6 +135,69 @@ def _person(value: Any) -> str | None:
     return None
 
 
+@dataclass(frozen=True, slots=True)
+class Closure:
+    """When a ticket closed, what made it count, and where that moment was read."""
+
+    at: datetime
+    by: str  # "resolution", or "status" when a Done-category status closed it without one
+    at_from: str  # resolutiondate, statuscategorychangedate, changelog, created or updated
+
+
+def needs_changelog(issue: Mapping[str, Any]) -> bool:
+    """Whether only the changelog can tell when this Done ticket closed (Data Center)."""
+    fields = issue.get("fields") or {}
+    return not fields.get("resolutiondate") and not fields.get("statuscategorychangedate")
+
+
+def closure_of(fields: Mapping[str, Any], entered: Closure | None) -> Closure:
+    """The close time: resolution date, else Cloud's status-category date, else the
+    changelog's entry into Done (`entered`), else the last update, the latest it can be."""
+    if fields.get("resolutiondate"):
+        return Closure(parse_time(fields["resolutiondate"]), "resolution", "resolutiondate")
+    if fields.get("statuscategorychangedate"):
+        changed = parse_time(fields["statuscategorychangedate"])
+        return Closure(changed, "status", "statuscategorychangedate")
+    if entered is not None:
+        return entered
+    updated = fields.get("updated") or fields["created"]
+    return Closure(parse_time(updated), "status", "updated")
+
+
+def entered_done(changelog: Any, done: Collection[str], created: datetime) -> Closure | None:
+    """When the ticket last entered a Done-category status (`done`: status ids), from its
+    changelog; its creation when it never left the done status it was created in.
+
+    None when the changelog is missing, cut short, or never shows the ticket entering Done.
+    """
+    if not isinstance(changelog, Mapping):
+        return None
+    histories = [h for h in changelog.get("histories") or () if isinstance(h, Mapping)]
+    total = changelog.get("total")
+    if isinstance(total, int) and total > len(histories):
+        return None  # a page of a longer history: the last entry may be missing
+    moves = sorted(_status_moves(histories), key=lambda move: move[0])
+    entered = created if not moves or moves[0][1] in done else None
+    source = "created"
+    for at, before, after in moves:
+        if after in done and before not in done:
+            entered, source = at, "changelog"
+        elif after not in done:
+            entered = None  # reopened; a later move may close it again
+    return Closure(entered, "status", source) if entered is not None else None
+
+
+def _status_moves(histories: Iterable[Mapping[str, Any]]) -> Iterator[tuple[datetime, str, str]]:
+    """(when, from status id, to status id) of every status change in a changelog."""
+    for history in histories:
+        if not history.get("created"):
+            continue
+        at = parse_time(str(history["created"]))
+        for change in history.get("items") or ():
+            if isinstance(change, Mapping) and change.get("field") == "status":
+                yield at, str(change.get("from") or ""), str(change.get("to") or "")
+
+
 def normalize_issue(
     issue: Mapping[str, Any],
     *,
@@ -141,14 +205,18 @@ def normalize_issue(
     base_url: str,
     custom: CustomFields,
     epics: Mapping[str, str],
+    entered: Closure | None = None,
 ) -> Item:
-    """One Jira issue as a `ticket` Item; `raw` keeps the payload as received."""
+    """One Jira issue as a `ticket` Item; `raw` keeps the payload as received.
+
+    `entered`: when the changelog shows it entering Done, for a ticket without a
+    resolution date or a status-category date (see `closure_of`).
+    """
     key = str(issue["key"])
     fields: Mapping[str, Any] = issue.get("fields") or {}
     created = parse_time(fields["created"])
     updated = parse_time(fields.get("updated") or fields["created"])
-    resolved_raw = fields.get("resolutiondate")
-    resolved = parse_time(resolved_raw) if resolved_raw else updated
+    closed = closure_of(fields, entered)
     project = fields.get("project") or {}
     status = fields.get("status") or {}
     components = [c["name"] for c in fields.get("components") or () if _name(c)]
@@ -162,6 +230,8 @@ def normalize_issue(
         "components": components,
         "priority": _name(fields.get("priority")),
         "resolution": _name(fields.get("resolution")),
+        "closed_by": closed.by,
+        "closed_at_from": closed.at_from,
         "parent": parent_of(fields, custom, epics),
         "story_points": points,
         "sprints": sprint_names(_first(fields, custom.sprint)),
@@ -177,7 +247,7 @@ def normalize_issue(
         author=_person(fields.get("assignee")),
         created_at=created,
         updated_at=updated,
-        occurred_at=resolved,
+        occurred_at=closed.at,
         state="done",
         labels=tuple(str(label) for label in fields.get("labels") or ()),
         extra=extra,

@@ -102,6 +102,8 @@ def test_collect_stores_every_closed_ticket_once_and_a_rerun_adds_nothing(
     keys = stored_keys(config, "work-jira")
     assert sorted(keys) == sorted(want)
     assert "CORE-2" in keys and "CORE-3" in keys and "CORE-7" not in keys
+    # Closed by a done status without a resolution; and one that entered Done earlier.
+    assert "CORE-20" in keys and "CORE-21" not in keys
 
     code, summary, stderr = collect(config, since)
     assert code == 0, stderr

@@ -3,7 +3,7 @@ through the real `jira` client: the owner is in Los Angeles, this host in UTC.""
 
 from __future__ import annotations
 
-import math
+import re
 import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -92,16 +92,84 @@ def test_every_ticket_closed_in_the_window_appears_exactly_once(site: FakeJira) 
 
 
 def test_request_counts_are_measured_and_match_the_server(site: FakeJira) -> None:
+    conn = connect(site)
+    collect(conn, SINCE)
+
+    # Data Center reads the epics' summaries and, for tickets closed by a status alone,
+    # their changelogs and the site's statuses; Cloud's one search gives all of that.
+    lookups = 2 if site.deployment == "server" else 0
+    statuses = 1 if site.deployment == "server" else 0
+    assert site.count("/serverInfo") == 1 and site.count("/myself") == 1
+    assert site.count("/field") == 1
+    assert site.count("/status") == statuses
+    probe = 1  # one id, asked before the field catalog, to learn whether there is work
+    assert len(site.searches()) == probe + 1 + lookups
+    assert conn.stats.requests == len(site.requests) == 3 + probe + 1 + lookups + statuses
+
+
+def test_changelogs_are_read_only_for_tickets_without_a_resolution(site: FakeJira) -> None:
     conn = connect(site, page_size=3)
     found = collect(conn, SINCE)
 
-    pages = math.ceil(len(found) / 3)
-    epic_lookups = 1 if site.deployment == "server" else 0  # Cloud gives the epic as parent
-    assert site.count("/serverInfo") == 1 and site.count("/myself") == 1
-    assert site.count("/field") == 1
-    probe = 1  # one id, asked before the field catalog, to learn whether there is work
-    assert len(site.searches()) == probe + pages + epic_lookups
-    assert conn.stats.requests == len(site.requests) == 3 + probe + pages + epic_lookups
+    expanded = [r for r in site.searches() if "changelog" in r.query.get("expand", [""])[0]]
+    if site.deployment == "cloud":
+        assert not expanded and site.count("/status") == 0
+        return
+    asked = {k for r in expanded for k in re.findall(r'"([A-Z]+-\d+)"', r.query["jql"][0])}
+    without = {i.key for i in site.issues if i.resolved is None and i.category == "done"}
+    assert asked <= without
+    # Found by its move between two done statuses in the window, dated, and left out.
+    assert "CORE-21" in asked and "CORE-21" not in keys(found)
+    assert site.count("/status") == 1  # once per run, however many pages needed it
+    pages = [
+        r for r in site.searches() if r.query.get("fields") != ["id"] and "expand" not in r.query
+    ]
+    assert len(expanded) <= len(pages)
+    assert conn.stats.requests == len(site.requests)
+
+
+def test_tickets_a_done_status_closed_without_a_resolution_are_dated_by_entering_it(
+    site: FakeJira,
+) -> None:
+    items = {i.external_id: i for i in collect(connect(site), SINCE)}
+    cloud = site.deployment == "cloud"
+
+    signed = items["CORE-20"]
+    assert signed.occurred_at == SINCE + timedelta(days=2, hours=5)
+    assert signed.extra["status"] == "CLA On File" and signed.extra["resolution"] is None
+    assert signed.extra["closed_by"] == "status"
+    assert signed.extra["closed_at_from"] == ("statuscategorychangedate" if cloud else "changelog")
+    # Reopened in the window and closed again: dated by the second close.
+    assert items["CORE-23"].occurred_at == SINCE + timedelta(days=3)
+    # Created in a done status: it closed when it was created.
+    born = items["CORE-24"]
+    assert born.occurred_at == SINCE + timedelta(days=1)
+    assert born.extra["closed_at_from"] == ("statuscategorychangedate" if cloud else "created")
+    # Closed before the window (moved on, commented or reopened since), or someone else's.
+    assert not {"CORE-21", "CORE-22", "CORE-25", "CORE-26", "CORE-27"} & set(items)
+    resolved = items["CORE-1"].extra
+    assert (resolved["closed_by"], resolved["closed_at_from"]) == ("resolution", "resolutiondate")
+
+
+def test_a_ticket_reopened_and_closed_again_is_redated_by_the_next_run(site: FakeJira) -> None:
+    first = {i.external_id: i for i in collect(connect(site), SINCE)}
+    assert first["CORE-20"].occurred_at == SINCE + timedelta(days=2, hours=5)
+
+    ticket = next(i for i in site.issues if i.key == "CORE-20")
+    ticket.move("Reopened", NOW + timedelta(minutes=20))
+    ticket.move("Contributed", NOW + timedelta(minutes=40))
+    site.now = NOW + timedelta(hours=1)
+    again = collect(connect(site), NOW)
+
+    assert keys(again) == ["CORE-20"]
+    assert again[0].occurred_at == NOW + timedelta(minutes=40)
+    assert again[0].extra["status"] == "Contributed"
+
+
+def test_a_warm_run_with_the_deployment_configured_costs_two_requests(site: FakeJira) -> None:
+    conn = connect(site, deployment=site.deployment)
+    assert collect(conn, NOW - timedelta(minutes=1)) == []
+    assert conn.stats.requests == len(site.requests) == 2  # myself and one search
 
 
 def test_a_run_with_nothing_new_costs_the_user_and_one_search(site: FakeJira) -> None:

@@ -186,7 +186,8 @@ def test_cloud_sends_the_jql_in_the_users_zone_and_follows_page_tokens(
     ]  # deployment given: no serverInfo
     first, second = (query(c) for c in searches(rsps))
     assert first["jql"] == [
-        'assignee = currentUser() AND statusCategory = Done AND resolved >= "2026-11-13 20:03"'
+        'assignee = currentUser() AND statusCategory = Done AND ((resolved >= "2026-11-13 20:03")'
+        ' OR (resolved IS EMPTY AND statusCategoryChangedDate >= "2026-11-13 20:03"))'
         " AND (project in (CORE)) ORDER BY created ASC, key ASC"
     ]
     assert first["maxResults"] == ["2"]
@@ -195,6 +196,7 @@ def test_cloud_sends_the_jql_in_the_users_zone_and_follows_page_tokens(
         "summary",
         "description",
         "resolutiondate",
+        "statuscategorychangedate",
         "parent",
         "customfield_10016",
         "customfield_10020",
@@ -534,3 +536,89 @@ def test_an_epic_that_cannot_be_looked_up_leaves_its_key(rsps: responses.Request
     rsps.get(search, status=400, json={"errorMessages": ["Field 'key' cannot be searched."]})
     items = list(connector(SERVER, deployment="server").fetch("tickets", SINCE))
     assert items[0].extra["parent"] == {"key": "GONE-9", "summary": None, "issue_type": "Epic"}
+
+
+# -- tickets closed by a done status, without a resolution ------------------------------
+
+DONE_STATUSES = [
+    {"id": "3", "name": "In Progress", "statusCategory": {"key": "indeterminate"}},
+    {"id": "10001", "name": "Done", "statusCategory": {"key": "done"}},
+    {"id": "10101", "name": "Contributed", "statusCategory": {"key": "done"}},
+    {"id": "10102", "name": "Licenses Validated", "statusCategory": {"key": "done"}},
+]
+
+
+def by_status(key: str, status: str = "10102", **fields: Any) -> dict[str, Any]:
+    """A ticket in a done status that set no resolution."""
+    name = next(s["name"] for s in DONE_STATUSES if s["id"] == status)
+    ticket = issue(key, resolved="2026-11-19T09:00:00.000-0800", **fields)
+    ticket["fields"]["resolutiondate"] = None
+    ticket["fields"]["status"] = {"id": status, "name": name, "statusCategory": {"key": "done"}}
+    return ticket
+
+
+def move(at: str, before: str, after: str) -> dict[str, Any]:
+    item = {"field": "status", "fieldtype": "jira", "from": before, "to": after}
+    return {"id": at[8:10] + at[11:13], "created": at, "items": [item]}
+
+
+def test_server_dates_a_ticket_closed_by_status_from_its_changelog(
+    rsps: responses.RequestsMock,
+) -> None:
+    server_basics(rsps, info=False)
+    search = f"{SERVER}/rest/api/2/search"
+    rsps.get(search, json={"startAt": 0, "total": 2, "issues": [issue("A-1"), by_status("A-2")]})
+    history = [
+        move("2026-11-14T10:00:00.000-0800", "3", "10101"),  # entered Done here
+        {"id": "2", "created": "2026-11-15T08:00:00.000-0800", "items": [{"field": "labels"}]},
+        move("2026-11-16T11:30:00.000-0800", "10101", "10102"),  # done to done
+    ]
+    changelog = {"startAt": 0, "maxResults": 3, "total": 3, "histories": history}
+    rsps.get(search, json={"issues": [{"key": "A-2", "changelog": changelog}]})
+    rsps.get(f"{SERVER}/rest/api/2/status", json=DONE_STATUSES)
+    conn = connector(SERVER, deployment="server")
+
+    items = {i.external_id: i for i in conn.fetch("tickets", SINCE)}
+
+    assert items["A-2"].occurred_at == datetime(2026, 11, 14, 18, 0, tzinfo=UTC)
+    assert items["A-2"].extra["closed_at_from"] == "changelog"
+    assert items["A-1"].extra["closed_by"] == "resolution"
+    lookup = query(searches(rsps)[1])
+    assert lookup["jql"] == ['key in ("A-2") ORDER BY key ASC']  # only the one without
+    assert (lookup["expand"], lookup["fields"]) == (["changelog"], ["status"])
+    assert lookup["validateQuery"] == ["false"]
+    assert [path(c) for c in rsps.calls][-1] == "/jira/rest/api/2/status"
+    assert len(rsps.calls) == 6  # myself, probe, field, page, changelogs, statuses
+
+
+def test_a_changelog_that_cannot_be_read_dates_the_ticket_by_its_last_update(
+    rsps: responses.RequestsMock, caplog: pytest.LogCaptureFixture
+) -> None:
+    server_basics(rsps, info=False)
+    search = f"{SERVER}/rest/api/2/search"
+    rsps.get(search, json={"startAt": 0, "total": 1, "issues": [by_status("A-2")]})
+    rsps.get(search, status=400, json={"errorMessages": ["The issue no longer exists."]})
+    rsps.get(f"{SERVER}/rest/api/2/status", json=DONE_STATUSES)
+
+    items = list(connector(SERVER, deployment="server").fetch("tickets", SINCE))
+
+    assert items[0].occurred_at == datetime(2026, 11, 19, 17, 0, tzinfo=UTC)
+    assert items[0].extra["closed_at_from"] == "updated"
+    assert "no changelog for A-2" in caplog.text and "no longer exists" in caplog.text
+
+
+def test_cloud_dates_a_ticket_closed_by_status_from_the_search_alone(
+    rsps: responses.RequestsMock,
+) -> None:
+    cloud_basics(rsps)
+    ticket = by_status("CORE-4", statuscategorychangedate="2026-11-15T10:00:00.000-0800")
+    rsps.get(f"{CLOUD}/rest/api/3/search/jql", json={"issues": [ticket], "isLast": True})
+
+    items = list(connector(CLOUD, deployment="cloud").fetch("tickets", SINCE))
+
+    assert items[0].occurred_at == datetime(2026, 11, 15, 18, 0, tzinfo=UTC)
+    assert (items[0].extra["closed_by"], items[0].extra["closed_at_from"]) == (
+        "status",
+        "statuscategorychangedate",
+    )
+    assert len(rsps.calls) == 4  # myself, probe, field, page: no changelog, no statuses

@@ -1,11 +1,12 @@
 """A loopback fake of Jira Cloud or Jira Server / Data Center that the real `jira` client
 talks to unchanged.
 
-Serves serverInfo, myself, field and the search endpoint of each flavour (Cloud:
+Serves serverInfo, myself, field, status and the search endpoint of each flavour (Cloud:
 `/rest/api/{2,3}/search/jql` with `nextPageToken`, the retired `/search` answering 410;
-Server: `/rest/api/2/search` with `startAt`), interprets a JQL subset in the searching
-user's timezone, checks credentials the way each flavour does, counts requests and
-injects faults (429 with Retry-After, 5xx).
+Server: `/rest/api/2/search` with `startAt`), with `expand=changelog`; interprets a JQL
+subset in the searching user's timezone (Cloud alone knows `statusCategoryChangedDate`
+and returns `statuscategorychangedate`), checks credentials the way each flavour does,
+counts requests and injects faults (429 with Retry-After, 5xx).
 """
 
 from __future__ import annotations
@@ -175,6 +176,8 @@ class FakeJira(JiraRendering):
             return 200, self.render_user(caller), {}
         if endpoint == "field":
             return 200, field_catalog(self.deployment), {}
+        if endpoint == "status":
+            return 200, self.statuses(), {}
         if self.deployment == "cloud" and endpoint == "search/jql":
             return self.search_cloud(method, query, body, caller, version)
         if endpoint == "search":
@@ -201,8 +204,8 @@ class FakeJira(JiraRendering):
             validate=validate,
         )
         query = jql.parse(text)
-        jql.check(query, ctx, jql.KNOWN_FIELDS)
-        found = [i for i in self.issues if jql.matches(query.where, i, ctx, _get)]
+        jql.check(query, ctx, jql.known_fields(self.deployment))
+        found = [i for i in self.issues if jql.matches(query.where, i, ctx, field_value)]
         for name, desc in reversed(query.order):  # stable sorts, last key first
             found.sort(key=partial(_sort_value, name), reverse=desc)
         return found, ctx.warnings
@@ -255,8 +258,9 @@ class FakeJira(JiraRendering):
             self._snapshots.append(snapshot)
         by_key = {i.key: i for i in self.issues}
         page = [by_key[k] for k in snapshot[offset : offset + limit] if k in by_key]
+        changelog = _expands_changelog(params)
         data: dict[str, Any] = {
-            "issues": [self.render(i, wanted, caller, version == "3") for i in page]
+            "issues": [self.render(i, wanted, caller, version == "3", changelog) for i in page]
         }
         if offset + limit < len(snapshot):
             data["nextPageToken"] = _encode_token(token_id, offset + limit, text)
@@ -287,20 +291,24 @@ class FakeJira(JiraRendering):
             "startAt": start,
             "maxResults": limit,
             "total": len(found),
-            "issues": [self.render(i, wanted, caller, False) for i in page],
+            "issues": [
+                self.render(i, wanted, caller, False, _expands_changelog(params)) for i in page
+            ],
         }
         if warnings:
             data["warningMessages"] = warnings
         return 200, data, {}
 
 
-def _get(issue: FakeIssue, name: str) -> Any:
+def field_value(issue: FakeIssue, name: str) -> Any:
     """A field's value for JQL: people by account id, dates as instants."""
     values: dict[str, Any] = {
         "assignee": issue.assignee,
         "assignee_history": [*issue.previous_assignees, issue.assignee],
-        "status_history": [issue.status],
+        "status_history": [issue.created_status, *(c.after for c in issue.history())],
+        "status_changes": issue.history(),
         "statuscategory": issue.category,
+        "statuscategorychangeddate": issue.category_changed(),
         "status": issue.status,
         "resolved": issue.resolved,
         "resolutiondate": issue.resolved,
@@ -322,7 +330,7 @@ def _get(issue: FakeIssue, name: str) -> Any:
 
 
 def _sort_value(name: str, issue: FakeIssue) -> tuple[bool, Any]:
-    return _sortable(_get(issue, name))
+    return _sortable(field_value(issue, name))
 
 
 def _sortable(value: Any) -> tuple[bool, Any]:
@@ -339,6 +347,12 @@ def _params(method: str, query: dict[str, list[str]], body: Any) -> dict[str, An
     if "fields" in query:
         params["fields"] = query["fields"]
     return params
+
+
+def _expands_changelog(params: dict[str, Any]) -> bool:
+    value = params.get("expand") or ""
+    parts = value if isinstance(value, list) else str(value).split(",")
+    return "changelog" in {str(p).strip() for p in parts}
 
 
 def _fields_param(value: Any, default: set[str]) -> set[str]:

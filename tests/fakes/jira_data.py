@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from typing import Any
@@ -20,7 +21,7 @@ SERVER_FIELDS = {
     "epic_name": "customfield_10102",
 }
 
-_CATEGORY = {
+STATUS_CATEGORIES = {
     "new": {"id": 2, "key": "new", "colorName": "blue-gray", "name": "To Do"},
     "indeterminate": {
         "id": 4,
@@ -30,6 +31,42 @@ _CATEGORY = {
     },
     "done": {"id": 3, "key": "done", "colorName": "green", "name": "Done"},
 }
+
+# The statuses every fake site has: (id, category). Beside the usual ones, done statuses
+# that set no resolution, as team-managed projects and custom workflows have them (these
+# names are from recorded Jira Cloud data).
+STATUSES: dict[str, tuple[str, str]] = {
+    "Open": ("1", "new"),
+    "In Progress": ("3", "indeterminate"),
+    "Reopened": ("4", "new"),
+    "Closed": ("6", "done"),
+    "To Do": ("10000", "new"),
+    "Done": ("10001", "done"),
+    "In Review": ("10002", "indeterminate"),
+    "Won't Do": ("10003", "done"),
+    "CLA On File": ("10100", "done"),
+    "Contributed": ("10101", "done"),
+    "Licenses Validated": ("10102", "done"),
+}
+INITIAL = "To Do"
+
+
+def status_id(name: str) -> str:
+    """A status's id: fixed for the usual ones, stable per name for any other."""
+    known = STATUSES.get(name)
+    return known[0] if known else str(20000 + zlib.crc32(name.encode()) % 10000)
+
+
+@dataclass
+class StatusChange:
+    """One transition as the changelog records it; `resolution` is (before, after) when
+    the transition set or cleared the resolution too."""
+
+    at: datetime
+    before: str
+    after: str
+    by: str | None = None
+    resolution: tuple[str | None, str | None] | None = None
 
 
 @dataclass
@@ -64,6 +101,10 @@ class FakeIssue:
     epic: str | None = None
     parent: str | None = None
     id: str = ""
+    # Transitions in time order. Left empty, the issue moved once, from `created_status`
+    # into `status`, when it was resolved (else last updated).
+    changes: list[StatusChange] = field(default_factory=list)
+    created_status: str = INITIAL
 
     @property
     def project(self) -> str:
@@ -72,6 +113,41 @@ class FakeIssue:
     @property
     def number(self) -> int:
         return int(self.key.split("-")[1])
+
+    def category_of(self, status: str) -> str:
+        if status == self.status:
+            return self.category
+        return STATUSES[status][1] if status in STATUSES else "indeterminate"
+
+    def history(self) -> list[StatusChange]:
+        """The status changes, explicit or the one an issue built without them implies."""
+        if self.changes or self.status == self.created_status:
+            return list(self.changes)
+        at = self.resolved or self.updated or self.created
+        made = (None, self.resolution) if self.resolved and self.resolution else None
+        return [StatusChange(at, self.created_status, self.status, resolution=made)]
+
+    def category_changed(self) -> datetime:
+        """Cloud's `statuscategorychangedate`: the last change of category, else creation."""
+        moves = [
+            c.at for c in self.history() if self.category_of(c.before) != self.category_of(c.after)
+        ]
+        return moves[-1] if moves else self.created
+
+    def move(
+        self, to: str, at: datetime, *, resolution: str | None = None, by: str | None = None
+    ) -> None:
+        """A transition: status, category, resolution (set when given, else cleared, as
+        most workflows do on reopening) and update time change together; a resolution
+        kept as it was keeps its date."""
+        change = (self.resolution, resolution) if self.resolution != resolution else None
+        self.changes = [*self.history(), StatusChange(at, self.status, to, by, change)]
+        self.status = to
+        self.category = STATUSES[to][1]
+        if change is not None:
+            self.resolution = resolution
+            self.resolved = at if resolution else None
+        self.updated = at
 
 
 def field_catalog(deployment: str) -> list[dict[str, Any]]:

@@ -1,7 +1,8 @@
 """A Jira site for tests: the owner (a Los Angeles user), a colleague, and tickets placed
 around the edges that matter — minutes before "now", seconds after and minutes before the
 window's start (whose date differs between Los Angeles and UTC), handed-over tickets,
-reopened ones, an epic, a sub-task."""
+reopened ones, an epic, a sub-task, and tickets that a Done-category status closed
+without a resolution: in the window, before it, reopened, closed again, born done."""
 
 from __future__ import annotations
 
@@ -119,6 +120,7 @@ def issues(
         done("OPS-1", since + 2 * day, components=["Runbooks"]),
         done("PLAT-7", since - 30 * day),
     ]
+    tickets += closed_by_status(owner, colleague, since)
     for n in range(1, 7):
         tickets.append(
             done(
@@ -130,6 +132,70 @@ def issues(
             )
         )
     return tickets
+
+
+def closed_by_status(owner: str, colleague: str, since: datetime) -> list[FakeIssue]:
+    """Tickets whose workflow sets no resolution: a done status alone closes them."""
+    day, hour = timedelta(days=1), timedelta(hours=1)
+
+    def flow(key: str, *moves: tuple[str, datetime], **kw: Any) -> FakeIssue:
+        kw.setdefault("assignee", owner)
+        kw.setdefault("created", since - 12 * day)
+        issue = FakeIssue(key=key, summary=f"Contribution {key}", status="To Do", **kw)
+        issue.category = "new"
+        for status, at in moves:
+            issue.move(status, at)
+        return issue
+
+    started = ("In Progress", since - 6 * day)
+    earlier = flow("CORE-25", started, ("Contributed", since - 5 * day))
+    earlier.updated = since + day  # a comment in the window does not make it closed then
+    signed = flow("CORE-20", started, ("CLA On File", since + 2 * day + 5 * hour))
+    signed.updated = since + 4 * day  # commented on after it closed
+    return [
+        signed,
+        # Entered Done before the window; moved between two done statuses within it.
+        flow(
+            "CORE-21",
+            started,
+            ("Contributed", since - 3 * day),
+            ("Licenses Validated", since + day),
+        ),
+        flow("CORE-22", started, ("CLA On File", since + day), ("Reopened", since + 2 * day)),
+        flow(
+            "CORE-23",
+            started,
+            ("Contributed", since - 4 * day),
+            ("Reopened", since + hour),
+            ("Contributed", since + 3 * day),
+        ),
+        FakeIssue(
+            key="CORE-24",
+            summary="Recorded as validated",
+            assignee=owner,
+            created=since + day,
+            status="Licenses Validated",
+            created_status="Licenses Validated",
+        ),
+        earlier,
+        flow("CORE-26", started, ("CLA On File", since - timedelta(seconds=20))),
+        flow("CORE-27", started, ("Contributed", since + day), assignee=colleague),
+    ]
+
+
+def closed_at(issue: FakeIssue) -> datetime | None:
+    """When a ticket closed, straight from its data: None while its category is not done,
+    else its resolution date, else when it last entered a done status (or was created)."""
+    if issue.category != "done":
+        return None
+    if issue.resolved is not None:
+        return issue.resolved
+    entered = issue.created
+    for change in issue.history():
+        done_before = issue.category_of(change.before) == "done"
+        if issue.category_of(change.after) == "done" and not done_before:
+            entered = change.at
+    return entered
 
 
 def expected_keys(
@@ -147,9 +213,10 @@ def expected_keys(
         mine = issue.assignee == owner or (
             who == "assignee_was" and owner in issue.previous_assignees
         )
-        if not mine or issue.category != "done" or issue.resolved is None:
+        closed = closed_at(issue)
+        if not mine or closed is None:
             continue
-        if issue.resolved < since or (until is not None and issue.resolved >= until):
+        if closed < since or (until is not None and closed >= until):
             continue
         if projects is not None and issue.project not in projects:
             continue

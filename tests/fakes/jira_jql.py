@@ -1,11 +1,14 @@
 """A small JQL interpreter for the fake Jira: parses a subset and evaluates it per issue.
 
 Supported: AND / OR / NOT and parentheses; `=`, `!=`, `>`, `>=`, `<`, `<=`, `IN`,
-`NOT IN`, `IS [NOT] EMPTY`, `WAS [NOT]`; fields assignee, statusCategory, status,
+`NOT IN`, `IS [NOT] EMPTY`, `WAS [NOT]`, and `status CHANGED` with the predicates FROM,
+TO, AFTER, BEFORE, DURING, ON and BY; fields assignee, statusCategory, status,
 resolved / resolutiondate, created, updated, project, key / issuekey, issuetype / type,
-labels, component, priority, resolution; the function currentUser(); ORDER BY.
-Date literals are read in the searching user's timezone, as Jira does. Anything else
-is refused with Jira-style error messages.
+labels, component, priority, resolution, and on Cloud only statusCategoryChangedDate;
+the function currentUser(); ORDER BY. Date literals are read in the searching user's
+timezone, as Jira does. AFTER and BEFORE are strict and DURING inclusive: where Jira's
+own reading differs it is wider, so a search that finds a change here finds it there.
+Anything else is refused with Jira-style error messages.
 """
 
 from __future__ import annotations
@@ -34,7 +37,11 @@ _DATE_FIELDS = {
     "createddate": "created",
     "updated": "updated",
     "updateddate": "updated",
+    "statuscategorychangeddate": "statuscategorychangeddate",
 }
+# Fields whose every change the fake keeps, for CHANGED.
+_CHANGE_FIELDS = {"status"}
+_PREDICATES = ("from", "to", "after", "before", "during", "on", "by")
 _TEXT_FIELDS = {
     "status",
     "issuetype",
@@ -83,6 +90,7 @@ class Clause:
     field: str
     op: str
     values: list[Value]
+    predicates: list[tuple[str, list[Value]]] = field(default_factory=list)
 
 
 @dataclass
@@ -235,7 +243,23 @@ class Parser:
             return Clause(name, op, [Value(empty=True)])
         if op in ("in", "not in"):
             return Clause(name, op, self.value_list())
+        if op == "changed":
+            return Clause(name, op, [], self.predicates())
         return Clause(name, op, [self.value()])
+
+    def predicates(self) -> list[tuple[str, list[Value]]]:
+        found = []
+        while self.word(*_PREDICATES):
+            name = self.take().text.lower()
+            tok = self.peek()
+            if name == "during" or (name in ("from", "to") and tok and tok.text == "("):
+                values = self.value_list()
+                if name == "during" and len(values) != 2:
+                    raise self.fail("two dates for DURING")
+                found.append((name, values))
+            else:
+                found.append((name, [self.value()]))
+        return found
 
     def operator(self) -> str:
         tok = self.peek()
@@ -246,7 +270,7 @@ class Parser:
             if self.word(words[0]) and self.word(words[1], offset=1):
                 self.i += 2
                 return " ".join(words)
-        if self.word("in", "was", "is"):
+        if self.word("in", "was", "is", "changed"):
             return self.take().text.lower()
         raise self.fail("operator")
 
@@ -327,6 +351,12 @@ def check(query: Query, ctx: Context, known_fields: set[str]) -> None:
             )
         if clause.op in ("was", "was not") and name not in ("assignee", "status"):
             raise JqlError(f"History searches are not supported for the field '{name}'.")
+        if clause.op == "changed" and name not in _CHANGE_FIELDS:
+            raise JqlError(f"History searches are not supported for the field '{name}'.")
+        for predicate, values in clause.predicates:
+            if predicate in ("after", "before", "during", "on"):
+                for value in values:
+                    parse_date(value, predicate.upper(), ctx)
         for value in clause.values:
             if value.func is not None and value.func.lower() != "currentuser":
                 raise JqlError(f"Unable to find JQL function '{value.func}()'.")
@@ -380,6 +410,9 @@ def matches(node: Node | None, issue: Any, ctx: Context, get: Getter) -> bool:
 
 def _clause_matches(clause: Clause, issue: Any, ctx: Context, get: Getter) -> bool:
     name, op = clause.field, clause.op
+    if op == "changed":
+        changes = get(issue, name + "_changes")
+        return any(_change_fits(change, clause.predicates, ctx) for change in changes)
     if op in ("was", "was not"):
         history = get(issue, name + "_history")
         hit = any(_equal(name, h, v, ctx) for h in history for v in clause.values)
@@ -411,6 +444,31 @@ def _equal(name: str, actual: Any, value: Value, ctx: Context) -> bool:
     return actual is not None and str(actual).lower() == wanted
 
 
+def _change_fits(change: Any, predicates: list[tuple[str, list[Value]]], ctx: Context) -> bool:
+    """Whether one change (`at`, `before`, `after`, `by`) satisfies every predicate."""
+    for name, values in predicates:
+        if name in ("from", "to"):
+            status = change.before if name == "from" else change.after
+            if not any(_equal("status", status, v, ctx) for v in values):
+                return False
+        elif name == "by":
+            if not _equal("assignee", change.by, values[0], ctx):
+                return False
+        elif not _at_fits(change.at, name, [parse_date(v, name, ctx) for v in values], ctx):
+            return False
+    return True
+
+
+def _at_fits(at: datetime, name: str, dates: list[datetime], ctx: Context) -> bool:
+    if name == "after":
+        return at > dates[0]
+    if name == "before":
+        return at < dates[0]
+    if name == "during":
+        return dates[0] <= at <= dates[1]
+    return at.astimezone(ctx.zone).date() == dates[0].date()  # ON: that day, the user's
+
+
 def _compare_date(actual: datetime | None, op: str, bound: datetime) -> bool:
     if actual is None:
         return False
@@ -436,3 +494,10 @@ KNOWN_FIELDS = {
     *_DATE_FIELDS,
     *_TEXT_FIELDS,
 }
+
+
+def known_fields(deployment: str) -> set[str]:
+    """Data Center has no status-category date: the changelog is its only record."""
+    if deployment == "cloud":
+        return set(KNOWN_FIELDS)
+    return KNOWN_FIELDS - {"statuscategorychangeddate"}

@@ -9,12 +9,18 @@ from zoneinfo import ZoneInfo
 from fakes.jira_data import (
     CLOUD_FIELDS,
     SERVER_FIELDS,
+    STATUS_CATEGORIES,
+    STATUSES,
     FakeIssue,
     FakeUser,
+    StatusChange,
     adf,
     jira_time,
     server_sprint,
+    status_id,
 )
+
+Pair = tuple[str | None, str | None]
 
 
 class JiraRendering:
@@ -81,7 +87,12 @@ class JiraRendering:
         }
 
     def render(
-        self, issue: FakeIssue, wanted: set[str], caller: FakeUser | None, adf_body: bool
+        self,
+        issue: FakeIssue,
+        wanted: set[str],
+        caller: FakeUser | None,
+        adf_body: bool,
+        changelog: bool = False,
     ) -> dict[str, Any]:
         zone = ZoneInfo(caller.time_zone) if caller else self.site_zone
         everything = self.all_fields(issue, zone, adf_body)
@@ -98,7 +109,65 @@ class JiraRendering:
         }
         if fields or wanted - {"id"}:
             out["fields"] = fields
+        if changelog:
+            out["changelog"] = self.changelog(issue, zone)
         return out
+
+    def changelog(self, issue: FakeIssue, zone: Any) -> dict[str, Any]:
+        """Every history of the issue, oldest first, as `expand=changelog` gives it."""
+        histories = [
+            self._history(issue, n, change, zone) for n, change in enumerate(issue.history())
+        ]
+        return {
+            "startAt": 0,
+            "maxResults": len(histories),
+            "total": len(histories),
+            "histories": histories,
+        }
+
+    def _history(self, issue: FakeIssue, n: int, change: StatusChange, zone: Any) -> dict[str, Any]:
+        before, after = change.before, change.after
+        items = [self._item("status", (status_id(before), before), (status_id(after), after))]
+        if change.resolution is not None:
+            was, now = change.resolution
+            items.append(self._item("resolution", (was and "10000", was), (now and "10000", now)))
+        history: dict[str, Any] = {
+            "id": str(int(issue.id or 0) * 100 + n),
+            "created": jira_time(change.at, zone),
+            "items": items,
+        }
+        if change.by is not None:
+            history["author"] = self._assignee(change.by)
+        return history
+
+    def _item(self, name: str, before: Pair, after: Pair) -> dict[str, Any]:
+        """One changed field: (id, text) before and after, as the changelog lists it."""
+        item = {
+            "field": name,
+            "fieldtype": "jira",
+            "from": before[0],
+            "fromString": before[1],
+            "to": after[0],
+            "toString": after[1],
+        }
+        return {**item, "fieldId": name} if self.deployment == "cloud" else item
+
+    def statuses(self) -> list[dict[str, Any]]:
+        """`/status`: the usual statuses and every one an issue is in."""
+        known = {name: category for name, (_, category) in STATUSES.items()}
+        for issue in self.issues:
+            known.setdefault(issue.status, issue.category)
+        return [
+            {
+                "self": f"{self.base_url}/rest/api/2/status/{status_id(name)}",
+                "description": "",
+                "iconUrl": f"{self.base_url}/images/icons/statuses/generic.png",
+                "name": name,
+                "id": status_id(name),
+                "statusCategory": _category(category),
+            }
+            for name, category in known.items()
+        ]
 
     def all_fields(self, issue: FakeIssue, zone: Any, adf_body: bool) -> dict[str, Any]:
         cloud = self.deployment == "cloud"
@@ -132,7 +201,7 @@ class JiraRendering:
             "created": jira_time(issue.created, zone),
             "updated": jira_time(issue.updated or issue.resolved or issue.created, zone),
             "status": {
-                "id": "10002",
+                "id": status_id(issue.status),
                 "name": issue.status,
                 "statusCategory": _category(issue.category),
             },
@@ -141,6 +210,8 @@ class JiraRendering:
             ids["sprint"]: self._sprints(issue.sprints) if issue.sprints else None,
             ids["epic_link"]: issue.epic,
         }
+        if cloud:  # Data Center has no such field
+            values["statuscategorychangedate"] = jira_time(issue.category_changed(), zone)
         if parent is not None:
             values["parent"] = {
                 "id": parent.id,
@@ -179,5 +250,4 @@ class JiraRendering:
 
 
 def _category(key: str) -> dict[str, Any]:
-    names = {"new": "To Do", "indeterminate": "In Progress", "done": "Done"}
-    return {"key": key, "name": names[key], "colorName": "green" if key == "done" else "blue"}
+    return dict(STATUS_CATEGORIES[key])
