@@ -95,33 +95,39 @@ class JiraApi:
             return []
         return [f for f in data if isinstance(f, Mapping)] if isinstance(data, list) else []
 
-    def search_cloud(
-        self, jql: str, fields: Sequence[str], max_results: int, token: str | None
-    ) -> dict[str, Any]:
-        """One page of the enhanced search (`nextPageToken` pagination)."""
-        params: dict[str, Any] = {"jql": jql, "maxResults": max_results, "fields": ",".join(fields)}
-        if token:
-            params["nextPageToken"] = token
-        return _page(self._get("search/jql", ("3", "2"), params, "search"), self._source)
-
-    def search_server(
+    def search(
         self,
         jql: str,
         fields: Sequence[str],
-        start_at: int,
-        max_results: int,
+        size: int,
+        *,
+        page: str | int | None = None,
         validate: bool = True,
+        expand: str | None = None,
     ) -> dict[str, Any]:
-        """One page of the classic search (`startAt` pagination), Server / Data Center."""
-        params: dict[str, Any] = {
-            "jql": jql,
-            "startAt": start_at,
-            "maxResults": max_results,
-            "fields": ",".join(fields),
-            # "true"/"false" rather than "strict"/"none": Jira 7 knows only the booleans.
-            "validateQuery": "true" if validate else "false",
-        }
+        """One page of a search. Cloud: the enhanced search, paged by `nextPageToken`
+        (`page` is the token). Server / Data Center: the classic search, paged by
+        `startAt` (`page` is the offset); `validate=False` lets a key that no longer
+        exists pass (epic and changelog lookups)."""
+        params: dict[str, Any] = {"jql": jql, "maxResults": size, "fields": ",".join(fields)}
+        if expand:
+            params["expand"] = expand
+        if self.detect() == "cloud":
+            if page:
+                params["nextPageToken"] = page
+            return _page(self._get("search/jql", ("3", "2"), params, "search"), self._source)
+        params["startAt"] = int(page or 0)
+        # "true"/"false" rather than "strict"/"none": Jira 7 knows only the booleans.
+        params["validateQuery"] = "true" if validate else "false"
         return _page(self._get("search", ("2",), params, "search"), self._source)
+
+    def statuses(self) -> list[Mapping[str, Any]]:
+        """Every status of the site with its category; empty where it is not served."""
+        try:
+            data = self._get("status", ("2",))
+        except EndpointMissing:
+            return []
+        return [s for s in data if isinstance(s, Mapping)] if isinstance(data, list) else []
 
     def _get(
         self,

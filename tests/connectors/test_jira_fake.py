@@ -59,7 +59,8 @@ def connect(
     if site.deployment == "cloud":
         values.setdefault("email", EMAIL)
     secret = token or (CLOUD_TOKEN if site.deployment == "cloud" else SERVER_PAT)
-    runtime = Runtime(sleep=Sleeps() if sleeps is None else sleeps, now=lambda: NOW)
+    # The connector's clock is the site's: "up to now" means the same moment to both.
+    runtime = Runtime(sleep=Sleeps() if sleeps is None else sleeps, now=lambda: site.now)
     return JiraConnector(JiraConfig.model_validate(values), secret, runtime)
 
 

@@ -186,8 +186,10 @@ def test_cloud_sends_the_jql_in_the_users_zone_and_follows_page_tokens(
     ]  # deployment given: no serverInfo
     first, second = (query(c) for c in searches(rsps))
     assert first["jql"] == [
-        'assignee = currentUser() AND statusCategory = Done AND ((resolved >= "2026-11-13 20:03")'
-        ' OR (resolved IS EMPTY AND statusCategoryChangedDate >= "2026-11-13 20:03"))'
+        'assignee = currentUser() AND statusCategory = Done AND ((resolved >= "2026-11-13 20:03"'
+        ' AND resolved < "2026-11-20 10:00") OR (resolved IS EMPTY AND'
+        ' statusCategoryChangedDate >= "2026-11-13 20:03" AND'
+        ' statusCategoryChangedDate < "2026-11-20 10:00"))'
         " AND (project in (CORE)) ORDER BY created ASC, key ASC"
     ]
     assert first["maxResults"] == ["2"]
@@ -604,7 +606,7 @@ def test_a_changelog_that_cannot_be_read_dates_the_ticket_by_its_last_update(
 
     assert items[0].occurred_at == datetime(2026, 11, 19, 17, 0, tzinfo=UTC)
     assert items[0].extra["closed_at_from"] == "updated"
-    assert "no changelog for A-2" in caplog.text and "no longer exists" in caplog.text
+    assert "could not look up A-2" in caplog.text and "no longer exists" in caplog.text
 
 
 def test_cloud_dates_a_ticket_closed_by_status_from_the_search_alone(

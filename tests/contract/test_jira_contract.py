@@ -55,6 +55,9 @@ def test_cloud_ticket_with_custom_fields_and_an_epic_link() -> None:
             "extra.components": [],
             "extra.priority": "Major",
             "extra.resolution": "Done",
+            # a resolution dates the close: the recorded resolutiondate
+            "extra.closed_by": "resolution",
+            "extra.closed_at_from": "resolutiondate",
             "extra.parent": {"key": fields["epic"]["key"], "summary": None, "issue_type": "Epic"},
             "extra.story_points": 13.0,
             "extra.sprints": [],
@@ -99,6 +102,9 @@ def test_server_ticket_closed_with_a_resolution_and_no_summary() -> None:
             "extra.components": ["SPAM"],
             "extra.priority": "Major",
             "extra.resolution": "Done",
+            # a resolution dates the close: the recorded resolutiondate
+            "extra.closed_by": "resolution",
+            "extra.closed_at_from": "resolutiondate",
             "extra.parent": None,
             "extra.story_points": None,
             "extra.sprints": [],
