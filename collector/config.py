@@ -208,7 +208,7 @@ def resolve_ledger_url(url: str | None, base: Path) -> str:
     if url.startswith(prefix) and not url.startswith(prefix + "/") and url != "sqlite://":
         relative = url[len(prefix) :]
         if relative and relative != ":memory:":
-            return prefix + str((base / Path(relative).expanduser()).resolve())
+            return prefix + str((base / os.path.expanduser(relative)).resolve())
     return url
 
 

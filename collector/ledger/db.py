@@ -190,8 +190,8 @@ def ledger_url_problem(url: str) -> str | None:
             "an in-memory SQLite database keeps nothing between runs: give a file path, "
             "e.g. sqlite:///ledger.db (relative to the config file's folder)"
         )
-    home = Path(parsed.database.split("/", 1)[0])
-    if parsed.database.startswith("~") and home.expanduser() == home:
+    home = parsed.database.split("/", 1)[0]
+    if home.startswith("~") and os.path.expanduser(home) == home:
         return f"{home} names no user's home folder: write the path in full"
     return None
 
