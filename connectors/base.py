@@ -34,9 +34,16 @@ class SourceConfig(BaseModel):
     token_env: str = Field(min_length=1)
     enabled: bool = True
     streams: list[str] | None = None
-    timeout: float = Field(default=30.0, gt=0, description="seconds per HTTP request")
+    # Bounded: TOML takes `inf`, and the socket layer overflows on huge timeouts.
+    timeout: float = Field(
+        default=30.0, gt=0, le=3600, allow_inf_nan=False, description="seconds per HTTP request"
+    )
     max_rate_limit_wait: float = Field(
-        default=900.0, ge=0, description="longest wait for a rate limit reset, in seconds"
+        default=900.0,
+        ge=0,
+        le=24 * 3600,
+        allow_inf_nan=False,
+        description="longest wait for a rate limit reset, in seconds",
     )
     max_retries: int = Field(default=5, ge=0, le=20)
     private: bool = Field(

@@ -89,6 +89,24 @@ CASES = [
         True,
     ),
     Case(
+        "an infinite request timeout",
+        config_text(extra=GITHUB.format(url="http://127.0.0.1:9") + "timeout = inf\n"),
+        "sources[1].timeout",
+        True,
+    ),
+    Case(
+        "a request timeout the socket layer cannot hold",
+        config_text(extra=GITHUB.format(url="http://127.0.0.1:9") + "timeout = 1e300\n"),
+        "sources[1].timeout",
+        True,
+    ),
+    Case(
+        "a request timeout of an hour",
+        config_text(extra=GITHUB.format(url="http://127.0.0.1:9") + "timeout = 3600.0\n"),
+        "",
+        False,
+    ),
+    Case(
         "arrays nested 5,000 deep",
         config_text(extra=f"\n[growth_map]\nfeedback_sessions = {'[' * DEEP}{']' * DEEP}\n"),
         "",
