@@ -19,10 +19,9 @@ import typer.main
 from fakes import memory
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from typer.testing import CliRunner
 
 from collector.cli import app
-from connectors import registry
+from reliability.bad_input import invoke, memory_source, write_config
 
 EXAMPLES = 150 * int(os.environ.get("GROWTHMAP_RELIABILITY_SCALE", "1"))
 PROPERTY = settings(
@@ -31,22 +30,7 @@ PROPERTY = settings(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 
-CONFIG = """
-[owner]
-name = "Ada"
-timezone = "Pacific/Kiritimati"   # UTC+14: the far side of every date line
-
-[ledger]
-url = "sqlite:///ledger.db"
-
-[rules]
-paths = []
-
-[[sources]]
-name = "mem"
-type = "memory"
-token_env = "MEMORY_TOKEN"
-
+EXTRA = """
 [[growth_map.destinations]]
 id = "A"
 title = "Be trusted"
@@ -107,19 +91,15 @@ OPTIONS = time_options()
 
 @pytest.fixture
 def config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    registry.register(memory.TYPE, memory.TARGET)
-    memory.WORLD.__init__()  # type: ignore[misc]
-    now = datetime.now(UTC)
-    memory.WORLD.items["things"] = [memory.make_item(1, updated=now - timedelta(days=2))]
-    monkeypatch.setenv("MEMORY_TOKEN", "memory-token-abcdef")
+    world = memory_source(monkeypatch)
+    world.items["things"] = [memory.make_item(1, updated=datetime.now(UTC) - timedelta(days=2))]
     monkeypatch.setenv("EDITOR", "true")  # `log edit`: saved unchanged
-    path = tmp_path / "config.toml"
-    path.write_text(CONFIG, encoding="utf-8")
-    yield path
+    # UTC+14: the far side of every date line.
+    yield write_config(tmp_path, timezone="Pacific/Kiritimati", extra=EXTRA)
 
 
-def invoke(config: Path, args: list[str]) -> tuple[int, str]:
-    result = CliRunner().invoke(app, ["--config", str(config), *args])
+def run(config: Path, args: list[str]) -> tuple[int, str]:
+    result = invoke(config, *args)
     return result.exit_code, result.stderr
 
 
@@ -179,7 +159,7 @@ def test_reported_out_of_range_times_are_usage_errors(
     config: Path, command: str, name: str, value: str
 ) -> None:
     chosen = option(command, name)
-    code, stderr = invoke(config, chosen.args(value))
+    code, stderr = run(config, chosen.args(value))
     assert code == 2 and ("out of range" in stderr or "is not a number of seconds" in stderr)
     assert_clean_outcome(chosen, value, code, stderr)
 
@@ -198,7 +178,7 @@ def test_reported_out_of_range_times_are_usage_errors(
 def test_times_at_the_edges_of_the_range_work(
     config: Path, command: str, name: str, value: str
 ) -> None:
-    code, stderr = invoke(config, option(command, name).args(value))
+    code, stderr = run(config, option(command, name).args(value))
     assert code == 0, stderr
 
 
@@ -238,5 +218,5 @@ TIMES = st.one_of(
 def test_any_time_on_any_time_option_is_success_or_a_usage_error(
     config: Path, chosen: TimeOption, value: str
 ) -> None:
-    code, stderr = invoke(config, chosen.args(value))
+    code, stderr = run(config, chosen.args(value))
     assert_clean_outcome(chosen, value, code, stderr)

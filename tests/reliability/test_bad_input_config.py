@@ -10,11 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from fakes import memory
-from typer.testing import CliRunner
 
-from collector.cli import app
-from connectors import registry
+from reliability.bad_input import invoke, memory_source
 
 OWNER = """
 [owner]
@@ -160,15 +157,13 @@ CASES = [
 
 @pytest.fixture
 def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    registry.register(memory.TYPE, memory.TARGET)
-    memory.WORLD.__init__()  # type: ignore[misc]
-    monkeypatch.setenv("MEMORY_TOKEN", "memory-token-abcdef")
+    memory_source(monkeypatch)
     monkeypatch.setenv("GH_TOKEN", "ghp_" + "a" * 36)
     yield tmp_path
 
 
-def invoke(config: Path, *args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(app, [*args, "--config", str(config)])
+def run(config: Path, *args: str) -> tuple[int, str]:
+    result = invoke(config, *args)
     return result.exit_code, result.stdout + result.stderr
 
 
@@ -183,8 +178,8 @@ def test_config_check_refuses_exactly_what_collect_cannot_use(folder: Path, case
     if case.rules is not None:
         (folder / "rules.d").mkdir()
         (folder / "rules.d" / "deep.toml").write_text(case.rules, encoding="utf-8")
-    checked, check_said = invoke(config, "config", "check")
-    collected, collect_said = invoke(config, "collect", "--since", "1d")
+    checked, check_said = run(config, "config", "check")
+    collected, collect_said = run(config, "collect", "--since", "1d")
     for said in (check_said, collect_said):
         assert "Traceback" not in said and "unexpected error" not in said, said
     if case.refused:
@@ -203,9 +198,9 @@ def test_config_check_refuses_exactly_what_collect_cannot_use(folder: Path, case
 def test_a_ledger_under_home_is_in_the_home_folder(folder: Path) -> None:
     config = folder / "config.toml"
     config.write_text(config_text(ledger="sqlite:///~/evidence/ledger.db"), encoding="utf-8")
-    code, said = invoke(config, "config", "check")
+    code, said = run(config, "config", "check")
     home = Path(os.environ["HOME"])
     assert code == 0 and f"sqlite:///{home / 'evidence' / 'ledger.db'}" in said, said
-    assert invoke(config, "collect", "--since", "1d")[0] == 0
+    assert run(config, "collect", "--since", "1d")[0] == 0
     assert (home / "evidence" / "ledger.db").is_file()
     assert not (folder / "~").exists()

@@ -11,51 +11,31 @@ from pathlib import Path
 import pytest
 from fakes import memory
 from sqlalchemy import text
-from typer.testing import CliRunner
 
-from collector.cli import app
 from collector.errors import LedgerError
 from collector.ledger import open_ledger
 from collector.ledger.migrate import HEAD_REVISION
-from connectors import registry
+from reliability.bad_input import invoke, memory_source, write_config
 
-CONFIG = """
-[owner]
-timezone = "Europe/Berlin"
-
-[ledger]
-url = "sqlite:///ledger.db"
-
-[rules]
-paths = []
-
-[[sources]]
-name = "mem"
-type = "memory"
-token_env = "MEMORY_TOKEN"
-"""
 COMMANDS = [["status"], ["db", "upgrade"], ["items"], ["collect"], ["export"]]
 
 
 @pytest.fixture
 def config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A ledger holding 600 collected items (some hundred pages of SQLite)."""
-    registry.register(memory.TYPE, memory.TARGET)
-    memory.WORLD.__init__()  # type: ignore[misc]
+    world = memory_source(monkeypatch)
     start = datetime.now(UTC) - timedelta(days=10)
-    memory.WORLD.items["things"] = [
+    world.items["things"] = [
         memory.make_item(n, updated=start + timedelta(minutes=n), title=f"Change {n} " * 20)
         for n in range(600)
     ]
-    monkeypatch.setenv("MEMORY_TOKEN", "memory-token-abcdef")
-    path = tmp_path / "config.toml"
-    path.write_text(CONFIG, encoding="utf-8")
-    assert invoke(path, ["collect", "--since", "14d"])[0] == 0
+    path = write_config(tmp_path)
+    assert run(path, ["collect", "--since", "14d"])[0] == 0
     yield path
 
 
-def invoke(config: Path, args: list[str]) -> tuple[int, str]:
-    result = CliRunner().invoke(app, [*args, "--config", str(config)])
+def run(config: Path, args: list[str]) -> tuple[int, str]:
+    result = invoke(config, *args)
     return result.exit_code, result.stdout + result.stderr
 
 
@@ -72,7 +52,7 @@ def test_a_ledger_damaged_mid_file_is_named_by_every_command(config: Path) -> No
     assert not (config.parent / "ledger.db-wal").exists()  # all of it is in the file
     damage_middle(ledger)
     for command in COMMANDS:
-        code, said = invoke(config, command)
+        code, said = run(config, command)
         assert code == 2, f"{command}: exit {code}\n{said}"
         assert f"the ledger file {ledger} is damaged" in said, said
         assert "restore it from a backup" in said and ".recover" in said, said
@@ -87,7 +67,7 @@ def test_a_ledger_from_a_newer_growthmap_says_to_upgrade_growthmap(config: Path)
         session.execute(text("UPDATE alembic_version SET version_num = '0999'"))
     ledger.close()
     for command in COMMANDS:
-        code, said = invoke(config, command)
+        code, said = run(config, command)
         assert code == 2, f"{command}: exit {code}\n{said}"
         assert "was written by a newer growthmap (schema revision 0999" in said, said
         assert f"knows revisions up to {HEAD_REVISION}" in said and "upgrade growthmap" in said
@@ -107,7 +87,7 @@ def test_open_refuses_a_newer_schema_on_every_database(ledger_url: str) -> None:
 def test_a_file_that_is_no_database_is_named(tmp_path: Path, config: Path) -> None:
     ledger = config.parent / "ledger.db"
     ledger.write_bytes(b"this is a shopping list, not a ledger\n" * 200)
-    code, said = invoke(config, ["items"])
+    code, said = run(config, ["items"])
     assert (
         code == 2 and f"cannot open the ledger sqlite:///{ledger}: file is not a database" in said
     )

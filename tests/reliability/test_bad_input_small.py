@@ -14,44 +14,20 @@ from pathlib import Path
 import pytest
 from fakes import memory
 from review.support import World, make_world
-from typer.testing import CliRunner
 
-from collector.cli import app
-from connectors import registry
-
-CONFIG = """
-[owner]
-timezone = "Europe/Berlin"
-
-[ledger]
-url = "sqlite:///ledger.db"
-
-[rules]
-paths = []
-
-[[sources]]
-name = "mem"
-type = "memory"
-token_env = "MEMORY_TOKEN"
-"""
-TOKEN = "memory-token-abcdef"
+from reliability.bad_input import invoke, memory_source, write_config
 
 
 @pytest.fixture
 def config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    registry.register(memory.TYPE, memory.TARGET)
-    memory.WORLD.__init__()  # type: ignore[misc]
-    recent = datetime.now(UTC) - timedelta(days=1)
-    memory.WORLD.items["things"] = [memory.make_item(1, updated=recent)]
-    monkeypatch.setenv("MEMORY_TOKEN", TOKEN)
+    world = memory_source(monkeypatch)
+    world.items["things"] = [memory.make_item(1, updated=datetime.now(UTC) - timedelta(days=1))]
     monkeypatch.chdir(tmp_path)
-    path = tmp_path / "config.toml"
-    path.write_text(CONFIG, encoding="utf-8")
-    yield path
+    yield write_config(tmp_path)
 
 
-def invoke(config: Path, *args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
-    result = CliRunner().invoke(app, [*args, "--config", str(config)], env=env)
+def run(config: Path, *args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    result = invoke(config, *args, env=env)
     return result.exit_code, result.stdout, result.stderr
 
 
@@ -62,9 +38,9 @@ def one_error_line(stderr: str) -> str:
 
 
 def test_export_to_dash_writes_to_stdout(config: Path) -> None:
-    assert invoke(config, "collect", "--since", "3d")[0] == 0
-    code, plain, _ = invoke(config, "export", "--format", "json", "--as-of", "2026-12-01")
-    code_dash, dashed, _ = invoke(
+    assert run(config, "collect", "--since", "3d")[0] == 0
+    code, plain, _ = run(config, "export", "--format", "json", "--as-of", "2026-12-01")
+    code_dash, dashed, _ = run(
         config, "export", "--format", "json", "--as-of", "2026-12-01", "-o", "-"
     )
     assert code == code_dash == 0 and dashed == plain and '"schema":"growthmap.export/1"' in dashed
@@ -73,7 +49,7 @@ def test_export_to_dash_writes_to_stdout(config: Path) -> None:
 
 @pytest.mark.parametrize("name", ["x" * 300 + ".md", "d" * 256 + "/export.md", "x" * 245])
 def test_an_over_long_output_name_is_a_usage_error(config: Path, name: str) -> None:
-    code, _, stderr = invoke(config, "export", "-o", name)
+    code, _, stderr = run(config, "export", "-o", name)
     assert code == 2, stderr
     line = one_error_line(stderr)
     assert "--output" in line and "choose a shorter name" in line and len(line) < 200
@@ -83,18 +59,18 @@ def test_an_over_long_output_name_is_a_usage_error(config: Path, name: str) -> N
 def test_an_emoji_in_a_token_names_the_variable_never_the_value(config: Path) -> None:
     token = "ghp_abc\N{GRINNING FACE}def"
     env = {"MEMORY_TOKEN": token}
-    code, _, stderr = invoke(config, "collect", "--since", "3d", env=env)
+    code, _, stderr = run(config, "collect", "--since", "3d", env=env)
     assert code == 1  # the source failed; the run says why
     assert "$MEMORY_TOKEN holds a character outside ASCII" in stderr, stderr
     assert "ghp_abc" not in stderr and "\N{GRINNING FACE}" not in stderr
     assert "UnicodeEncodeError" not in stderr and "position" not in stderr
-    code, stdout, stderr = invoke(config, "config", "check", env=env)
+    code, stdout, stderr = run(config, "config", "check", env=env)
     assert "token $MEMORY_TOKEN unusable" in stdout and "outside ASCII" in stderr
     assert "ghp_abc" not in stdout + stderr
 
 
 def _edit_with(config: Path, command: str) -> tuple[int, str, str]:
-    return invoke(config, "log", "edit", "2026-W47", env={"EDITOR": command, "VISUAL": ""})
+    return run(config, "log", "edit", "2026-W47", env={"EDITOR": command, "VISUAL": ""})
 
 
 def test_an_editor_that_deletes_its_file_destroys_nothing(config: Path, tmp_path: Path) -> None:
@@ -106,7 +82,7 @@ def test_an_editor_that_deletes_its_file_destroys_nothing(config: Path, tmp_path
     code, _, stderr = _edit_with(config, "rm -f")
     assert code == 2 and "left no file 2026-W47.md behind; nothing saved" in one_error_line(stderr)
     assert sorted(os.listdir(tmp_path)) == before
-    code, shown, _ = invoke(config, "log", "show", "2026-W47", "--markdown")
+    code, shown, _ = run(config, "log", "show", "2026-W47", "--markdown")
     assert code == 0 and "My own words." in shown
 
 
@@ -128,7 +104,7 @@ def test_the_editor_gets_a_private_folder_and_no_tokens(config: Path, tmp_path: 
 
 
 def test_full_with_since_is_refused(config: Path) -> None:
-    code, _, stderr = invoke(config, "collect", "--full", "--since", "7d")
+    code, _, stderr = run(config, "collect", "--full", "--since", "7d")
     assert code == 2 and "--full" in one_error_line(stderr) and "--since" in stderr
     assert memory.WORLD.fetches == []
 
