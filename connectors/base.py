@@ -15,6 +15,8 @@ from urllib.parse import urlsplit
 
 import requests
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from requests.exceptions import RequestException
+from requests.models import PreparedRequest
 
 from connectors.item import Item
 
@@ -96,8 +98,8 @@ def _address_problem(url: str) -> str | None:
     if port == 0:
         return "the port must be a number from 1 to 65535"
     try:  # requests' own parsing: a bad character, an IDNA name it cannot encode
-        requests.models.PreparedRequest().prepare_url(url, None)
-    except requests.exceptions.RequestException as exc:
+        PreparedRequest().prepare_url(url, None)
+    except RequestException as exc:
         return f"is not an address the HTTP client can use ({exc})"
     host = (parts.hostname or "").rstrip(".")
     labels = host.split(".") if host.isascii() and not parts.netloc.startswith("[") else []
