@@ -14,6 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from collector import paths
 from collector.errors import ConfigInvalid, GrowthmapError, Problem
+from collector.ledger.db import sqlite_names_problem
 from collector.settings_model import (
     CollectSection,
     GrowthMap,
@@ -106,6 +107,10 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise ConfigInvalid([Problem(str(path), "", f"cannot read the file: {exc}")]) from None
     try:
         return tomllib.loads(text)
+    except RecursionError:  # tomllib reads nested arrays and tables recursively
+        raise ConfigInvalid(
+            [Problem(str(path), "", "invalid TOML: arrays or tables nested too deeply")]
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         where = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
         message = str(exc).split(" (at ")[0]
@@ -173,13 +178,17 @@ def parse_settings(data: dict[str, Any], path: Path) -> Settings:
     assert isinstance(rules, RulesSection)
     growth_map, collect = sections["growth_map"], sections["collect"]
     assert isinstance(growth_map, GrowthMap) and isinstance(collect, CollectSection)
+    ledger_url = resolve_ledger_url(ledger.url, path.parent)
+    names = sqlite_names_problem(ledger_url, owner.key)
+    if names:
+        raise ConfigInvalid([Problem(file, "ledger.url", names)])
     schedule = sections["schedule"]
     assert isinstance(schedule, ScheduleSection)
     mastery = sections["mastery"]
     assert isinstance(mastery, MasterySection)
     return Settings(
         owner=owner,
-        ledger_url=resolve_ledger_url(ledger.url, path.parent),
+        ledger_url=ledger_url,
         sources=sources,
         rules_paths=[(path.parent / p) for p in rules.paths],
         growth_map=growth_map,
@@ -191,14 +200,15 @@ def parse_settings(data: dict[str, Any], path: Path) -> Settings:
 
 
 def resolve_ledger_url(url: str | None, base: Path) -> str:
-    """The default ledger, or `url` with a relative SQLite path taken from the config's folder."""
+    """The default ledger, or `url` with a relative SQLite path taken from the config's
+    folder and a leading `~` expanded to the home folder, as a shell would."""
     if not url:
         return paths.default_ledger_url()
     prefix = "sqlite:///"
     if url.startswith(prefix) and not url.startswith(prefix + "/") and url != "sqlite://":
         relative = url[len(prefix) :]
         if relative and relative != ":memory:":
-            return prefix + str((base / relative).resolve())
+            return prefix + str((base / os.path.expanduser(relative)).resolve())
     return url
 
 

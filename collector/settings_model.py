@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from collector.ledger.db import ledger_url_problem
 from collector.schedule.cron import CronExpr
 from collector.schedule.spec import Schedule, parse_duration
+from collector.timeparse import FIRST_YEAR, LAST_YEAR, YEARS
 
 Level = Literal["N", "P", "E"]
 LEVEL_NAMES = {"N": "Novice", "P": "Practitioner", "E": "Expert"}
@@ -29,6 +30,8 @@ class Owner(Section):
     key: str = Field(
         default="default",
         pattern=_ID,
+        # It names the lock and daemon-state files too: file names have room for 64.
+        max_length=64,
         description="identifies this engineer's rows in a shared (team) ledger",
     )
 
@@ -81,11 +84,19 @@ class Skill(Section):
     target: Level = "P"
 
 
+def _in_range(day: date | None) -> date | None:
+    if day is not None and not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise ValueError(f"{day.isoformat()} is out of range: {YEARS}")
+    return day
+
+
 class Destination(Section):
     id: str = Field(pattern=_ID)
     title: str
     target_date: date | None = None
     skills: list[Skill] = []
+
+    _dates = field_validator("target_date")(_in_range)
 
     @model_validator(mode="after")
     def _unique_skills(self) -> Destination:
@@ -104,6 +115,8 @@ class Cycle(Section):
     destinations: list[str] = []
     review_date: date | None = None
 
+    _dates = field_validator("start", "review_date")(_in_range)
+
     @property
     def end(self) -> date:
         """The last day of the cycle."""
@@ -114,6 +127,13 @@ class GrowthMap(Section):
     destinations: list[Destination] = []
     cycles: list[Cycle] = []
     feedback_sessions: list[date] = []
+
+    @field_validator("feedback_sessions")
+    @classmethod
+    def _sessions_in_range(cls, value: list[date]) -> list[date]:
+        for day in value:
+            _in_range(day)
+        return value
 
     @model_validator(mode="after")
     def _consistent(self) -> GrowthMap:

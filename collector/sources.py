@@ -26,28 +26,41 @@ class TokenStatus:
     source: str
     variable: str
     present: bool
+    problem: str | None = None  # why a present token cannot be sent
 
 
 def token_status(sources: list[SourceConfig], env: Mapping[str, str]) -> list[TokenStatus]:
-    """Whether each source's token is present, without ever reading out its value."""
-    return [
-        TokenStatus(s.name, s.token_env, bool(env.get(s.token_env, "").strip())) for s in sources
-    ]
+    """Whether each source's token is present and usable, without ever reading out its value."""
+    statuses = []
+    for source in sources:
+        token = env.get(source.token_env, "").strip()
+        statuses.append(TokenStatus(source.name, source.token_env, bool(token), _flaw(token)))
+    return statuses
+
+
+def _flaw(token: str) -> str | None:
+    """What in `token` no token holds. Tokens are ASCII: anything else (an emoji, a curly
+    quote pasted from a document) cannot even be put in an HTTP header."""
+    if any(c.isspace() or not c.isprintable() for c in token):
+        return "spaces or control characters inside the token"
+    if not token.isascii():
+        return "a character outside ASCII (tokens have none)"
+    return None
 
 
 def read_token(source: SourceConfig, env: Mapping[str, str]) -> str:
     """The source's token, without the newline a file or a Secret often leaves around it.
 
-    Whitespace or control characters inside it cannot be part of a token: refused with a
-    message that never shows the value (an HTTP library's error would quote it).
+    A character no token has is refused with a message that never shows the value (an
+    HTTP library's error would quote it, or the position of the character in it).
     """
     token = env.get(source.token_env, "").strip()
     if not token:
         raise MissingToken(source)
-    if any(c.isspace() or not c.isprintable() for c in token):
+    flaw = _flaw(token)
+    if flaw:
         raise ConfigProblem(
-            f"source {source.name!r}: ${source.token_env} holds spaces or control characters "
-            "inside the token",
+            f"source {source.name!r}: ${source.token_env} holds {flaw}",
             hint=f"set {source.token_env} to the token alone",
         )
     return token

@@ -10,6 +10,8 @@ from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+from requests.exceptions import RequestException
+from requests.models import PreparedRequest
 
 from connectors.errors import ConfigProblem
 from connectors.http import ApiRules, Limits, RequestStats, Runtime, Secrets, SourceSession
@@ -43,9 +45,16 @@ class SourceConfig(BaseModel):
     token_env: str = Field(min_length=1)
     enabled: bool = True
     streams: list[str] | None = None
-    timeout: float = Field(default=30.0, gt=0, description="seconds per HTTP request")
+    # Bounded: TOML takes `inf`, and the socket layer overflows on huge timeouts.
+    timeout: float = Field(
+        default=30.0, gt=0, le=3600, allow_inf_nan=False, description="seconds per HTTP request"
+    )
     max_rate_limit_wait: float = Field(
-        default=900.0, ge=0, description="longest wait for a rate limit reset, in seconds"
+        default=900.0,
+        ge=0,
+        le=24 * 3600,
+        allow_inf_nan=False,
+        description="longest wait for a rate limit reset, in seconds",
     )
     max_retries: int = Field(default=5, ge=0, le=20)
     private: bool = Field(
@@ -65,6 +74,14 @@ class SourceConfig(BaseModel):
             )
         return value
 
+    @field_validator("base_url")
+    @classmethod
+    def _sendable(cls, value: str) -> str:
+        problem = _address_problem(value.strip())
+        if problem:
+            raise ValueError(problem)
+        return value
+
     @field_validator("token_env")
     @classmethod
     def _names_a_variable(cls, value: str) -> str:
@@ -75,6 +92,30 @@ class SourceConfig(BaseModel):
                 "GITHUB_TOKEN), not the token itself; if a token was written here, revoke it"
             )
         return value
+
+
+def _address_problem(url: str) -> str | None:
+    """Why the HTTP client could never send a request to `url`, or None: what `config
+    check` must refuse so that `collect` does not fail on it with the library's error."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        return None  # each connector states its schemes; this only checks the address
+    try:
+        port = parts.port
+    except ValueError:
+        port = 0
+    if port == 0:
+        return "the port must be a number from 1 to 65535"
+    try:  # requests' own parsing: a bad character, an IDNA name it cannot encode
+        PreparedRequest().prepare_url(url, None)
+    except RequestException as exc:
+        return f"is not an address the HTTP client can use ({exc})"
+    host = (parts.hostname or "").rstrip(".")
+    labels = host.split(".") if host.isascii() and not parts.netloc.startswith("[") else []
+    # urllib3 refuses these only when it connects: an empty or over-long DNS label.
+    if any(not 1 <= len(label) <= 63 for label in labels) or len(host) > 253:
+        return "the host name has an empty part or one longer than 63 characters"
+    return None
 
 
 _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")

@@ -100,6 +100,8 @@ def _parse_text(text: str, file: str, expect: Expectations) -> ParsedFile:
     except tomllib.TOMLDecodeError as exc:
         # The message carries "(at line L, column C)".
         return _unreadable(file, f"invalid TOML: {exc}")
+    except RecursionError:  # tomllib reads nested arrays and tables recursively
+        return _unreadable(file, "invalid TOML: arrays or tables nested too deeply")
     return parse_document(data, file, expect)
 
 

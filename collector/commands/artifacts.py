@@ -6,11 +6,16 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
 import typer
 
-from collector.commands.common import ConfigOption, err, handles_errors, state
+from collector.commands.common import (
+    LARGEST_ROW_ID,
+    ConfigOption,
+    err,
+    handles_errors,
+    state,
+)
 from collector.errors import UsageError
 from collector.ledger.models import ManualArtifactRow
 from collector.review.artifacts import (
@@ -24,7 +29,7 @@ from collector.review.artifacts import (
 )
 from collector.review.card import columns, fit
 from collector.textsafe import clean, json_line
-from collector.timeparse import parse_when
+from collector.timeparse import parse_local_day
 
 artifacts_app = typer.Typer(
     help="Manual artifacts (talks, articles, endorsements…): list and remove. "
@@ -72,11 +77,14 @@ def add(
     incident you led, an endorsement (quote + who). It counts as accepted evidence at once.
     With --edit ID, only the options given change (an empty --url/--outcome clears it)."""
     app = state(ctx, config)
+    if edit is not None:
+        _check_artifact_id(edit)
     settings, ledger = app.settings(), app.ledger()
     now = datetime.now(UTC)
     if title is not None and quote is not None:
         raise UsageError("give --title or --quote, not both (an endorsement's quote is its title)")
-    day = _day(when, now, settings.owner.zone) if when else None
+    zone = settings.owner.zone
+    day = parse_local_day(when, now=now, tz=zone, option="--date") if when else None
     given = ArtifactFields(
         kind=kind,
         title=quote if quote is not None else title,
@@ -87,7 +95,7 @@ def add(
         outcome=outcome,
         endorser=endorser,
     )
-    today = now.astimezone(settings.owner.zone).date()
+    today = now.astimezone(zone).date()
     if day is not None and day > today:
         err.print(f"warning: --date {day} is in the future; recorded as given")
     with ledger.write() as session:
@@ -105,12 +113,15 @@ def add(
     print(f"{verb} artifact {row.id}: {_describe(row)}")
 
 
+def _check_artifact_id(number: int) -> None:
+    if not 0 < number <= LARGEST_ROW_ID:
+        raise UsageError(
+            f"no manual artifact with id {number}: `growthmap artifacts list` shows them"
+        )
+
+
 def _with_date(given: ArtifactFields, day: date) -> ArtifactFields:
     return replace(given, date=day)
-
-
-def _day(text: str, now: datetime, zone: ZoneInfo) -> date:
-    return parse_when(text, now=now, tz=zone, option="--date").astimezone(zone).date()
 
 
 def _describe(row: ManualArtifactRow) -> str:
@@ -162,6 +173,7 @@ def remove_cmd(
     config: ConfigOption = None,
 ) -> None:
     """Remove a manual artifact."""
+    _check_artifact_id(artifact_id)
     app = state(ctx, config)
     ledger = app.ledger()
     with ledger.write() as session:

@@ -7,6 +7,7 @@ import json
 import sys
 from datetime import UTC, datetime
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 import typer
 from rich.console import Console
@@ -27,7 +28,7 @@ from collector.render_collect import (
     summary_table,
 )
 from collector.schedule.signals import stop_on_signals
-from collector.timeparse import parse_when
+from collector.timeparse import parse_wait, parse_when
 
 WHEN_HELP = "ISO date (midnight, owner's timezone), ISO datetime, or relative: 14d, 6w, 12h"
 
@@ -44,24 +45,19 @@ def collect(
     full: Annotated[bool, typer.Option(help="Ignore cursors and fetch all history.")] = False,
     dry_run: Annotated[bool, typer.Option(help="Fetch and count, write nothing.")] = False,
     wait: Annotated[
-        float, typer.Option(help="Seconds to wait for another run's lock before exit 3.")
-    ] = 0.0,
+        str,
+        typer.Option(
+            metavar="SECONDS", help="Seconds to wait for another run's lock before exit 3."
+        ),
+    ] = "0",
     as_json: Annotated[bool, typer.Option("--json", help="Print the run summary as JSON.")] = False,
 ) -> None:
     """Collect new and changed work from every enabled source into the ledger."""
     app = state(ctx, config)
     settings = app.settings()
-    now = datetime.now(UTC)
     zone = settings.owner.zone
-    options = CollectOptions(
-        since=parse_when(since, now=now, tz=zone) if since else None,
-        until=parse_when(until, now=now, tz=zone, option="--until") if until else None,
-        sources=tuple(source or ()),
-        full=full,
-        dry_run=dry_run,
-    )
-    if options.since and options.until and options.since >= options.until:
-        raise UsageError("--since must be earlier than --until")
+    options = _options(since, until, full, dry_run, tuple(source or ()), zone)
+    wait_seconds = parse_wait(wait)
     ledger = app.ledger()
     interactive = sys.stderr.isatty() and not as_json
     base = settings.path.parent if settings.path else None
@@ -70,7 +66,7 @@ def collect(
         stop_on_signals() as stop,
     ):
         collect_now = functools.partial(
-            run_collect, settings, ledger, options, env=app.env, wait=wait, stop=stop
+            run_collect, settings, ledger, options, env=app.env, wait=wait_seconds, stop=stop
         )
         if interactive:
             err.print(header(options.since, zone, dry_run))
@@ -86,6 +82,32 @@ def collect(
             file=sys.stderr,
         )
     raise typer.Exit(int(report.exit_code))
+
+
+def _options(
+    since: str | None,
+    until: str | None,
+    full: bool,
+    dry_run: bool,
+    sources: tuple[str, ...],
+    zone: ZoneInfo,
+) -> CollectOptions:
+    if full and since:
+        # Honouring one silently would fetch a window the user did not ask for.
+        raise UsageError(
+            "--full fetches all history and --since fetches from WHEN: give one of them"
+        )
+    now = datetime.now(UTC)
+    options = CollectOptions(
+        since=parse_when(since, now=now, tz=zone) if since else None,
+        until=parse_when(until, now=now, tz=zone, option="--until") if until else None,
+        sources=sources,
+        full=full,
+        dry_run=dry_run,
+    )
+    if options.since and options.until and options.since >= options.until:
+        raise UsageError("--since must be earlier than --until")
+    return options
 
 
 def _render(report: RunReport, interactive: bool, as_json: bool) -> None:

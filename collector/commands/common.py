@@ -65,6 +65,20 @@ class AppState:
             self._ledger.close()
 
 
+# Row ids are signed 64-bit integers in SQLite and PostgreSQL: a larger number names no
+# row, and the drivers refuse even to look it up.
+LARGEST_ROW_ID = 2**63 - 1
+
+
+def row_id(text: str) -> int | None:
+    """The row id `text` spells in ASCII digits, or None when it cannot name a row."""
+    value = text.strip()
+    if not value.isascii() or not value.isdigit() or len(value) > len(str(LARGEST_ROW_ID)):
+        return None
+    number = int(value)
+    return number if 0 < number <= LARGEST_ROW_ID else None
+
+
 ConfigOption = Annotated[
     Path | None,
     typer.Option(

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sys
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -22,6 +23,7 @@ from collector.export import (
     write_export,
 )
 from collector.progress.weeks import local_date
+from collector.timeparse import parse_day, shown
 
 
 class Redact(StrEnum):
@@ -37,7 +39,7 @@ OutputOption = Annotated[
         "--output",
         "-o",
         dir_okay=False,
-        help="File to write (default: stdout, for every format). Missing folders are "
+        help="File to write (default: stdout, also `-`). Missing folders are "
         f"created; the file gets mode 0600. Rule: {PATH_RULE}.",
     ),
 ]
@@ -96,8 +98,7 @@ def export(
     the progress log, every artifact, endorsements and the level history."""
     app = state(ctx, config)
     settings = app.settings()
-    if output is not None:
-        check_export_path(output)  # before any work, so a bad path fails fast
+    output = _output_file(output)  # before any work, so a bad path fails fast
     now = datetime.now(UTC)
     period = resolve_period(
         since=since,
@@ -109,7 +110,7 @@ def export(
         now=now,
     )
     today = local_date(now, settings.owner.zone)
-    day = _as_of(as_of) or min(today, period.last or today)
+    day = parse_day(as_of, option="--as-of") if as_of else min(today, period.last or today)
     options = ExportOptions(
         destination, include_suggested, redact is Redact.private, fmt is ExportFormat.json
     )
@@ -123,10 +124,21 @@ def export(
     err.print(f"wrote {fmt.value} export to {output} ({len(data):,} bytes)", markup=False)
 
 
-def _as_of(text: str | None) -> date | None:
-    if text is None:
+# The longest file name Linux and macOS file systems take, less what the atomic write
+# adds around it for its temporary file (`.NAME.XXXXXXXX.tmp`).
+_NAME_MAX = 255
+_LONGEST_NAME = _NAME_MAX - len("..12345678.tmp")
+
+
+def _output_file(output: Path | None) -> Path | None:
+    """The file to write, or None for stdout (`-o -`, as most tools take it)."""
+    if output is None or str(output) == "-":
         return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise UsageError(f"--as-of {text!r} is not a date such as 2026-11-28") from None
+    for part in output.parts:
+        limit = _LONGEST_NAME if part == output.name else _NAME_MAX
+        if len(os.fsencode(part)) > limit:
+            raise UsageError(
+                f"--output: the name {shown(part)} is {len(os.fsencode(part))} bytes long; "
+                f"file systems take at most {limit} here: choose a shorter name"
+            )
+    return check_export_path(output)

@@ -11,7 +11,6 @@ import typer
 
 from collector.commands.common import ConfigOption, err, handles_errors, state
 from collector.commands.log import MarkdownOption, print_markdown
-from collector.errors import UsageError
 from collector.progress import (
     build_cycle_review,
     build_growth_map,
@@ -24,6 +23,7 @@ from collector.progress import (
 from collector.progress.levels import LevelChange, level_on, resolve_skill
 from collector.progress.weeks import local_date
 from collector.textsafe import clean
+from collector.timeparse import parse_day
 
 skill_app = typer.Typer(
     help="Skill levels: record a change, see the history.", no_args_is_help=True
@@ -72,10 +72,7 @@ def skill_set(
     """Record a level change. growthmap suggests; only this command changes a level."""
     app = state(ctx, config)
     settings = app.settings()
-    try:
-        effective = date.fromisoformat(when) if when else _today(ctx)
-    except ValueError:
-        raise UsageError(f"--date {when!r} is not a date such as 2026-11-28") from None
+    effective = parse_day(when, option="--date") if when else _today(ctx)
     owner, growth_map, today = settings.owner.key, settings.growth_map, _today(ctx)
     with app.ledger().write() as session:
         key = resolve_skill(growth_map, skill)

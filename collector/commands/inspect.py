@@ -33,6 +33,7 @@ def status(ctx: typer.Context, config: ConfigOption = None) -> None:
     """Per source: the last run, each stream's cursor and stored items; pending suggestions."""
     app = state(ctx, config)
     settings, ledger = app.settings(), app.ledger()
+    ledger.check_intact()  # status vouches for the ledger: no "ok" over a damaged file
     zone = settings.owner.zone
     with ledger.read() as session:
         runs = last_runs(session, ledger.owner)

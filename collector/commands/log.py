@@ -7,6 +7,7 @@ import shlex
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
@@ -21,6 +22,7 @@ from collector.progress import Week, draft_week, list_entries, save_edit, show_w
 from collector.progress.drafting import parse_week_or_current
 from collector.progress.weeks import local_date
 from collector.textsafe import clean
+from collector.timeparse import shown
 
 log_app = typer.Typer(
     help="The weekly progress log: drafted from your evidence, yours to edit.",
@@ -73,8 +75,8 @@ def show(
     has it now. Stores nothing."""
     app = state(ctx, config)
     now = datetime.now(UTC)
-    shown = show_week(app.ledger(), app.settings(), _week(week, now, ctx))
-    print_markdown(shown.text, markdown)
+    entry = show_week(app.ledger(), app.settings(), _week(week, now, ctx))
+    print_markdown(entry.text, markdown)
 
 
 @log_app.command("list")
@@ -112,8 +114,9 @@ def edit(ctx: typer.Context, week: WeekArgument = None, config: ConfigOption = N
     settings, ledger = app.settings(), app.ledger()
     now = datetime.now(UTC)
     chosen = _week(week, now, ctx)
-    shown = show_week(ledger, settings, chosen)
-    edited = run_editor(shown.text, chosen, app.env)
+    entry = show_week(ledger, settings, chosen)
+    secrets = [source.token_env for source in settings.sources]
+    edited = run_editor(entry.text, chosen, app.env, secrets)
     outcome = save_edit(ledger, settings, chosen, edited, datetime.now(UTC))
     messages = {
         "saved": f"week {chosen.id} saved; later drafts will not overwrite it",
@@ -123,20 +126,42 @@ def edit(ctx: typer.Context, week: WeekArgument = None, config: ConfigOption = N
     err.print(messages[outcome])
 
 
-def run_editor(text: str, week: Week, env: dict[str, str]) -> str:
-    """Open `text` in the user's editor and return what they saved."""
+def run_editor(text: str, week: Week, env: dict[str, str], secrets: Iterable[str] = ()) -> str:
+    """Open `text` in the user's editor and return what they saved.
+
+    The editor gets a copy in a private temporary folder, which is also its working folder,
+    and an environment without the sources' tokens: whatever the command does to its
+    argument or the files around it (`EDITOR="rm -f"`), the ledger and the entry are safe.
+    """
     command = env.get("VISUAL") or env.get("EDITOR")
     if not command:
         raise UsageError("no editor: set $EDITOR (for example EDITOR=nano)")
+    hidden = set(secrets)
+    editor_env = {k: v for k, v in {**os.environ, **env}.items() if k not in hidden}
     with tempfile.TemporaryDirectory(prefix="growthmap-") as folder:
         path = Path(folder) / f"{week.id}.md"
         path.write_text(text, encoding="utf-8")
         try:
             result = subprocess.run(
-                [*shlex.split(command), str(path)], check=False, env={**os.environ, **env}
+                [*shlex.split(command), str(path)], check=False, env=editor_env, cwd=folder
             )
-        except OSError as exc:
-            raise UsageError(f"cannot start the editor {command!r}: {exc.strerror}") from None
+        except (OSError, ValueError) as exc:  # ValueError: unbalanced quotes in $EDITOR
+            reason = getattr(exc, "strerror", None) or str(exc)
+            raise UsageError(f"cannot start the editor {shown(command)}: {reason}") from None
         if result.returncode != 0:
             raise UsageError(f"the editor exited with status {result.returncode}; nothing saved")
+        return _saved_text(path, command)
+
+
+def _saved_text(path: Path, command: str) -> str:
+    try:
         return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(
+            f"the editor {shown(command)} left no file {path.name} behind; nothing saved, "
+            "the entry is as it was"
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(
+            f"cannot read what the editor saved ({exc.__class__.__name__}); nothing saved"
+        ) from None

@@ -10,13 +10,14 @@ from rich.markup import escape
 from rich.table import Table
 from sqlalchemy import select
 
-from collector.commands.common import ConfigOption, handles_errors, out, state
+from collector.commands.common import ConfigOption, handles_errors, out, row_id, state
 from collector.errors import UsageError
 from collector.ledger import Ledger
 from collector.ledger.items import item_from_row
 from collector.ledger.models import ItemRow
 from collector.suggest import Evaluator, apply_rules, load_ruleset, stored_items
 from collector.textsafe import clean
+from collector.timeparse import shown
 from connectors.item import Item
 from rules import count_matches, explain
 
@@ -70,15 +71,16 @@ def rules_explain(
 
 def _find_item(ledger: Ledger, reference: str) -> Item:
     query = select(ItemRow).where(ItemRow.owner == ledger.owner)
-    if reference.isdigit():
-        query = query.where(ItemRow.id == int(reference))
+    number = row_id(reference)
+    if number is not None:
+        query = query.where(ItemRow.id == number)
     else:
         query = query.where(ItemRow.url == reference.strip())
     with ledger.read() as session:
         row = session.scalars(query.limit(1)).first()
         if row is None:
             raise UsageError(
-                f"no stored item {reference!r}: use an id or URL from `growthmap items`"
+                f"no stored item {shown(reference)}: use an id or URL from `growthmap items`"
             )
         return item_from_row(row)
 

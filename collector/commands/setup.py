@@ -98,15 +98,19 @@ def config_check(
         err.print(f"warning: {escape(warning)}")
     if online:
         _check_online(settings, app.env)
-    missing = [t for t in token_status(settings.sources, app.env) if not t.present]
     enabled = {s.name for s in settings.sources if s.enabled}
     if not enabled:
         err.print(f"warning: {escape(NO_SOURCE)}")
-    for token in missing:
-        if token.source in enabled:
+    for token in token_status(settings.sources, app.env):
+        if token.source in enabled and not token.present:
             err.print(
                 f"warning: source {token.source!r}: ${token.variable} is not set; "
                 "collect will skip this source until it is"
+            )
+        elif token.source in enabled and token.problem:
+            err.print(
+                f"warning: source {token.source!r}: ${token.variable} holds {token.problem}; "
+                "collect will fail for this source until it is set to the token alone"
             )
     out.print("config ok")
 
@@ -163,6 +167,7 @@ def _print_settings(settings: Settings, env: dict[str, str]) -> None:
         token = tokens[source.name]
         state_text = "enabled" if source.enabled else "disabled"
         presence = "present" if token.present else "[yellow]missing[/]"
+        presence = "[yellow]unusable[/]" if token.problem else presence
         streams = ", ".join(source.streams) if source.streams else "default streams"
         out.print(
             f"source:  {source.name} ({source.type}, {state_text}) {escape(source.base_url)}"

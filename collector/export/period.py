@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -10,9 +9,7 @@ from zoneinfo import ZoneInfo
 from collector.errors import UsageError
 from collector.progress.weeks import date_label, local_date, local_midnight
 from collector.settings_model import Cycle
-from collector.timeparse import parse_when
-
-_QUARTER = re.compile(r"^(\d{4})-?[Qq]([1-4])$")
+from collector.timeparse import parse_quarter, parse_when
 
 
 @dataclass(frozen=True)
@@ -36,10 +33,7 @@ class Period:
 
 
 def quarter_period(text: str, zone: ZoneInfo) -> Period:
-    match = _QUARTER.match(text.strip())
-    if not match:
-        raise UsageError(f"--quarter {text!r} is not a quarter: write it like 2026Q4")
-    year, number = int(match.group(1)), int(match.group(2))
+    year, number = parse_quarter(text, option="--quarter")
     first = date(year, 3 * number - 2, 1)
     after = date(year + 1, 1, 1) if number == 4 else date(year, 3 * number + 1, 1)
     return _days(f"{year}Q{number}", first, after - timedelta(days=1), zone)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib.metadata
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -34,20 +36,24 @@ class Ledger:
     def write(self) -> Iterator[Session]:
         """A transaction that commits on success. On SQLite it begins IMMEDIATE so
         concurrent writers wait (busy timeout) instead of failing mid-transaction."""
-        with self.engine.connect() as conn:
+        with naming_damage(str(self.engine.url)), self.engine.connect() as conn:
             conn.execution_options(growthmap_write=True)
             with Session(bind=conn, expire_on_commit=False) as session, session.begin():
                 yield session
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        with Session(self.engine, expire_on_commit=False) as session, session.begin():
+        with (
+            naming_damage(str(self.engine.url)),
+            Session(self.engine, expire_on_commit=False) as session,
+            session.begin(),
+        ):
             yield session
 
     @contextmanager
     def scratch(self) -> Iterator[Session]:
         """A write transaction that is always rolled back: for --dry-run."""
-        with self.engine.connect() as conn:
+        with naming_damage(str(self.engine.url)), self.engine.connect() as conn:
             conn.execution_options(growthmap_write=True)
             with Session(bind=conn, expire_on_commit=False) as session:
                 session.begin()
@@ -55,6 +61,12 @@ class Ledger:
                     yield session
                 finally:
                     session.rollback()
+
+    def check_intact(self) -> None:
+        """LedgerError if SQLite finds the ledger file damaged. It reads the whole file
+        (about a second per GB), so only the commands that vouch for the ledger call it:
+        `status` and `db upgrade`. Other commands meet damage when they touch it."""
+        check_intact(self.engine)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -80,6 +92,7 @@ def upgrade_ledger(url: str) -> tuple[str | None, bool]:
     engine = _create_engine(url)
     try:
         with _opening(url):
+            check_intact(engine)
             before = migrate.current_revision(engine)
             return before, migrate.upgrade(engine)
     finally:
@@ -90,11 +103,69 @@ def upgrade_ledger(url: str) -> tuple[str | None, bool]:
 def _opening(url: str) -> Iterator[None]:
     """Turn a database error while opening or migrating into a LedgerError naming the ledger."""
     try:
-        yield
+        with naming_damage(url):
+            yield
+    except migrate.NewerSchema as exc:
+        raise LedgerError(
+            f"the ledger {safe_url(url)} was written by a newer growthmap (schema revision "
+            f"{exc.revision}; this growthmap {_version()} knows revisions up to "
+            f"{migrate.HEAD_REVISION}): upgrade growthmap (pip install --upgrade growthmap)"
+        ) from None
     except DBAPIError as exc:  # the driver's own message, without SQLAlchemy's link
         raise LedgerError(f"cannot open the ledger {safe_url(url)}: {exc.orig}") from None
     except SQLAlchemyError as exc:
         raise LedgerError(f"cannot open the ledger {safe_url(url)}: {exc}") from None
+
+
+def _version() -> str:
+    try:
+        return importlib.metadata.version("growthmap")
+    except importlib.metadata.PackageNotFoundError:
+        return "(version unknown)"
+
+
+# SQLite's primary result codes for a file that is not, or no longer, a sound database.
+_SQLITE_CORRUPT = 11
+_SQLITE_NOTADB = 26
+
+
+@contextmanager
+def naming_damage(url: str) -> Iterator[None]:
+    """A damaged SQLite file met while working becomes a LedgerError that says so, names
+    the file and says what to do, instead of a driver error deep in a query."""
+    try:
+        yield
+    except DBAPIError as exc:
+        code = getattr(exc.orig, "sqlite_errorcode", 0) & 0xFF
+        if code == _SQLITE_NOTADB:  # the header: another file, or one damaged from the start
+            raise LedgerError(
+                f"cannot open the ledger {safe_url(url)}: {exc.orig}: check that [ledger] url "
+                "names your ledger file, or restore the file from a backup"
+            ) from None
+        if code == _SQLITE_CORRUPT:
+            raise damaged(url, str(exc.orig)) from None
+        raise
+
+
+def damaged(url: str, reason: str) -> LedgerError:
+    file = sqlite_file(url) or safe_url(url)
+    return LedgerError(
+        f"the ledger file {file} is damaged ({reason}): restore it from a backup, or save "
+        f"what is readable with `sqlite3 {file} .recover | sqlite3 recovered.db` and point "
+        "[ledger] url at recovered.db"
+    )
+
+
+def check_intact(engine: Engine) -> None:
+    """LedgerError naming the file when SQLite's quick_check finds damage."""
+    if engine.dialect.name != "sqlite":
+        return
+    url = str(engine.url)
+    with naming_damage(url), engine.connect() as conn:
+        found = [str(row[0]) for row in conn.exec_driver_sql("PRAGMA quick_check(1)")]
+    if found != ["ok"]:
+        first = " ".join(found[0].split()) if found else "no answer"  # one line
+        raise damaged(url, first if len(first) <= 100 else first[:99] + "…")
 
 
 SUPPORTED_URLS = "sqlite:///PATH or postgresql+psycopg://USER@HOST/DB"
@@ -112,11 +183,34 @@ def ledger_url_problem(url: str) -> str | None:
         postgres = parsed.get_backend_name() in ("postgresql", "postgres")
         hint = " (growthmap reaches PostgreSQL through psycopg 3)" if postgres else ""
         return f"unsupported database {parsed.drivername!r}{hint}: use {SUPPORTED_URLS}"
-    in_memory = parsed.database in (None, "", ":memory:") or parsed.query.get("mode") == "memory"
-    if parsed.get_backend_name() == "sqlite" and in_memory:
+    if parsed.get_backend_name() != "sqlite":
+        return None
+    if parsed.database in (None, "", ":memory:") or parsed.query.get("mode") == "memory":
         return (
             "an in-memory SQLite database keeps nothing between runs: give a file path, "
             "e.g. sqlite:///ledger.db (relative to the config file's folder)"
+        )
+    home = parsed.database.split("/", 1)[0]
+    if home.startswith("~") and os.path.expanduser(home) == home:
+        return f"{home} names no user's home folder: write the path in full"
+    return None
+
+
+# Beside a SQLite ledger live its journal (`-journal`, `-wal`, `-shm`) and per owner a
+# lock and a daemon lock (`NAME.OWNER.lock`, `NAME.OWNER.daemon`, see collector.lock).
+_NAME_MAX = 255  # bytes per file name on Linux and macOS file systems
+
+
+def sqlite_names_problem(url: str, owner: str) -> str | None:
+    """Why the ledger file, or a file growthmap keeps beside it, cannot have its name."""
+    file = sqlite_file(url)
+    if file is None:
+        return None
+    names = [*file.parent.parts, f"{file.name}-journal", f"{file.stem}.{owner}.daemon"]
+    if any(len(os.fsencode(name)) > _NAME_MAX for name in names):
+        return (
+            f"a name in the ledger's path is too long: file systems take {_NAME_MAX} bytes "
+            f"per name, and the lock files beside the ledger add the owner key and 8 more"
         )
     return None
 

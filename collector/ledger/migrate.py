@@ -45,10 +45,31 @@ def current_revision(engine: Engine) -> str | None:
         return conn.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar()
 
 
+class NewerSchema(Exception):
+    """The ledger's schema revision is none this growthmap ships: a newer one wrote it."""
+
+    def __init__(self, revision: str) -> None:
+        self.revision = revision
+        super().__init__(revision)
+
+
+def known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    return {
+        script.revision for script in ScriptDirectory.from_config(alembic_config()).walk_revisions()
+    }
+
+
 def upgrade(engine: Engine) -> bool:
-    """Apply pending migrations; return whether anything was applied. Cheap when current."""
-    if current_revision(engine) == HEAD_REVISION:
+    """Apply pending migrations; return whether anything was applied. Cheap when current.
+
+    NewerSchema when a newer growthmap migrated the ledger past what this one knows."""
+    revision = current_revision(engine)
+    if revision == HEAD_REVISION:
         return False
+    if revision is not None and revision not in known_revisions():
+        raise NewerSchema(revision)
     from alembic import command
 
     config = alembic_config()

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from collector.errors import UsageError
 from collector.settings_model import Cycle
-
-_WEEK = re.compile(r"^(\d{4})-?[Ww](\d{1,2})$")
+from collector.timeparse import parse_week
 
 
 @dataclass(frozen=True, order=True)
@@ -22,19 +20,8 @@ class Week:
 
     @classmethod
     def parse(cls, text: str) -> Week:
-        """`2026-W47`, `2026W47`, or any date inside the week (`2026-11-19`)."""
-        value = text.strip()
-        match = _WEEK.match(value)
-        try:
-            if match:
-                week = cls(int(match.group(1)), int(match.group(2)))
-                week.monday()  # validates the number for that year
-                return week
-            return cls.of_date(date.fromisoformat(value))
-        except ValueError:
-            raise UsageError(
-                f"{text!r} is not a week: write an ISO week such as 2026-W47 or a date in it"
-            ) from None
+        """`2026-W47`, `2026W47`, or any date inside the week (`2026-11-22`)."""
+        return cls.of_date(parse_week(text))
 
     @classmethod
     def of_date(cls, day: date) -> Week:

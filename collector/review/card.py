@@ -11,6 +11,13 @@ from collector.review.queue import Card
 from collector.settings_model import GrowthMap
 from collector.textsafe import clean
 
+# A card is read at a glance on a terminal: upstream text longer than this is cut (a 200 kB
+# title would push everything else off the screen). `[o]pen` shows the whole item.
+TITLE_SHOWN = 300
+REF_SHOWN = 120
+URL_SHOWN = 300
+NOTE_SHOWN = 500
+
 LEGEND = " [a]ccept  [r]eject  [s]kip  [c]hange  [n]ote  [o]pen  [q]uit  > "
 UNMAPPED_LEGEND = " [c]hoose destination/skill  [s]kip  [o]pen  [q]uit  > "
 
@@ -59,14 +66,15 @@ def card_lines(
     card: Card, position: int, total: int, growth_map: GrowthMap, zone: ZoneInfo, today: date
 ) -> list[str]:
     item = card.item
-    head = [clean(item.kind), item_ref(item)]
-    head.append(f"{clean(item.state)} {short_date(item.occurred_at, zone, today)}".strip())
+    head = [fit(clean(item.kind), REF_SHOWN), fit(item_ref(item), REF_SHOWN)]
+    state = fit(clean(item.state), REF_SHOWN)
+    head.append(f"{state} {short_date(item.occurred_at, zone, today)}".strip())
     head += size_text(item)
     lines = [
         "",
         f" {position}/{total}  " + " · ".join(head),
-        f' "{clean(item.title)}"',
-        f" {clean(item.url)}",
+        f' "{fit(clean(item.title), TITLE_SHOWN)}"',
+        f" {fit(clean(item.url), URL_SHOWN)}",
     ]
     if card.suggestion is None:
         lines.append(" not mapped: no rule matched it")
@@ -75,7 +83,7 @@ def card_lines(
     label = skill_label(growth_map, suggestion.destination, suggestion.skill)
     lines.append(f" suggested: {label}   {provenance(suggestion)}")
     if suggestion.note:
-        lines.append(f" note: {clean(suggestion.note)}")
+        lines.append(f" note: {fit(clean(suggestion.note), NOTE_SHOWN)}")
     return lines
 
 

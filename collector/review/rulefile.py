@@ -61,7 +61,7 @@ def _ids_in(file: Path) -> set[str]:
     found = set(_ID_LINE.findall(text))
     try:
         rules = tomllib.loads(text).get("rule", [])
-    except tomllib.TOMLDecodeError:
+    except (tomllib.TOMLDecodeError, RecursionError):  # nested too deeply for tomllib
         return found
     if isinstance(rules, list):
         found |= {r["id"] for r in rules if isinstance(r, dict) and isinstance(r.get("id"), str)}

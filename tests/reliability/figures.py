@@ -126,6 +126,10 @@ AREAS = {
     "test_secrets.py": "secrets (logs, errors, ledger, redirects, file modes)",
     "test_hostile.py": "hostile upstream text (ANSI, bidi, HTML, formulas, 1 MB)",
     "test_bad_files.py": "broken config and rule files (hypothesis), config check warnings",
+    "test_bad_input.py": "out-of-range times on every time option of every command (hypothesis)",
+    "test_bad_input_config.py": "config check refuses exactly what collect cannot use",
+    "test_bad_input_ledger.py": "ledgers from a newer growthmap, damaged SQLite files",
+    "test_bad_input_small.py": "export -o, tokens, the editor, --full/--since, long titles",
 }
 
 
