@@ -53,6 +53,20 @@ class JiraConfig(SourceConfig):
             raise ValueError("must not carry a query or fragment")
         return value.strip().rstrip("/")
 
+    @field_validator("email")
+    @classmethod
+    def _check_email(cls, value: str | None) -> str | None:
+        # The address goes into the Basic auth header, which HTTP carries as Latin-1:
+        # anything else could not be sent at all.
+        if value is None:
+            return None
+        value = value.strip()
+        if "@" not in value or not value.isascii() or any(c.isspace() for c in value):
+            raise ValueError(
+                "must be the Atlassian account's e-mail address, such as ada@example.com"
+            )
+        return value
+
     @field_validator("jql")
     @classmethod
     def _check_jql(cls, value: str | None) -> str | None:

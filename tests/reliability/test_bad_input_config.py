@@ -36,6 +36,16 @@ base_url = "{url}"
 token_env = "GH_TOKEN"
 max_retries = 0
 """
+JIRA = """
+[[sources]]
+name = "jira"
+type = "jira"
+base_url = "http://127.0.0.1:9"
+deployment = "cloud"
+token_env = "GH_TOKEN"
+email = "{email}"
+max_retries = 0
+"""
 DEEP = 5000
 
 
@@ -83,6 +93,12 @@ CASES = [
         "base_url host no IDNA name can spell",
         config_text(extra=GITHUB.format(url="https://\N{GRINNING FACE}.example.com/api/v3")),
         "sources[1].base_url",
+        True,
+    ),
+    Case(
+        "a Jira e-mail with an emoji (it could not be sent in the login header)",
+        config_text(extra=JIRA.format(email="ada\N{GRINNING FACE}@example.com")),
+        "sources[1].email",
         True,
     ),
     Case(
