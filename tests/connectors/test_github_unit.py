@@ -22,9 +22,8 @@ from connectors.github.search import window
 from connectors.globs import glob_match
 
 API = "https://ghe.example.com/api/v3"
-# PyGithub spells the default port out in the URLs it requests.
-MOCK_API = "https://ghe.example.com:443/api/v3"
-GRAPHQL = "https://ghe.example.com:443/api/graphql"
+MOCK_API = API
+GRAPHQL = "https://ghe.example.com/api/graphql"
 SINCE = datetime(2026, 10, 1, tzinfo=UTC)
 UNTIL = datetime(2026, 10, 8, tzinfo=UTC)
 
@@ -221,7 +220,8 @@ def test_network_failures_are_retried_then_unavailable(
     assert conn.stats.requests == 3
     assert "tok-123" not in raised.value.user_message()
     delays = clock.sleeps
-    assert len(delays) == 2 and 0.5 <= delays[0] <= 1 and 1 <= delays[1] <= 2  # backoff, jitter
+    # jittered exponential backoff: up to 1 s, then up to 2 s (never under half a second)
+    assert len(delays) == 2 and 0.5 <= delays[0] <= 1 and 0.5 <= delays[1] <= 2
 
 
 def test_bad_credentials(clock: Clock, mocked: responses.RequestsMock) -> None:
@@ -369,7 +369,7 @@ def test_commit_files_follow_link_even_with_another_host_spelling(
     )
     mocked.get(url + "?page=2", json={"files": [{"filename": "b.md"}]})
     conn = make(clock)
-    assert conn._commits.commit_paths("acme/api", "abc") == ["a.md", "b.md"]
+    assert conn.reader_source().commits.commit_paths("acme/api", "abc") == ["a.md", "b.md"]
     assert conn.stats.requests == 2
 
 
@@ -383,7 +383,7 @@ def test_unreadable_repository_is_skipped_with_a_warning(
         json={"message": "Not Found" if status == 404 else "Resource not accessible"},
     )
     with caplog.at_level(logging.WARNING):
-        assert make(clock)._commits.commit_paths("acme/secret", "abc") == []
+        assert make(clock).reader_source().commits.commit_paths("acme/secret", "abc") == []
     assert "acme/secret cannot be read" in caplog.text
 
 
