@@ -116,7 +116,7 @@ class _Batch:
 
     def shrink(self, verdict: Verdict) -> None:
         if verdict.smaller_page:
-            self.size = max(1, self.size // 2)
+            self.size = max(1, len(self.sent) // 2)
 
 
 def first_paths(node: Mapping[str, Any]) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -12,6 +13,7 @@ from fakes.github_fake import FakeGitHub
 from fakes.github_harness import Clock, collect, connector, ids, start_fake
 
 from connectors.errors import AuthError, ConfigProblem, RateLimited, SourceUnavailable
+from connectors.http import RequestStats, counting_into
 
 SINCE = datetime(2026, 8, 1, tzinfo=UTC)
 STREAMS = ("pull_requests", "reviews", "design_docs")
@@ -306,3 +308,22 @@ def test_the_token_stays_out_of_logs_and_items(
     assert "Authorization" in caplog.text or "retry" in caplog.text  # something was logged
     assert "owner-token" not in caplog.text
     assert not any("owner-token" in repr(i) for i in items)
+
+
+def test_streams_read_at_once_give_what_they_give_alone_and_count_their_own_requests(
+    fake: FakeGitHub, clock: Clock, dataset: Dataset
+) -> None:
+    conn = connector(fake, clock)  # the login is learned once, whichever stream asks first
+    assert conn.parallel_streams == 3
+
+    def read(stream: str) -> tuple[list[str], int]:
+        with counting_into(RequestStats()) as mine:
+            return ids(collect(conn, stream, SINCE)), mine.requests
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        results = dict(zip(STREAMS, pool.map(read, STREAMS), strict=True))
+
+    for stream, (found, _) in results.items():
+        assert sorted(found) == sorted(expected(dataset, stream, clock.now)), stream
+    assert sum(n for _, n in results.values()) == conn.stats.requests == fake.requests
+    assert sum(1 for s in fake.log if s.body and "query Viewer" in s.body["query"]) == 1
