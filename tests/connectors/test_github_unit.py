@@ -391,3 +391,81 @@ def test_forbidden_search_is_an_auth_error(clock: Clock, mocked: responses.Reque
     mocked.post(GRAPHQL, status=403, json={"message": "Resource protected by organization SAML"})
     with pytest.raises(AuthError, match="SAML"):
         list(make(clock).fetch("pull_requests", SINCE, UNTIL))
+
+
+# -- GitHub's own rate limits and refusals, on the one HTTP layer ------------------------
+
+
+def test_secondary_limit_without_retry_after_waits_a_minute_then_longer(
+    clock: Clock, mocked: responses.RequestsMock
+) -> None:
+    limited = {"message": "You have exceeded a secondary rate limit. Please wait."}
+    headers = {"x-ratelimit-remaining": "4000", "x-ratelimit-reset": "9999999999"}
+    mocked.get(MOCK_API + "/search/issues", status=403, json=limited, headers=headers)
+    mocked.get(MOCK_API + "/search/issues", status=403, json=limited, headers=headers)
+    mocked.get(
+        MOCK_API + "/search/issues",
+        json={"total_count": 1, "incomplete_results": False, "items": [issue(1)]},
+    )
+    conn = make(clock, streams=["issues"])
+    assert len(list(conn.fetch("issues", SINCE, UNTIL))) == 1
+    # GitHub's advice: a minute, then exponentially longer; never the primary reset
+    assert clock.sleeps == [60, 120] and conn.stats.rate_limit_waits == 2
+
+
+def test_graphql_secondary_limit_honours_retry_after(
+    clock: Clock, mocked: responses.RequestsMock
+) -> None:
+    mocked.post(
+        GRAPHQL,
+        json={"errors": [{"type": "RATE_LIMITED", "message": "secondary rate limit"}]},
+        headers={"retry-after": "5", "x-ratelimit-remaining": "0", "x-ratelimit-reset": "1"},
+    )
+    mocked.post(GRAPHQL, json=search_page([pr_node(1)]))
+    assert len(list(make(clock).fetch("reviews", SINCE, UNTIL))) == 0
+    assert clock.sleeps == [6]  # a second past what GitHub asked
+
+
+def test_an_emptied_search_budget_does_not_stall_graphql(
+    clock: Clock, mocked: responses.RequestsMock
+) -> None:
+    reset = int((clock.now + timedelta(seconds=200)).timestamp())
+    emptied = {
+        "x-ratelimit-remaining": "0",
+        "x-ratelimit-reset": str(reset),
+        "x-ratelimit-resource": "search",
+    }
+    page = {"total_count": 1, "incomplete_results": False, "items": [issue(1)]}
+    mocked.get(MOCK_API + "/search/issues", json=page, headers=emptied)
+    mocked.post(GRAPHQL, json=search_page([pr_node(1)]))
+    conn = make(clock, streams=["issues", "pull_requests"])
+    assert len(list(conn.fetch("issues", SINCE, UNTIL))) == 1
+    assert len(list(conn.fetch("pull_requests", SINCE, UNTIL))) == 1
+    assert clock.sleeps == []  # GraphQL has its own budget
+    mocked.get(MOCK_API + "/search/issues", json=page)
+    assert len(list(conn.fetch("issues", SINCE, UNTIL))) == 1
+    assert clock.sleeps == [201]  # the next search waits for the search budget's reset
+
+
+def test_a_query_github_refuses_is_named_without_retries(
+    clock: Clock, mocked: responses.RequestsMock
+) -> None:
+    mocked.post(GRAPHQL, json={"errors": [{"message": "Field 'x' doesn't exist on type 'Y'"}]})
+    conn = make(clock)
+    with pytest.raises(SourceUnavailable, match="Field 'x' doesn't exist"):
+        list(conn.fetch("reviews", SINCE, UNTIL))
+    assert conn.stats.requests == 1
+
+
+def test_an_upstream_message_echoing_the_token_is_masked(
+    clock: Clock, mocked: responses.RequestsMock
+) -> None:
+    mocked.get(
+        MOCK_API + "/search/issues",
+        status=422,
+        json={"message": "Validation Failed for Authorization: token tok-123"},
+    )
+    with pytest.raises(ConfigProblem) as raised:
+        list(make(clock).fetch("issues", SINCE, UNTIL))
+    assert "tok-123" not in raised.value.user_message()
+    assert "Authorization: token ***" in str(raised.value)
