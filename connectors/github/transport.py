@@ -13,6 +13,12 @@ PyGithub does two things here, both of them real work we would otherwise copy:
   -> `https://api.github.com/graphql`).
 Its own HTTP stack is not used: every request goes through the session, so that each one is
 counted and retried under the same policy as every other source's.
+
+GitHub App installation tokens (`ghs_...`) work as the token when minted outside growthmap
+(`gh`, `actions/create-github-app-token`). growthmap does not mint them itself: PyGithub's
+`AppInstallationAuth` fetches them through its own HTTP stack, outside this session's
+counting and retries, and a token that changes within a run would escape the redaction
+that knows the configured one.
 """
 
 from __future__ import annotations
