@@ -51,7 +51,7 @@ class WideFigure:
     @property
     def requests(self) -> int:
         """The whole GitHub source's requests, as the fake GitHub served them."""
-        return self.cold.served["github"]
+        return self.cold.served["gh"]
 
     @property
     def baseline_requests(self) -> float:
@@ -82,14 +82,16 @@ class _GitHubOnly:
         self.github = github
 
     def requests(self) -> dict[str, int]:
-        return {"github": self.github.requests}
+        return {"gh": self.github.requests}
 
     def env(self) -> dict[str, str]:
-        return {"BENCH_GITHUB_TOKEN": GITHUB_TOKEN}
+        return {"GITHUB_TOKEN": GITHUB_TOKEN}
 
 
 def measure_wide(world: WideWorld, now: datetime | None = None) -> WideFigure:
     """Cold `growthmap collect` (a child process) and the naive loop on one world."""
+    from fakes.github_harness import write_config  # tests/ is on sys.path (worlds)
+
     now = now or datetime.now(UTC)
     # PRs are created within `days` and done up to three days later: all before `now`.
     since = (now - timedelta(days=world.days + 5)).replace(hour=0, minute=0, second=0)
@@ -104,8 +106,7 @@ def measure_wide(world: WideWorld, now: datetime | None = None) -> WideFigure:
     try:
         served = _GitHubOnly(fake)
         with tempfile.TemporaryDirectory(prefix="gm-bench-wide-") as folder:
-            config = Path(folder) / "config.toml"
-            config.write_text(_config(fake, Path(folder)), "utf-8")
+            config = write_config(Path(folder), fake)
             cold = run_collect(served, config, "cold", since.date().isoformat())  # type: ignore[arg-type]
         baseline = fetch_naive(served, dataset.owner, since, None)  # type: ignore[arg-type]
     finally:
@@ -115,22 +116,6 @@ def measure_wide(world: WideWorld, now: datetime | None = None) -> WideFigure:
     wide = sum(1 for p in dataset.prs if p.author == dataset.owner and len(p.files) > 100)
     per_stream = {s.stream: s.requests for s in cold.streams}
     return WideFigure(world, wide, cold, baseline, per_stream)
-
-
-def _config(fake: FakeGitHub, folder: Path) -> str:
-    return f"""[owner]
-name = "Bench"
-timezone = "UTC"
-
-[ledger]
-url = "sqlite:///{folder / "ledger.db"}"
-
-[[sources]]
-name = "github"
-type = "github"
-base_url = "{fake.base_url}"
-token_env = "BENCH_GITHUB_TOKEN"
-"""
 
 
 def render_wide(figures: list[WideFigure]) -> list[str]:

@@ -126,13 +126,20 @@ def pull_request_files(count: int) -> str:
     Alias `f{i}` takes `$o{i}`, `$n{i}` (owner, name), `$p{i}` (number) and `$a{i}` (that
     PR's files cursor).
     """
-    if not 1 <= count <= MAX_FILE_BATCH:
-        raise ValueError(f"count must be 1..{MAX_FILE_BATCH}")
-    params = ", ".join(
-        f"$o{i}: String!, $n{i}: String!, $p{i}: Int!, $a{i}: String" for i in range(count)
+    params = "$o{i}: String!, $n{i}: String!, $p{i}: Int!, $a{i}: String"
+    return _aliased("PullRequestFiles", count, MAX_FILE_BATCH, params, _FILES_ALIAS)
+
+
+def _aliased(name: str, count: int, most: int, params: str, alias: str, shared: str = "") -> str:
+    """A query of `count` (at most `most`) copies of `alias`, `{i}` in their variables'
+    names and aliases numbered from 0; `shared` declares the variables they all use."""
+    if not 1 <= count <= most:
+        raise ValueError(f"count must be 1..{most}")
+    declared = ", ".join(
+        [*([shared] if shared else []), *(params.format(i=i) for i in range(count))]
     )
-    aliases = "".join(_FILES_ALIAS.format(i=i) for i in range(count))
-    return f"query PullRequestFiles({params}) {{\n  {_RATE}{aliases}\n}}\n"
+    body = "".join(alias.format(i=i) for i in range(count))
+    return f"query {name}({declared}) {{\n  {_RATE}{body}\n}}\n"
 
 
 _HISTORY_ALIAS = """
@@ -166,13 +173,10 @@ def default_branch_commits(count: int) -> str:
     Each repository gets an alias `r{i}` with variables `$o{i}`, `$n{i}` (owner, name) and
     `$a{i}` (its own history cursor), so one request covers up to MAX_HISTORY_REPOS repos.
     """
-    if not 1 <= count <= MAX_HISTORY_REPOS:
-        raise ValueError(f"count must be 1..{MAX_HISTORY_REPOS}")
-    params = ", ".join(f"$o{i}: String!, $n{i}: String!, $a{i}: String" for i in range(count))
-    aliases = "".join(_HISTORY_ALIAS.format(i=i) for i in range(count))
-    return (
-        "query DefaultBranchCommits($authorId: ID!, $since: GitTimestamp!, "
-        f"$until: GitTimestamp!, {params}) {{\n  {_RATE}{aliases}\n}}\n"
+    params = "$o{i}: String!, $n{i}: String!, $a{i}: String"
+    shared = "$authorId: ID!, $since: GitTimestamp!, $until: GitTimestamp!"
+    return _aliased(
+        "DefaultBranchCommits", count, MAX_HISTORY_REPOS, params, _HISTORY_ALIAS, shared
     )
 
 
@@ -201,13 +205,10 @@ def doc_details(count: int) -> str:
 
     Alias `d{i}` takes `$o{i}`, `$n{i}` (owner, name), `$e{i}` ("branch:path") and `$p{i}`.
     """
-    if not 1 <= count <= MAX_DOC_DETAILS:
-        raise ValueError(f"count must be 1..{MAX_DOC_DETAILS}")
-    params = ", ".join(
-        f"$o{i}: String!, $n{i}: String!, $e{i}: String!, $p{i}: String!" for i in range(count)
+    params = "$o{i}: String!, $n{i}: String!, $e{i}: String!, $p{i}: String!"
+    return _aliased(
+        "DesignDocDetails", count, MAX_DOC_DETAILS, params, _DOC_ALIAS, "$authorId: ID!"
     )
-    aliases = "".join(_DOC_ALIAS.format(i=i) for i in range(count))
-    return f"query DesignDocDetails($authorId: ID!, {params}) {{\n  {_RATE}{aliases}\n}}\n"
 
 
 def all_queries() -> list[str]:

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from fakes.github_data import Dataset, doc_title, generate
 from fakes.github_fake import FakeGitHub
-from fakes.github_harness import Clock, collect, connector, ids, start_fake
+from fakes.github_harness import Clock, collect, connector, ids, serving, start_fake
 
 from connectors.errors import AuthError, ConfigProblem, RateLimited, SourceUnavailable
 from connectors.http import RequestStats, counting_into
@@ -31,10 +31,8 @@ def clock() -> Clock:
 
 @pytest.fixture
 def fake(dataset: Dataset, clock: Clock) -> Iterator[FakeGitHub]:
-    server = start_fake(dataset, clock)
-    yield server
-    server.stop()
-    assert server.errors == [], "the fake GitHub itself failed"
+    with serving(dataset, clock) as server:
+        yield server
 
 
 def expected(dataset: Dataset, stream: str, until: datetime) -> set[str]:

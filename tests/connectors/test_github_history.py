@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from fakes.github_data import OWNER, Commit, Dataset, PullRequest, generate
 from fakes.github_fake import FakeGitHub
+from fakes.github_harness import serving, write_config
 from typer.testing import CliRunner
 
 from collector.cli import app
@@ -53,21 +54,8 @@ def dataset() -> Dataset:
 
 @pytest.fixture
 def fake(dataset: Dataset) -> Iterator[FakeGitHub]:
-    server = FakeGitHub(dataset).start()
-    yield server
-    server.stop()
-    assert server.errors == []
-
-
-def config(folder: Path, fake: FakeGitHub) -> str:
-    path = folder / "config.toml"
-    path.write_text(
-        f'[owner]\nname = "Octo"\ntimezone = "UTC"\n\n[ledger]\n'
-        f'url = "sqlite:///{folder / "ledger.db"}"\n\n[[sources]]\nname = "gh"\n'
-        f'type = "github"\nbase_url = "{fake.base_url}"\ntoken_env = "GITHUB_TOKEN"\n',
-        encoding="utf-8",
-    )
-    return str(path)
+    with serving(dataset) as server:
+        yield server
 
 
 def collect(cfg: str, *args: str) -> dict[str, tuple[int, int]]:
@@ -90,7 +78,7 @@ def test_narrow_and_plain_collects_keep_design_doc_history(
     tmp_path: Path, fake: FakeGitHub, dataset: Dataset, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("GITHUB_TOKEN", "owner-token")
-    cfg = config(tmp_path, fake)
+    cfg = str(write_config(tmp_path, fake))
     collect(cfg, "--since", START.date().isoformat())
     wide = stored(cfg)
     doc = wide[f"design_doc:acme/api:{DOC}"]
