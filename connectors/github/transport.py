@@ -82,7 +82,11 @@ class GitHubTransport:
         self._lock = threading.Lock()
         session.auth = TokenAuth(Auth.Token(token))
         session.headers.update(
-            {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": API_VERSION}
+            {
+                "Accept": "application/vnd.github+json",
+                "X-GitHub-Api-Version": API_VERSION,
+                "User-Agent": "growthmap",  # GitHub refuses requests without one
+            }
         )
 
     @property
