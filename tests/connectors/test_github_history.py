@@ -14,6 +14,8 @@ import pytest
 from fakes.github_data import OWNER, Commit, Dataset, PullRequest, generate
 from fakes.github_fake import FakeGitHub
 from fakes.github_harness import serving, write_config
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from collector.cli import app
@@ -148,3 +150,38 @@ def test_a_pr_closed_without_merging_leaves_the_history() -> None:
     merged = merge_design_docs(stored_item, fresh)
     assert [t["ref"] for t in merged.extra["touched_by"]] == ["a#2"]
     assert merged.created_at == fresh.created_at
+
+
+SECONDS = st.integers(0, 10**6)
+# (PR number, seconds after the epoch of the test) of each change, and collect windows.
+CHANGES = st.lists(
+    st.tuples(st.integers(1, 30), SECONDS), min_size=1, max_size=12, unique_by=lambda c: c[0]
+)
+WINDOWS = st.lists(st.tuples(SECONDS, SECONDS), min_size=1, max_size=6)
+
+
+@given(CHANGES, WINDOWS)
+def test_stored_history_only_grows_over_any_sequence_of_windows(
+    changes: list[tuple[int, int]], windows: list[tuple[int, int]]
+) -> None:
+    """Each run sees the changes its window holds (none removed upstream): what is stored
+    after every run holds every change any run saw, once, from the earliest on."""
+    base = datetime(2026, 1, 1, tzinfo=UTC)
+    timed = sorted((s, f"a#{n}") for n, s in changes)
+    kept: Item | None = None
+    seen: set[str] = set()
+    for lo, hi in windows:
+        inside = [
+            (ref, (base + timedelta(seconds=s)).isoformat())
+            for s, ref in timed
+            if min(lo, hi) <= s <= max(lo, hi)
+        ]
+        if not inside:
+            continue
+        fresh = doc_item(inside)
+        kept = fresh if kept is None else merge_design_docs(kept, fresh)
+        seen |= {ref for ref, _ in inside}
+        touched = kept.extra["touched_by"]
+        assert sorted(t["ref"] for t in touched) == sorted(seen)  # each change seen, once
+        times = [datetime.fromisoformat(t["at"]) for t in touched]
+        assert times == sorted(times) and kept.created_at == times[0]
