@@ -13,8 +13,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from connectors.errors import ConfigProblem
+from connectors.github.classify import messages
 from connectors.github.transport import GitHubTransport
-from connectors.http import follow
+from connectors.http import follow, quoted
 
 SEARCH_CAP = 1000
 _ONE_SECOND = timedelta(seconds=1)
@@ -152,20 +153,21 @@ def graphql_search(
             )
         if on_user is not None:
             on_user(user)
-        if answer.errors:
-            # e.g. an organisation that requires SAML sign-in: its PRs come back as null.
-            transport.logger.warning(
-                "%s: GitHub withheld part of %s: %s",
-                transport.where,
-                what,
-                "; ".join(str(e.get("message", "?")) for e in answer.errors)[:300],
-            )
+        _warn_withheld(transport, answer.errors, what)
         search = answer.data.get("search") or {}
         info = search.get("pageInfo") or {}
         more = info.get("endCursor") if info.get("hasNextPage") else None
         return SearchPage(int(search.get("issueCount") or 0), _pull_requests(search), more)
 
     return windowed(transport, whole, fetch, what=what)
+
+
+def _warn_withheld(transport: GitHubTransport, errors: list[dict[str, Any]], what: str) -> None:
+    """Errors beside data: e.g. an organisation that requires SAML sign-in, whose PRs come
+    back as null. The rest of the page is good; the user learns what is missing."""
+    if errors:
+        said = quoted(messages(errors), transport.session.secrets)
+        transport.logger.warning("%s: GitHub withheld part of %s: %s", transport.where, what, said)
 
 
 def _pull_requests(search: dict[str, Any]) -> list[dict[str, Any]]:
