@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from benchmarks.github_wide import render_wide, target_rows
 from benchmarks.runs import SOURCES, CollectRun
 from benchmarks.suite import SizeResult, SuiteResult
 
@@ -35,6 +36,8 @@ def render(result: SuiteResult, command: str) -> str:
     ]
     for size in result.sizes:
         lines += _size(size)
+    if result.github_wide:
+        lines += render_wide(result.github_wide)
     lines += _micro(result)
     lines += _targets(result)
     lines += _gaps(result)
@@ -187,6 +190,7 @@ def _targets(result: SuiteResult) -> list[str]:
     lines = ["## Targets", "", "| target | figure | verdict |", "|---|---|---|"]
     for r in result.sizes:
         lines += _size_targets(r)
+    lines += target_rows(result.github_wide)
     if len(result.sizes) >= 2:
         small, large = result.sizes[0], result.sizes[-1]
         growth = large.cold.peak_rss_mb - small.cold.peak_rss_mb

@@ -13,6 +13,8 @@ from pathlib import Path
 
 from benchmarks.baseline import BaselineRun, fetch_naive
 from benchmarks.bench_rules import RulesFigure, measure
+from benchmarks.github_wide import WORLDS as WIDE_WORLDS
+from benchmarks.github_wide import WideFigure, measure_wide
 from benchmarks.micro import (
     DraftFigure,
     ExportFigure,
@@ -44,6 +46,7 @@ class SuiteResult:
     upserts: list[UpsertFigure] = field(default_factory=list)
     rules: RulesFigure | None = None
     export: ExportFigure | None = None
+    github_wide: list[WideFigure] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,7 @@ class Plan:
     upsert_items: int
     rules_items: int
     rules_count: int
+    github_wide: bool = False  # the wide-PR GitHub worlds beside the naive loop
 
 
 def machine() -> dict[str, str]:
@@ -131,6 +135,9 @@ def run_suite(plan: Plan, log: Log) -> SuiteResult:
     result = SuiteResult(machine())
     for size in plan.sizes:
         result.sizes.append(run_size(size, plan, log))
+    for world in WIDE_WORLDS if plan.github_wide else ():
+        log(f"GitHub with wide PRs: {world.label}, and the naive loop")
+        result.github_wide.append(measure_wide(world))
     log(f"ledger upserts: {plan.upsert_items} items")
     with tempfile.TemporaryDirectory(prefix="gm-bench-") as folder:
         url = f"sqlite:///{Path(folder) / 'upserts.db'}"

@@ -23,15 +23,18 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import requests
+
 from connectors.errors import NotFound
 from connectors.github import queries
 from connectors.github.transport import GitHubTransport
+from connectors.http import follow
 
-_MAX_HISTORY_ROUNDS = 50
 CONTRIBUTION_SPAN = timedelta(days=365)  # contributionsCollection spans at most a year
 _LINK_NEXT = re.compile(r'<([^>]+)>;\s*rel="next"')
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$")
 _TITLE_LINES = 60
+_Cursors = tuple[tuple[str, str | None], ...]  # (repository, history cursor) per alias
 
 
 @dataclass(frozen=True)
@@ -50,32 +53,33 @@ class CommitReader:
         self, login: str, since: datetime, until: datetime
     ) -> tuple[str, set[str]]:
         """The owner's node id and the repositories of their commits, a year at a time."""
+
+        def span(start: datetime | None) -> tuple[dict[str, Any], datetime]:
+            lo = start or since
+            hi = min(until, lo + CONTRIBUTION_SPAN)
+            variables = {"login": login, "from": iso(lo), "to": iso(hi)}
+            what = "finding repositories with direct commits"
+            data = self.transport.graphql(queries.COMMIT_CONTRIBUTIONS, variables, what=what).data
+            return data.get("user") or {}, hi
+
         user_id = ""
         repos: set[str] = set()
-        start = since
-        for _ in range(100):
-            if start >= until:
-                break
-            end = min(until, start + CONTRIBUTION_SPAN)
-            variables = {"login": login, "from": iso(start), "to": iso(end)}
-            data = (
-                self.transport.graphql(
-                    queries.COMMIT_CONTRIBUTIONS,
-                    variables,
-                    what="finding repositories with direct commits",
-                ).data
-                or {}
-            )
-            user = data.get("user") or {}
+        for user, _ in follow(
+            span,
+            lambda page: page[1] if page[1] < until else None,
+            where=self.transport.where,
+            what="reading commit contributions",
+        ):
             user_id = str(user.get("id") or user_id)
             repos |= contribution_repos(user)
-            start = end
         return user_id, repos
 
     def direct_commits(
         self, repos: list[str], user_id: str, since: datetime, until: datetime
     ) -> Iterator[tuple[dict[str, Any], dict[str, Any], list[str]]]:
         """(repository, commit, changed paths) of commits pushed without a PR."""
+        if not user_id:
+            return
         for start in range(0, len(repos), queries.MAX_HISTORY_REPOS):
             batch = repos[start : start + queries.MAX_HISTORY_REPOS]
             for repository, commit in self._default_branch_commits(batch, user_id, since, until):
@@ -87,56 +91,56 @@ class CommitReader:
     def _default_branch_commits(
         self, batch: list[str], user_id: str, since: datetime, until: datetime
     ) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
-        cursors: dict[str, str | None] = dict.fromkeys(batch)
-        for _ in range(_MAX_HISTORY_ROUNDS):
-            if not cursors or not user_id:
-                return
-            names = list(cursors)
-            variables: dict[str, Any] = {
-                "authorId": user_id,
-                "since": iso(since),
-                "until": iso(until),
-            }
-            for i, name in enumerate(names):
+        """The owner's commits on each repository's default branch, every repository's
+        history paged with its own cursor in one aliased query per round."""
+        window = {"authorId": user_id, "since": iso(since), "until": iso(until)}
+
+        def page(pending: _Cursors | None) -> tuple[_Cursors, dict[str, Any], _Cursors]:
+            asked = pending or tuple((name, None) for name in batch)
+            variables: dict[str, Any] = dict(window)
+            for i, (name, cursor) in enumerate(asked):
                 owner, _, repo = name.partition("/")
-                variables.update({f"o{i}": owner, f"n{i}": repo, f"a{i}": cursors[name]})
-            data = (
-                self.transport.graphql(
-                    queries.default_branch_commits(len(names)),
-                    variables,
-                    what="reading commits on default branches",
-                ).data
-                or {}
-            )
-            cursors = {}
-            for i, name in enumerate(names):
+                variables.update({f"o{i}": owner, f"n{i}": repo, f"a{i}": cursor})
+            query = queries.default_branch_commits(len(asked))
+            what = "reading commits on default branches"
+            data = self.transport.graphql(query, variables, what=what).data
+            return asked, data, self._next_cursors(asked, data)
+
+        for asked, data, _ in follow(
+            page, lambda p: p[2] or None, where=self.transport.where, what="reading commits"
+        ):
+            for i, (name, _cursor) in enumerate(asked):
                 repository = data.get(f"r{i}")
                 if repository is None:
-                    self.warn_unreadable(name)
+                    self.transport.warn_unreadable(name)
                     continue
-                history = _history(repository)
-                yield from (
-                    (repository, c) for c in history.get("nodes") or [] if c and c.get("oid")
-                )
-                info = history.get("pageInfo") or {}
-                if info.get("hasNextPage") and info.get("endCursor"):
-                    cursors[name] = info["endCursor"]
+                nodes = _history(repository).get("nodes") or []
+                yield from ((repository, c) for c in nodes if c and c.get("oid"))
+
+    @staticmethod
+    def _next_cursors(asked: _Cursors, data: Mapping[str, Any]) -> _Cursors:
+        more = []
+        for i, (name, _) in enumerate(asked):
+            info = _history(data.get(f"r{i}") or {}).get("pageInfo") or {}
+            if info.get("hasNextPage") and info.get("endCursor"):
+                more.append((name, str(info["endCursor"])))
+        return tuple(more)
 
     def commit_paths(self, repo: str, oid: str) -> list[str]:
-        url: str | None = f"/repos/{repo}/commits/{oid}"
+        """A directly pushed commit's changed paths (REST: GraphQL's Commit has none)."""
+        what = f"reading commit {oid[:10]} in {repo}"
+
+        def page(url: str | None) -> requests.Response:
+            return self.transport.rest(url or f"/repos/{repo}/commits/{oid}", what=what)
+
         paths: list[str] = []
-        for _ in range(10):  # GitHub lists at most 3,000 files of a commit, 300 per page
-            if url is None:
-                break
-            try:
-                response = self.transport.rest(url, what=f"reading commit {oid[:10]} in {repo}")
-            except NotFound:
-                self.warn_unreadable(repo)
-                break
-            body = response.data if isinstance(response.data, dict) else {}
-            paths.extend(str(f["filename"]) for f in body.get("files") or [] if f.get("filename"))
-            found = _LINK_NEXT.search(response.headers.get("link", ""))
-            url = found.group(1) if found else None
+        try:
+            for response in follow(page, _next_link, where=self.transport.where, what=what):
+                body = response.json()
+                files = body.get("files") if isinstance(body, dict) else None
+                paths.extend(str(f["filename"]) for f in files or [] if f.get("filename"))
+        except NotFound:
+            self.transport.warn_unreadable(repo)
         return paths
 
     def doc_details(self, docs: list[tuple[str, str, str]], user_id: str) -> Iterator[DocDetails]:
@@ -149,27 +153,16 @@ class CommitReader:
                 variables.update(
                     {f"o{i}": owner, f"n{i}": name, f"e{i}": f"{branch}:{path}", f"p{i}": path}
                 )
-            data = (
-                self.transport.graphql(
-                    queries.doc_details(len(batch)), variables, what="reading design documents"
-                ).data
-                or {}
-            )
+            query = queries.doc_details(len(batch))
+            data = self.transport.graphql(query, variables, what="reading design documents").data
             for i, (repo, _, path) in enumerate(batch):
                 repository = data.get(f"d{i}")
                 if repository is None:
-                    self.warn_unreadable(repo)
+                    self.transport.warn_unreadable(repo)
                     continue
                 blob = repository.get("object") or {}
                 nodes = [c for c in _history(repository).get("nodes") or [] if c]
                 yield DocDetails(repo, path, first_heading(blob), nodes)
-
-    def warn_unreadable(self, repo: str) -> None:
-        self.transport.runtime.logger.warning(
-            "%s: repository %s cannot be read with this token; skipped",
-            self.transport.where(),
-            repo,
-        )
 
 
 def first_heading(blob: Mapping[str, Any]) -> str | None:
@@ -204,6 +197,11 @@ def _history(repository: Mapping[str, Any]) -> dict[str, Any]:
     target = ref.get("target") or {}
     history: dict[str, Any] = target.get("history") or {}
     return history
+
+
+def _next_link(response: requests.Response) -> str | None:
+    found = _LINK_NEXT.search(response.headers.get("link", ""))
+    return found.group(1) if found else None
 
 
 def iso(moment: datetime) -> str:

@@ -1,10 +1,16 @@
 """Design documents: one item per (repo, path) the owner added or changed, by PR or by a
-commit pushed straight to the default branch. How commits are found: see `commits`."""
+commit pushed straight to the default branch. How commits are found: see `commits`.
+
+The stream is `partial`: a run sees the changes in its window (and the owner's landed
+history of each document it finds), so an item is merged with the stored one
+(`connectors.history`) instead of replacing it: a narrower run never shrinks what a wider
+one stored.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 from urllib.parse import quote
@@ -12,6 +18,7 @@ from urllib.parse import quote
 from connectors.github.commits import DocDetails, associated_pr
 from connectors.github.config import GitHubConfig
 from connectors.github.normalize import PLATFORM, parse_time, pr_ref, repo_name
+from connectors.history import HistoryKeys, merge_history
 from connectors.item import Item
 
 
@@ -42,25 +49,29 @@ class DesignDocCollector:
         self.source = source
         self.config = config
         self._docs: dict[tuple[str, str], _Doc] = {}
+        self._withdrawn: dict[tuple[str, str], set[str]] = {}
 
     def add_pull_request(self, node: Mapping[str, Any], paths: list[str]) -> None:
         merged = parse_time(node.get("mergedAt"))
+        repo = repo_name(node)
+        ref = pr_ref(repo, node.get("number"))
         if node.get("state") == "CLOSED" and merged is None:
-            return  # a closed, unmerged PR changed nothing
+            self._withdraw(repo, paths, ref)  # a closed, unmerged PR changed nothing
+            return
         at = merged or parse_time(node.get("updatedAt")) or parse_time(node.get("createdAt"))
         if at is None:
             return
-        repo = repo_name(node)
         repository = node.get("repository") or {}
-        touch = Touch(
-            "pull_request",
-            pr_ref(repo, node.get("number")),
-            str(node.get("url") or ""),
-            at,
-            merged is not None,
-        )
+        touch = Touch("pull_request", ref, str(node.get("url") or ""), at, merged is not None)
         for path in paths:
             self._add(repo, path, repository, touch)
+
+    def _withdraw(self, repo: str, paths: list[str], ref: str) -> None:
+        """Remember, for documents this run finds anyway, a PR a stored item may still
+        count from when it was open (a document only such a PR touched is not found)."""
+        for path in paths:
+            if self.config.is_design_doc(path):
+                self._withdrawn.setdefault((repo, path), set()).add(ref)
 
     def add_commit(
         self, repository: Mapping[str, Any], commit: Mapping[str, Any], paths: list[str]
@@ -115,9 +126,9 @@ class DesignDocCollector:
 
     def items(self) -> Iterator[Item]:
         for key in sorted(self._docs):
-            yield self._item(self._docs[key])
+            yield self._item(self._docs[key], self._withdrawn.get(key, set()))
 
-    def _item(self, doc: _Doc) -> Item:
+    def _item(self, doc: _Doc, withdrawn: set[str]) -> Item:
         touches = sorted(doc.touches.values(), key=lambda t: (t.at, t.ref))
         first, last = touches[0], touches[-1]
         name = doc.path.rsplit("/", 1)[-1]
@@ -145,4 +156,21 @@ class DesignDocCollector:
                 "latest_change_at": last.at.isoformat(),
                 **({} if doc.private is None else {"private": doc.private}),
             },
+            raw={"withdrawn": sorted(withdrawn)} if withdrawn else {},
         )
+
+
+DOC_HISTORY = HistoryKeys(
+    changes="touched_by", first="first_change_at", latest="latest_change_at", sticky_state="merged"
+)
+
+
+def merge_design_docs(stored: Item, fresh: Item) -> Item:
+    """A document as a stored, wider run and this run saw it: every PR and commit either
+    saw, once, the earliest first change, the title read from the document; minus the PRs
+    this run saw closed without merging."""
+    withdrawn = set(fresh.raw.get("withdrawn") or ())
+    if withdrawn:
+        kept = [t for t in stored.extra.get("touched_by") or () if t.get("ref") not in withdrawn]
+        stored = replace(stored, extra={**stored.extra, "touched_by": kept})
+    return merge_history(stored, fresh, DOC_HISTORY)

@@ -1,19 +1,24 @@
-"""Search windows: GitHub search silently stops at 1,000 results, so a window that holds
-more is halved until each part fits, and results are read in update order."""
+"""GitHub search, read in full: search silently stops at 1,000 results, so a window that
+holds more is halved until each part fits, and results are read in update order.
+
+Both the window splitting and the pages within a window run on `connectors.http.follow`,
+for GraphQL search (cursors) and REST issue search (page numbers) alike.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Generator, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable, Iterator
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from connectors.errors import ConfigProblem
+from connectors.github.classify import messages
 from connectors.github.transport import GitHubTransport
+from connectors.http import follow, quoted
 
 SEARCH_CAP = 1000
 _ONE_SECOND = timedelta(seconds=1)
-_MAX_WINDOWS = 512
 
 
 @dataclass(frozen=True)
@@ -59,7 +64,68 @@ def scope_qualifiers(repos: list[str], orgs: list[str]) -> str:
     return ""
 
 
-def search_nodes(
+@dataclass(frozen=True)
+class SearchPage:
+    """One page of a search: the total the server reports for the window, its results,
+    and the marker of the next page (None on the last)."""
+
+    count: int
+    results: list[dict[str, Any]]
+    next: Hashable | None = None
+
+
+Fetch = Callable[[Window, Any], SearchPage]
+
+
+@dataclass(frozen=True)
+class _Step:
+    part: Window
+    first: SearchPage | None  # None: the window was split instead of read
+    rest: tuple[Window, ...] = field(default=())
+
+
+def windowed(
+    transport: GitHubTransport, whole: Window, fetch: Fetch, *, what: str
+) -> Iterator[dict[str, Any]]:
+    """Every result in `whole`, oldest window first. `fetch(part, marker)` reads one page
+    of a window (marker None: its first); a window whose first page reports 1,000 results
+    or more is halved instead (at the cap exactly too: some servers report the capped
+    count, not the true one)."""
+
+    def step(pending: tuple[Window, ...] | None) -> _Step:
+        *rest, part = pending or (whole,)
+        first = fetch(part, None)
+        halves = part.halves() if first.count >= SEARCH_CAP else None
+        if halves is None:
+            return _Step(part, first, tuple(rest))
+        return _Step(part, None, (*rest, halves[1], halves[0]))  # the older half first
+
+    where = transport.where
+    for done in follow(step, lambda s: s.rest or None, where=where, what=f"{what} (windows)"):
+        if done.first is not None:
+            yield from _read_window(transport, fetch, done.part, done.first, what)
+
+
+def _read_window(
+    transport: GitHubTransport, fetch: Fetch, part: Window, first: SearchPage, what: str
+) -> Iterator[dict[str, Any]]:
+    if first.count > SEARCH_CAP:
+        transport.logger.warning(
+            "%s: %d results updated within one second at %s; GitHub shows only %d",
+            transport.where,
+            first.count,
+            _iso(part.lo),
+            SEARCH_CAP,
+        )
+
+    def page(marker: Any) -> SearchPage:
+        return first if marker is None else fetch(part, marker)
+
+    for found in follow(page, lambda p: p.next, where=transport.where, what=what):
+        yield from found.results
+
+
+def graphql_search(
     transport: GitHubTransport,
     *,
     query: str,
@@ -71,80 +137,64 @@ def search_nodes(
     on_user: Callable[[dict[str, Any]], None] | None = None,
     page_scale: int = 1,
 ) -> Iterator[dict[str, Any]]:
-    """Yield every search node in `whole` (oldest update first), splitting crowded windows.
+    """Every PR node a GraphQL `search(type: ISSUE)` finds in `whole`, oldest update first.
 
     `extra_vars` go with every page; `on_user` sees the query's `user` field of each page.
     """
-    pending = [whole]
-    done = 0
-    while pending and done < _MAX_WINDOWS:
-        part = pending.pop()
-        done += 1
-        variables = {**(extra_vars or {}), "q": build_q(part), "login": login}
-        pages = _pages(transport, query, variables, what, on_user, page_scale)
-        count, first_nodes = next(pages)
-        # At the cap exactly, split too: some servers report the capped count, not the true one.
-        halves = part.halves() if count >= SEARCH_CAP else None
-        if halves is not None:
-            pages.close()
-            pending.extend(reversed(halves))  # the older half is read first
-            continue
-        if count > SEARCH_CAP:
-            transport.runtime.logger.warning(
-                "%s: %d results updated within one second at %s; GitHub shows only %d",
-                transport.where(),
-                count,
-                _iso(part.lo),
-                SEARCH_CAP,
-            )
-        yield from first_nodes
-        for _, nodes in pages:
-            yield from nodes
-    if pending:
-        raise ConfigProblem(f"{transport.where()}: {what} needs more than {_MAX_WINDOWS} windows")
 
-
-def _pages(
-    transport: GitHubTransport,
-    query: str,
-    base_vars: dict[str, Any],
-    what: str,
-    on_user: Callable[[dict[str, Any]], None] | None,
-    page_scale: int,
-) -> Generator[tuple[int, list[dict[str, Any]]], None, None]:
-    after: str | None = None
-    login = base_vars["login"]
-    # 1,000 reachable results at the smallest page size after 502s, plus slack.
-    for _ in range(SEARCH_CAP // 5 + 2):
-        variables = {**base_vars, "first": transport.page_size, "after": after}
-        response = transport.graphql(query, variables, what=what, paged=True, page_scale=page_scale)
-        data = response.data or {}
-        if data.get("user") is None:
+    def fetch(part: Window, cursor: str | None) -> SearchPage:
+        variables = {**(extra_vars or {}), "q": build_q(part), "login": login, "after": cursor}
+        answer = transport.paged(query, variables, what=what, scale=page_scale)
+        user = answer.data.get("user")
+        if user is None:
             raise ConfigProblem(
-                f"{transport.where()}: GitHub has no user {login!r}",
+                f"{transport.where}: GitHub has no user {login!r}",
                 hint="fix `login` in this source's config (or remove it to use the token's user)",
             )
         if on_user is not None:
-            on_user(data["user"])
-        if response.errors:
-            # e.g. an organisation that requires SAML sign-in: its PRs come back as null.
-            transport.runtime.logger.warning(
-                "%s: GitHub withheld part of %s: %s",
-                transport.where(),
-                what,
-                "; ".join(str(e.get("message", "?")) for e in response.errors)[:300],
-            )
-        search = data.get("search") or {}
-        nodes = [
-            n
-            for n in search.get("nodes") or []
-            if n and n.get("__typename", "PullRequest") == "PullRequest" and "number" in n
-        ]
-        yield int(search.get("issueCount") or 0), nodes
+            on_user(user)
+        _warn_withheld(transport, answer.errors, what)
+        search = answer.data.get("search") or {}
         info = search.get("pageInfo") or {}
-        if not info.get("hasNextPage") or not info.get("endCursor"):
-            return
-        after = info["endCursor"]
+        more = info.get("endCursor") if info.get("hasNextPage") else None
+        return SearchPage(int(search.get("issueCount") or 0), _pull_requests(search), more)
+
+    return windowed(transport, whole, fetch, what=what)
+
+
+def _warn_withheld(transport: GitHubTransport, errors: list[dict[str, Any]], what: str) -> None:
+    """Errors beside data: e.g. an organisation that requires SAML sign-in, whose PRs come
+    back as null. The rest of the page is good; the user learns what is missing."""
+    if errors:
+        said = quoted(messages(errors), transport.session.secrets)
+        transport.logger.warning("%s: GitHub withheld part of %s: %s", transport.where, what, said)
+
+
+def _pull_requests(search: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        n
+        for n in search.get("nodes") or []
+        if n and n.get("__typename", "PullRequest") == "PullRequest" and "number" in n
+    ]
+
+
+def rest_issue_search(
+    transport: GitHubTransport, build_q: Callable[[Window], str], whole: Window, *, what: str
+) -> Iterator[dict[str, Any]]:
+    """Every issue REST search finds in `whole` (it reports `incomplete_results`, which the
+    session's policy retries), in pages of 100."""
+
+    def fetch(part: Window, page: int | None) -> SearchPage:
+        number = page or 1
+        params = {"q": build_q(part), "sort": "updated", "order": "asc", "per_page": 100}
+        body = transport.rest("/search/issues", {**params, "page": number}, what=what).json()
+        body = body if isinstance(body, dict) else {}
+        total = int(body.get("total_count") or 0)
+        items = [i for i in body.get("items") or [] if isinstance(i, dict)]
+        last = len(items) < 100 or number * 100 >= min(total, SEARCH_CAP)
+        return SearchPage(total, items, None if last else number + 1)
+
+    return windowed(transport, whole, fetch, what=what)
 
 
 def _iso(moment: datetime) -> str:

@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from fakes.github_data import Dataset, generate
 from fakes.github_fake import FakeGitHub
+from fakes.github_harness import serving
+from fakes.github_harness import write_config as harness_config
 from typer.testing import CliRunner
 
 from collector.cli import app
@@ -26,34 +28,13 @@ def dataset() -> Dataset:
 
 @pytest.fixture
 def fake(dataset: Dataset) -> Iterator[FakeGitHub]:
-    server = FakeGitHub(dataset).start()
-    yield server
-    server.stop()
-    assert server.errors == []
+    with serving(dataset) as server:
+        yield server
 
 
 def write_config(folder: Path, fake: FakeGitHub) -> Path:
-    path = folder / "config.toml"
-    path.write_text(
-        f"""
-[owner]
-name = "Octo"
-timezone = "UTC"
-
-[ledger]
-url = "sqlite:///{folder / "ledger.db"}"
-
-[[sources]]
-name = "gh"
-type = "github"
-base_url = "{fake.base_url}"
-token_env = "GITHUB_TOKEN"
-streams = ["pull_requests", "reviews", "design_docs", "issues"]
-max_retries = 2
-""",
-        encoding="utf-8",
-    )
-    return path
+    streams = 'streams = ["pull_requests", "reviews", "design_docs", "issues"]'
+    return harness_config(folder, fake, streams, "max_retries = 2")
 
 
 def run(*args: str) -> tuple[int, str, str]:

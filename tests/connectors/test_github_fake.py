@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from fakes.github_data import Dataset, doc_title, generate
 from fakes.github_fake import FakeGitHub
-from fakes.github_harness import Clock, collect, connector, ids, start_fake
+from fakes.github_harness import Clock, collect, connector, ids, serving, start_fake
 
 from connectors.errors import AuthError, ConfigProblem, RateLimited, SourceUnavailable
+from connectors.http import RequestStats, counting_into
 
 SINCE = datetime(2026, 8, 1, tzinfo=UTC)
 STREAMS = ("pull_requests", "reviews", "design_docs")
@@ -29,10 +31,8 @@ def clock() -> Clock:
 
 @pytest.fixture
 def fake(dataset: Dataset, clock: Clock) -> Iterator[FakeGitHub]:
-    server = start_fake(dataset, clock)
-    yield server
-    server.stop()
-    assert server.errors == [], "the fake GitHub itself failed"
+    with serving(dataset, clock) as server:
+        yield server
 
 
 def expected(dataset: Dataset, stream: str, until: datetime) -> set[str]:
@@ -216,7 +216,8 @@ def test_faults_are_survived_and_items_arrive_once(
         assert sorted(ids(items)) == sorted(expected(dataset, stream, clock.now)), stream
     assert fake.faults == []
     assert conn.stats.retries >= 6 and conn.stats.rate_limit_waits >= 2
-    assert 30 in clock.sleeps and 60 in clock.sleeps  # retry-after honoured; 60 s without it
+    # retry-after honoured (a second past it, never before); a minute without it
+    assert 31 in clock.sleeps and 60 in clock.sleeps
     assert conn._transport.page_size < 100  # a 502 asks for smaller pages afterwards
 
 
@@ -305,3 +306,22 @@ def test_the_token_stays_out_of_logs_and_items(
     assert "Authorization" in caplog.text or "retry" in caplog.text  # something was logged
     assert "owner-token" not in caplog.text
     assert not any("owner-token" in repr(i) for i in items)
+
+
+def test_streams_read_at_once_give_what_they_give_alone_and_count_their_own_requests(
+    fake: FakeGitHub, clock: Clock, dataset: Dataset
+) -> None:
+    conn = connector(fake, clock)  # the login is learned once, whichever stream asks first
+    assert conn.parallel_streams == 3
+
+    def read(stream: str) -> tuple[list[str], int]:
+        with counting_into(RequestStats()) as mine:
+            return ids(collect(conn, stream, SINCE)), mine.requests
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        results = dict(zip(STREAMS, pool.map(read, STREAMS), strict=True))
+
+    for stream, (found, _) in results.items():
+        assert sorted(found) == sorted(expected(dataset, stream, clock.now)), stream
+    assert sum(n for _, n in results.values()) == conn.stats.requests == fake.requests
+    assert sum(1 for s in fake.log if s.body and "query Viewer" in s.body["query"]) == 1

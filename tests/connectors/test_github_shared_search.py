@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from fakes.github_data import Dataset, generate
 from fakes.github_fake import FakeGitHub
-from fakes.github_harness import Clock, collect, connector, start_fake
+from fakes.github_harness import Clock, collect, connector, serving
 
 SINCE = datetime(2026, 8, 1, tzinfo=UTC)
 
@@ -27,10 +27,8 @@ def clock() -> Clock:
 
 @pytest.fixture
 def fake(dataset: Dataset, clock: Clock) -> Iterator[FakeGitHub]:
-    server = start_fake(dataset, clock)
-    yield server
-    server.stop()
-    assert server.errors == []
+    with serving(dataset, clock) as server:
+        yield server
 
 
 def docs_searches(fake: FakeGitHub, start: int) -> int:

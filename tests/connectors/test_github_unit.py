@@ -2,31 +2,20 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import pydantic
 import pytest
-import requests
 import responses
 from fakes.github_harness import Clock
+from fakes.github_mocks import API, GRAPHQL, SINCE, UNTIL, bodies, issue, make, pr_node, search_page
 
-from connectors.base import Runtime
-from connectors.errors import AuthError, ConfigProblem, SourceUnavailable
-from connectors.github import GitHubConfig, GitHubConnector
+from connectors.github import GitHubConfig
 from connectors.github.normalize import normalize_pull_request, normalize_review
 from connectors.github.search import window
 from connectors.globs import glob_match
-
-API = "https://ghe.example.com/api/v3"
-# PyGithub spells the default port out in the URLs it requests.
-MOCK_API = "https://ghe.example.com:443/api/v3"
-GRAPHQL = "https://ghe.example.com:443/api/graphql"
-SINCE = datetime(2026, 10, 1, tzinfo=UTC)
-UNTIL = datetime(2026, 10, 8, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -38,48 +27,6 @@ def clock() -> Clock:
 def mocked() -> Iterator[responses.RequestsMock]:
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
         yield rsps
-
-
-def make(clock: Clock, **settings: Any) -> GitHubConnector:
-    config = GitHubConfig.model_validate(
-        {"name": "ghe", "type": "github", "base_url": API, "login": "octo", **settings}
-    )
-    runtime = Runtime(sleep=clock.sleep, now=lambda: clock.now, logger=logging.getLogger("t"))
-    return GitHubConnector(config, "tok-123", runtime)
-
-
-def search_page(
-    nodes: list[dict[str, Any]], *, count: int | None = None, next_cursor: str | None = None
-) -> dict[str, Any]:
-    return {
-        "data": {
-            "rateLimit": {"cost": 1, "remaining": 4000, "resetAt": "2026-10-08T01:00:00Z"},
-            "user": {"login": "octo"},
-            "search": {
-                "issueCount": len(nodes) if count is None else count,
-                "pageInfo": {"hasNextPage": next_cursor is not None, "endCursor": next_cursor},
-                "nodes": nodes,
-            },
-        }
-    }
-
-
-def pr_node(number: int, **fields: Any) -> dict[str, Any]:
-    return {
-        "__typename": "PullRequest",
-        "number": number,
-        "title": f"PR {number}",
-        "url": f"https://ghe.example.com/acme/api/pull/{number}",
-        "state": "OPEN",
-        "createdAt": "2026-10-02T10:00:00Z",
-        "updatedAt": "2026-10-03T10:00:00Z",
-        "repository": {"nameWithOwner": "acme/api"},
-        **fields,
-    }
-
-
-def bodies(rsps: responses.RequestsMock) -> list[dict[str, Any]]:
-    return [json.loads(c.request.body or b"{}") for c in rsps.calls]
 
 
 # -- configuration ----------------------------------------------------------------------
@@ -172,97 +119,11 @@ def test_crowded_window_is_halved(clock: Clock, mocked: responses.RequestsMock) 
     assert "updated:2026-10-04T12:00:00Z..2026-10-07T23:59:59Z" in queries[2]
 
 
-def test_502_retries_with_a_smaller_page(clock: Clock, mocked: responses.RequestsMock) -> None:
-    mocked.post(GRAPHQL, status=502, body="<html>bad gateway</html>")
-    mocked.post(GRAPHQL, json=search_page([pr_node(1)]))
-    conn = make(clock)
-    assert len(list(conn.fetch("pull_requests", SINCE, UNTIL))) == 1
-    assert [b["variables"]["first"] for b in bodies(mocked)] == [100, 50]
-    assert conn.stats.requests == 2 and conn.stats.retries == 1 and len(clock.sleeps) == 1
-
-
-def test_graphql_without_data_is_retried_smaller(
-    clock: Clock, mocked: responses.RequestsMock
-) -> None:
-    mocked.post(GRAPHQL, json={"data": None, "errors": [{"message": "Something went wrong"}]})
-    mocked.post(GRAPHQL, json=search_page([pr_node(1)]))
-    assert len(list(make(clock).fetch("pull_requests", SINCE, UNTIL))) == 1
-    assert [b["variables"]["first"] for b in bodies(mocked)] == [100, 50]
-
-
-def test_graphql_rate_limited_at_http_200(clock: Clock, mocked: responses.RequestsMock) -> None:
-    reset = int((clock.now + timedelta(seconds=300)).timestamp())
-    mocked.post(
-        GRAPHQL,
-        json={"errors": [{"type": "RATE_LIMITED", "message": "API rate limit exceeded"}]},
-        headers={"x-ratelimit-remaining": "0", "x-ratelimit-reset": str(reset)},
-    )
-    mocked.post(GRAPHQL, json=search_page([pr_node(1)]))
-    conn = make(clock)
-    assert len(list(conn.fetch("pull_requests", SINCE, UNTIL))) == 1
-    assert clock.sleeps == [301] and conn.stats.rate_limit_waits == 1
-
-
-@pytest.mark.parametrize(
-    "failure",
-    [
-        requests.exceptions.ConnectTimeout("slow"),
-        requests.exceptions.ConnectionError("reset by peer"),
-        requests.exceptions.RetryError("too many 502 error responses"),
-    ],
-)
-def test_network_failures_are_retried_then_unavailable(
-    clock: Clock, mocked: responses.RequestsMock, failure: Exception
-) -> None:
-    mocked.post(GRAPHQL, body=failure)
-    conn = make(clock, max_retries=2)
-    with pytest.raises(SourceUnavailable, match="after 3 attempts") as raised:
-        list(conn.fetch("reviews", SINCE, UNTIL))
-    assert conn.stats.requests == 3
-    assert "tok-123" not in raised.value.user_message()
-    delays = clock.sleeps
-    assert len(delays) == 2 and 0.5 <= delays[0] <= 1 and 1 <= delays[1] <= 2  # backoff, jitter
-
-
-def test_bad_credentials(clock: Clock, mocked: responses.RequestsMock) -> None:
-    mocked.post(GRAPHQL, status=401, json={"message": "Bad credentials"})
-    with pytest.raises(AuthError, match="401"):
-        list(make(clock).fetch("pull_requests", SINCE, UNTIL))
-
-
-def test_exhausted_budget_waits_before_the_next_request(
-    clock: Clock, mocked: responses.RequestsMock
-) -> None:
-    reset = int((clock.now + timedelta(seconds=100)).timestamp())
-    headers = {
-        "x-ratelimit-remaining": "0",
-        "x-ratelimit-reset": str(reset),
-        "x-ratelimit-resource": "graphql",
-    }
-    mocked.post(GRAPHQL, json=search_page([pr_node(1)], count=2, next_cursor="c"), headers=headers)
-    mocked.post(GRAPHQL, json=search_page([pr_node(2)], count=2))
-    items = list(make(clock).fetch("pull_requests", SINCE, UNTIL))
-    assert len(items) == 2 and clock.sleeps == [101]
-
-
 # -- REST issue search ------------------------------------------------------------------
 
 
-def issue(number: int) -> dict[str, Any]:
-    return {
-        "number": number,
-        "title": f"Issue {number}",
-        "state": "closed",
-        "html_url": f"https://ghe.example.com/acme/api/issues/{number}",
-        "created_at": "2026-10-01T10:00:00Z",
-        "updated_at": "2026-10-02T10:00:00Z",
-        "closed_at": "2026-10-02T10:00:00Z",
-        "labels": [{"name": "bug"}],
-    }
-
-
 def test_issue_search_parameters_and_pages(clock: Clock, mocked: responses.RequestsMock) -> None:
-    url = MOCK_API + "/search/issues"
+    url = API + "/search/issues"
     mocked.get(
         url,
         json={
@@ -293,31 +154,6 @@ def test_issue_search_parameters_and_pages(clock: Clock, mocked: responses.Reque
         "100",
         "2",
     )
-
-
-def test_incomplete_results_never_pass_as_complete(
-    clock: Clock, mocked: responses.RequestsMock
-) -> None:
-    mocked.get(
-        MOCK_API + "/search/issues",
-        json={"total_count": 3, "incomplete_results": True, "items": [issue(1)]},
-    )
-    with pytest.raises(SourceUnavailable, match="incomplete"):
-        list(make(clock, max_retries=2).fetch("issues", SINCE, UNTIL))
-    assert len(mocked.calls) == 3
-
-
-def test_invalid_search_is_a_config_problem(clock: Clock, mocked: responses.RequestsMock) -> None:
-    mocked.get(
-        MOCK_API + "/search/issues",
-        status=422,
-        json={
-            "message": "Validation Failed",
-            "errors": [{"message": "The listed users cannot be searched", "code": "invalid"}],
-        },
-    )
-    with pytest.raises(ConfigProblem, match="422"):
-        list(make(clock).fetch("issues", SINCE, UNTIL))
 
 
 # -- normalizers ------------------------------------------------------------------------
@@ -362,14 +198,14 @@ def test_review_of_a_deleted_author_and_pending_only() -> None:
 def test_commit_files_follow_link_even_with_another_host_spelling(
     clock: Clock, mocked: responses.RequestsMock
 ) -> None:
-    url = MOCK_API + "/repos/acme/api/commits/abc"
+    url = API + "/repos/acme/api/commits/abc"
     next_link = "https://ghe.example.com:443/api/v3/repos/acme/api/commits/abc?page=2"
     mocked.get(
         url, json={"files": [{"filename": "a.md"}]}, headers={"Link": f'<{next_link}>; rel="next"'}
     )
     mocked.get(url + "?page=2", json={"files": [{"filename": "b.md"}]})
     conn = make(clock)
-    assert conn._commits.commit_paths("acme/api", "abc") == ["a.md", "b.md"]
+    assert conn.reader_source().commits.commit_paths("acme/api", "abc") == ["a.md", "b.md"]
     assert conn.stats.requests == 2
 
 
@@ -378,16 +214,13 @@ def test_unreadable_repository_is_skipped_with_a_warning(
     clock: Clock, mocked: responses.RequestsMock, caplog: pytest.LogCaptureFixture, status: int
 ) -> None:
     mocked.get(
-        MOCK_API + "/repos/acme/secret/commits/abc",
+        API + "/repos/acme/secret/commits/abc",
         status=status,
         json={"message": "Not Found" if status == 404 else "Resource not accessible"},
     )
     with caplog.at_level(logging.WARNING):
-        assert make(clock)._commits.commit_paths("acme/secret", "abc") == []
+        assert make(clock).reader_source().commits.commit_paths("acme/secret", "abc") == []
     assert "acme/secret cannot be read" in caplog.text
 
 
-def test_forbidden_search_is_an_auth_error(clock: Clock, mocked: responses.RequestsMock) -> None:
-    mocked.post(GRAPHQL, status=403, json={"message": "Resource protected by organization SAML"})
-    with pytest.raises(AuthError, match="SAML"):
-        list(make(clock).fetch("pull_requests", SINCE, UNTIL))
+# -- GitHub's own rate limits and refusals, on the one HTTP layer ------------------------

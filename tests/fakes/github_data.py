@@ -155,14 +155,16 @@ def generate(
     owner_prs: int = 200,
     other_prs: int = 120,
     crowded_prs: int = 0,
+    wide_every: int = 0,
 ) -> Dataset:
     """A dataset with every case the connector must handle.
 
     `crowded_prs` adds that many owner PRs updated within one day (day 30), so one search
-    window holds more than GitHub's 1,000 results.
+    window holds more than GitHub's 1,000 results. `wide_every`: every n-th owner PR
+    changes more than 100 files (101 to 320), so its files take more than one page.
     """
     gen = _Generator(random.Random(seed), start, days)
-    gen.owner_prs(owner_prs)
+    gen.owner_prs(owner_prs, wide_every)
     gen.crowded(crowded_prs)
     gen.big_pr()
     gen.other_prs(other_prs)
@@ -245,9 +247,11 @@ class _Generator:
                 )
             )
 
-    def owner_prs(self, count: int) -> None:
+    def owner_prs(self, count: int, wide_every: int = 0) -> None:
         for i in range(count):
-            files = [f"src/module_{i}_{k}.py" for k in range(self.rnd.randrange(1, 6))]
+            wide = wide_every > 0 and i % wide_every == wide_every - 1
+            width = self.rnd.randrange(101, 321) if wide else self.rnd.randrange(1, 6)
+            files = [f"src/module_{i}_{k}.py" for k in range(width)]
             if i % 10 == 0:
                 files.append(f"docs/design/feature-{i}.md")
             if i % 25 == 3:

@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlencode, urlparse
 
 from fakes.github_data import WEB, Dataset
-from fakes.github_graphql import execute, iso
+from fakes.github_graphql import execute, github_schema, iso
 from fakes.github_rest import pull_routes, search_pr_json
 from fakes.github_search import matching_issues, matching_prs, parse
 
@@ -69,6 +69,7 @@ class FakeGitHub:
 
     def start(self) -> FakeGitHub:
         fake = self
+        github_schema()  # built once per process, before a client's short timeout runs
 
         class Handler(_Handler):
             server_fake = fake
@@ -133,6 +134,7 @@ class FakeGitHub:
 class _Handler(BaseHTTPRequestHandler):
     server_fake: FakeGitHub
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out in two writes: no 40 ms stall
 
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet: the request log is in `FakeGitHub.log`."""

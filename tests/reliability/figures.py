@@ -61,8 +61,8 @@ def render(recorder: Recorder, *, scale: int, seconds: float) -> str:
         "Fault kinds: `500`-`504` server errors; `429` with `Retry-After` and reset headers; "
         "`403_primary` / `403_secondary` GitHub's rate limits (`x-ratelimit-remaining: 0` "
         "with `x-ratelimit-reset`, and `retry-after`); `drop` the connection closed half-way "
-        "through the body; `slow` an answer later than the 0.5 s timeout (1 s on GitHub, "
-        "which takes whole seconds); `malformed` a 200 whose JSON is cut short. At most one "
+        "through the body; `slow` an answer later than the 0.5 s timeout; "
+        "`malformed` a 200 whose JSON is cut short. At most one "
         "fault in a row, so every fault costs exactly one retry; a source answering 503 to "
         "everything shows what happens beyond the retry budget.",
         "",

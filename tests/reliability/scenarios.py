@@ -3,7 +3,6 @@ the results; `make_figures` runs the same functions and tabulates them."""
 
 from __future__ import annotations
 
-import math
 import tempfile
 import time
 from collections import Counter
@@ -38,11 +37,6 @@ class Outcome:
     errors: list[str] = field(default_factory=list)
     statuses: list[str] = field(default_factory=list)
     missing: list[tuple[str, str]] = field(default_factory=list)  # a sample, for messages
-
-
-def effective_timeout(world: World) -> float:
-    # PyGithub only takes whole seconds (the connector rounds up).
-    return math.ceil(TIMEOUT) if world.name == "github" else TIMEOUT
 
 
 def kinds_for(world: World) -> tuple[str, ...]:
@@ -83,7 +77,7 @@ def run_faults(
             rate=rate,
             seed=seed,
             limits={"slow": 2 * scale()},
-            slow_seconds=effective_timeout(world) + 0.4,
+            slow_seconds=TIMEOUT + 0.4,
             transform=transform,
             before=before,
         )
@@ -155,7 +149,7 @@ def run_changing(
             rate=0.3,
             seed=seed,
             limits={"slow": 1},
-            slow_seconds=effective_timeout(world) + 0.4,
+            slow_seconds=TIMEOUT + 0.4,
             before=before,
         )
         with FaultProxy(world.upstream, plan) as proxy:
