@@ -22,8 +22,15 @@ from urllib.parse import urlsplit
 
 import requests
 
-from connectors.http import ApiRules, Verdict, classify_common, header, reset_wait, retry_after
-from connectors.http.classify import budget_reset
+from connectors.http import (
+    ApiRules,
+    Verdict,
+    budget_reset,
+    classify_common,
+    header,
+    reset_wait,
+    retry_after,
+)
 
 _LIMIT_STATUSES = frozenset({403, 429})
 
@@ -42,7 +49,7 @@ def classify(response: requests.Response, now: datetime) -> Verdict:
         found = _body_verdict(body, response.headers, now)
         if found is not None:
             return found
-        return Verdict(budget_reset=_own_budget_reset(response, now))
+        return _budget(response, now)
     return classify_common(response, now)
 
 
@@ -102,14 +109,10 @@ def _graphql_limit(
     return Verdict(rate_limited=True, wait=wait, reason="GraphQL rate limit")
 
 
-def _own_budget_reset(response: requests.Response, now: datetime) -> datetime | None:
-    """An emptied budget, kept only when the answer names the bucket its URL maps to: the
-    policy keys budgets by URL before a request is sent, and a wrong key would make
-    requests to a budget that is not empty wait."""
+def _budget(response: requests.Response, now: datetime) -> Verdict:
+    """An emptied budget, under the resource GitHub names for it (else the URL's)."""
     named = header(response.headers, "x-ratelimit-resource")
-    if named is not None and named != bucket(response.url or ""):
-        return None
-    return budget_reset(response.headers, now)
+    return Verdict(budget_reset=budget_reset(response.headers, now), budget_bucket=named)
 
 
 def _json(response: requests.Response) -> dict[str, Any]:

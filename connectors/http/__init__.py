@@ -8,7 +8,12 @@
 - `follow`: the one paging loop; `Secrets` / `quoted`: no credential quoted back.
 """
 
-from connectors.http.classify import TRANSIENT_STATUSES, classify_common, limit_wait
+from connectors.http.classify import (
+    TRANSIENT_STATUSES,
+    budget_reset,
+    classify_common,
+    limit_wait,
+)
 from connectors.http.paging import MAX_PAGES, follow
 from connectors.http.policy import OK, ApiRules, Limits, RetryPolicy, Verdict
 from connectors.http.secrets import MASK, Secrets, credential_forms
@@ -29,6 +34,7 @@ __all__ = [
     "Secrets",
     "SourceSession",
     "Verdict",
+    "budget_reset",
     "classify_common",
     "counting_into",
     "credential_forms",

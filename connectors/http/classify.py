@@ -19,8 +19,6 @@ from connectors.http.waits import header, reset_wait, retry_after
 TRANSIENT_STATUSES = frozenset({500, 502, 503, 504, *range(520, 531)})
 # Answers that suggest the request was too heavy for the server to finish in time.
 TOO_HEAVY = frozenset({502, 504})
-# Resets are whole seconds and clocks differ: a request exactly at the reset may be early.
-RESET_MARGIN = 1.0
 
 
 def classify_common(response: requests.Response, now: datetime) -> Verdict:
@@ -44,8 +42,7 @@ def limit_wait(headers: Mapping[str, str], now: datetime) -> float | None:
     found = retry_after(headers, now)
     if found is not None:
         return found
-    reset = reset_wait(_ratelimit(headers, "reset"), now)
-    return reset + RESET_MARGIN if reset is not None else None
+    return reset_wait(_ratelimit(headers, "reset"), now)
 
 
 def budget_reset(headers: Mapping[str, str], now: datetime) -> datetime | None:
@@ -53,7 +50,7 @@ def budget_reset(headers: Mapping[str, str], now: datetime) -> datetime | None:
     if _ratelimit(headers, "remaining") != "0":
         return None
     wait = reset_wait(_ratelimit(headers, "reset"), now)
-    return now + timedelta(seconds=wait + RESET_MARGIN) if wait is not None else None
+    return now + timedelta(seconds=wait) if wait is not None else None
 
 
 def _ratelimit(headers: Mapping[str, str], field: str) -> str | None:

@@ -44,7 +44,9 @@ class Verdict:
     `smaller_page`: the failure suggests the request was too heavy (GitHub's 502 on a big
     GraphQL page); a caller that can shrink its page does so before the retry.
     `budget_reset`: the answer was fine but spent the last request of a budget that resets
-    then; the next request to the same `bucket` waits for it instead of failing.
+    then; the next request to the same bucket waits for it instead of failing.
+    `budget_bucket` names that bucket when the answer says which it was (GitHub's
+    `x-ratelimit-resource`); else it is the one `ApiRules.bucket` gave the request's URL.
     """
 
     retry: bool = False
@@ -53,6 +55,7 @@ class Verdict:
     reason: str = ""
     smaller_page: bool = False
     budget_reset: datetime | None = None
+    budget_bucket: str | None = None
 
     @property
     def again(self) -> bool:
@@ -168,7 +171,7 @@ class RetryPolicy:
         verdict = self.api.classify(response, now)
         if verdict.budget_reset is not None:
             with self._lock:
-                self._exhausted[bucket] = verdict.budget_reset
+                self._exhausted[verdict.budget_bucket or bucket] = verdict.budget_reset
         if not verdict.again:
             return response
         raise _Again(verdict, verdict.wait)

@@ -8,12 +8,14 @@ Jira's calls go through it directly.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import requests
 from requests.adapters import HTTPAdapter
 
+from connectors.errors import Unreachable
 from connectors.http.policy import ApiRules, Limits, RetryPolicy, Verdict
 from connectors.http.secrets import Secrets
 from connectors.http.stats import RequestStats, Runtime
@@ -59,6 +61,12 @@ class SourceSession(requests.Session):
         self.policy = RetryPolicy(where, base_url, api, limits, runtime, stats, timeout)
         self.timeout = timeout
         self.secrets = secrets
+        # Until the server has answered once, requests go one at a time: when it cannot be
+        # reached at all, the streams of a source running at once learn it from one
+        # request's retries instead of each trying on its own.
+        self._first_answer = threading.Lock()
+        self._answered = False
+        self._down: Unreachable | None = None
         adapter = CountingAdapter(stats, pool_connections=pool_size, pool_maxsize=pool_size)
         self.mount("http://", adapter)
         self.mount("https://", adapter)
@@ -72,7 +80,7 @@ class SourceSession(requests.Session):
         def attempt() -> requests.Response:
             return send(method, url, *args, **kwargs)
 
-        return self.policy.run(attempt, url=url)
+        return self._guarded(lambda: self.policy.run(attempt, url=url))
 
     def call(
         self,
@@ -90,7 +98,25 @@ class SourceSession(requests.Session):
         def attempt() -> requests.Response:
             return send(method, url, **{"timeout": self.timeout, **build()})
 
-        return self.policy.run(attempt, url=url, what=what, on_retry=on_retry)
+        return self._guarded(
+            lambda: self.policy.run(attempt, url=url, what=what, on_retry=on_retry)
+        )
+
+    def _guarded(self, run: Callable[[], requests.Response]) -> requests.Response:
+        if self._answered:
+            return run()
+        with self._first_answer:
+            if self._down is not None:
+                raise Unreachable(str(self._down))
+            if self._answered:
+                return run()
+            try:
+                response = run()
+            except Unreachable as down:
+                self._down = down
+                raise
+            self._answered = True
+            return response
 
     def rebuild_auth(
         self, prepared_request: requests.PreparedRequest, response: requests.Response

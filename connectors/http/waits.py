@@ -9,6 +9,7 @@ from email.utils import parsedate_to_datetime
 
 # A reset further away than this is not a wait but a broken header (or a clock years off).
 _LONGEST_PLAUSIBLE = 7 * 86_400.0
+RESET_MARGIN = 1.0
 
 
 def retry_after(headers: Mapping[str, str], now: datetime) -> float | None:
@@ -29,8 +30,10 @@ def retry_after(headers: Mapping[str, str], now: datetime) -> float | None:
 
 
 def reset_wait(value: str | None, now: datetime) -> float | None:
-    """Seconds until a rate limit resets: epoch seconds (GitHub's `x-ratelimit-reset`,
-    GitLab's `RateLimit-Reset`) or an ISO 8601 time (Jira Cloud's `X-RateLimit-Reset`)."""
+    """Seconds to wait for a rate limit's reset: epoch seconds (GitHub's
+    `x-ratelimit-reset`, GitLab's `RateLimit-Reset`) or an ISO 8601 time (Jira Cloud's
+    `X-RateLimit-Reset`), plus a second: resets are whole seconds and clocks differ, so a
+    request exactly at the reset may still be early."""
     if not value:
         return None
     try:
@@ -40,7 +43,8 @@ def reset_wait(value: str | None, now: datetime) -> float | None:
             when = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
         except ValueError:
             return None
-    return _plausible(_seconds_between(now, when))
+    seconds = _plausible(_seconds_between(now, when))
+    return seconds + RESET_MARGIN if seconds is not None else None
 
 
 def header(headers: Mapping[str, str], name: str) -> str | None:

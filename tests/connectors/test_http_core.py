@@ -211,3 +211,20 @@ def test_the_session_sets_a_timeout_when_the_caller_sets_none() -> None:
     s.get_adapter(URL).send = fake_send  # type: ignore[method-assign]
     s.get(URL)
     assert seen["timeout"] == 5.0
+
+
+def test_streams_at_once_learn_an_unreachable_server_from_one_request() -> None:
+    clock = Clock()
+    s = session(clock, retries=1)
+
+    def read() -> str:
+        try:
+            s.get("http://127.0.0.1:9/nothing")
+        except Unreachable as down:
+            return str(down)
+        return "answered"
+
+    with ThreadPoolExecutor(3) as pool:
+        said = list(pool.map(lambda _: read(), range(3)))
+    assert all("refused the connection" in m for m in said)
+    assert s.policy.stats.requests == 2  # one request and its retry, not one per caller
