@@ -317,7 +317,7 @@ class Collector:
     def _record(self, report: RunReport, record: StreamRecord) -> None:
         if report.run_id is not None:
             with self.ledger.write() as session:
-                record_run_stream(session, report.run_id, record)
+                record_run_stream(session, report.run_id, record, self.redactor)
         with self._lock:
             report.records.append(record)
         self.progress.stream_finished(record)

@@ -11,20 +11,15 @@ import stat
 from pathlib import Path
 
 import pytest
-from sqlalchemy import inspect, select, text
+from sqlalchemy import select, text
 from typer.testing import CliRunner
 
 from collector.cli import app
 from reliability.harness import collect, open_config_ledger, write_config
+from reliability.leaks import SECRETS, ledger_text
 from reliability.proxy import FaultProxy, Plan
 from reliability.worlds import CONNECTORS, open_world, use_token
 
-SECRETS = {
-    "github": "ghp_" + "R3liab1lityS3cretT0kenAbCdEf0123456789",
-    "gitlab": "glpat-" + "R3liab1lityS3cret-xyz9",
-    "jira-cloud": "ATATT" + "3xFfGF0R3liab1lityS3cretT0ken=0A1B2C3D",
-    "jira-server": "NjE3ODk0MjA1R3liab1lityS3cretPAT0123456789",
-}
 AUTH_HEADERS = {"authorization", "private-token", "cookie"}
 
 
@@ -36,21 +31,6 @@ def run(*args: str) -> tuple[int, str]:
 def run3(*args: str) -> tuple[int, str, str]:
     result = CliRunner().invoke(app, list(args))
     return result.exit_code, result.stdout, result.stderr
-
-
-def ledger_text(config: Path) -> str:
-    """Every value of every row of every table, as text."""
-    ledger = open_config_ledger(config)
-    try:
-        names = inspect(ledger.engine).get_table_names()
-        with ledger.engine.connect() as conn:
-            return "\n".join(
-                repr(tuple(row))
-                for name in names
-                for row in conn.execute(text(f'SELECT * FROM "{name}"'))
-            )
-    finally:
-        ledger.close()
 
 
 @pytest.mark.parametrize("connector", CONNECTORS)
