@@ -4,6 +4,7 @@ command output; credentials are never sent on to another host on a redirect."""
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import os
@@ -15,10 +16,13 @@ from sqlalchemy import select, text
 from typer.testing import CliRunner
 
 from collector.cli import app
+from collector.commands import inspect as inspect_commands
 from reliability.harness import collect, open_config_ledger, write_config
-from reliability.leaks import SECRETS, ledger_text
+from reliability.leaks import SECRETS, forbidden_forms, leaks, ledger_text
 from reliability.proxy import FaultProxy, Plan
 from reliability.worlds import CONNECTORS, open_world, use_token
+
+EMAIL = "alice@example.com"
 
 AUTH_HEADERS = {"authorization", "private-token", "cookie"}
 
@@ -182,3 +186,50 @@ def test_a_ledger_row_never_holds_the_token_even_in_run_options(
     finally:
         ledger.close()
     assert secret not in ledger_text(config)
+
+
+def jira_cloud_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, str]:
+    """A config naming a Jira Cloud source by email, its token in the environment; and
+    the Basic header that token makes."""
+    secret = SECRETS["jira-cloud"]
+    monkeypatch.setenv("JIRA_TOKEN", secret)
+    config = write_config(
+        tmp_path,
+        '[[sources]]\nname = "jira"\ntype = "jira"\nbase_url = "https://x.atlassian.net"\n'
+        f'email = "{EMAIL}"\n',
+    )
+    return config, "Basic " + base64.b64encode(f"{EMAIL}:{secret}".encode()).decode()
+
+
+@pytest.mark.parametrize("debug", [True, False])
+def test_debug_shows_the_traceback_of_a_command_error_and_only_debug(
+    debug: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config, _ = jira_cloud_config(tmp_path, monkeypatch)
+    flags = ["--debug"] if debug else []
+    code, _, stderr = run3(*flags, "collect", "--source", "nope", "--config", str(config))
+    assert code == 2
+    assert "error: --source nope: no such source; configured: jira" in stderr
+    assert ("Traceback (most recent call last)" in stderr) is debug
+
+
+@pytest.mark.parametrize("debug", [True, False])
+def test_an_unexpected_error_is_redacted_with_and_without_debug(
+    debug: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config, basic = jira_cloud_config(tmp_path, monkeypatch)
+    secret = SECRETS["jira-cloud"]
+
+    def crash(*args: object) -> None:  # a bug that quotes the credential it was given
+        raise RuntimeError(f"request failed: Authorization: {basic}; token {secret}")
+
+    monkeypatch.setattr(inspect_commands, "last_runs", crash)
+    flags = ["--debug"] if debug else []
+    code, stdout, stderr = run3(*flags, "status", "--config", str(config))
+
+    assert code == 1
+    said = "error: unexpected error: RuntimeError: request failed: Authorization: Basic ***; "
+    assert said + "token *** (run with --debug for details, and please report it)" in stderr
+    assert ("Traceback (most recent call last)" in stderr) is debug
+    found = leaks({"stdout": stdout, "stderr": stderr}, forbidden_forms(secret, {basic}, [EMAIL]))
+    assert found == {}
