@@ -8,7 +8,9 @@ failing never stops the others; items stream through in bounded batches.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import json
 import logging
 import threading
 import time
@@ -264,7 +266,7 @@ class Collector:
         for item in items:
             if item.source != source:
                 raise ValueError(f"connector yielded an item of source {item.source!r}")
-            batch.append(item)
+            batch.append(self._scrubbed(item))
             self.progress.items_fetched(source, stream, 1)
             if len(batch) >= size or self.stop.is_set():
                 yield batch
@@ -322,11 +324,24 @@ class Collector:
             report.records.append(record)
         self.progress.stream_finished(record)
 
+    def _scrubbed(self, item: Item) -> Item:
+        """The item with no credential in it: a server that echoes requests may write the
+        Authorization header into a page it serves as well as into its errors."""
+        if not self.redactor.knows_credentials:
+            return item
+        text = json.dumps([item.normalized(), item.raw], default=str, ensure_ascii=False)
+        if not self.redactor.holds_credential(text):
+            return item
+        scrub = self.redactor.scrub
+        return dataclasses.replace(item, **{name: scrub(getattr(item, name)) for name in _TEXT})
+
     def _message(self, exc: BaseException, prefix: str = "") -> str:
         text = exc.user_message() if isinstance(exc, ConnectorError) else str(exc)
         return self.redactor(prefix + text)
 
 
+# An item's fields that hold text from the server (its identity stays as it is).
+_TEXT = ("url", "title", "body", "repo", "path", "author", "labels", "paths", "extra", "raw")
 INTERRUPTED_NOTE = "interrupted: what was read is stored; the next run fetches the rest"
 NOT_RUN = ("interrupted", "not run: the run was interrupted first")
 NO_SOURCE = (

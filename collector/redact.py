@@ -108,6 +108,28 @@ class Redactor:
         redacted = self(text)
         return data if redacted == text else redacted.encode("utf-8", "surrogateescape")
 
+    @property
+    def knows_credentials(self) -> bool:
+        return self._maybe is not None
+
+    def holds_credential(self, text: str) -> bool:
+        """Whether `text` holds a known credential form (one linear scan)."""
+        return self._may_hold_form(_utf8(text))
+
+    def scrub(self, value: Any) -> Any:
+        """`value` (a string, or lists, tuples and mappings of them) with the known
+        credential forms masked. Shapes are left alone: this is for data (an item's
+        fields), where `Authorization: Bearer <example>` in a document is content."""
+        if isinstance(value, str):
+            if not self.holds_credential(value):
+                return value
+            return _masked(value, sorted(self._spans(value)))
+        if isinstance(value, Mapping):
+            return {self.scrub(k): self.scrub(v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return type(value)(self.scrub(v) for v in value)
+        return value
+
     def _may_hold_form(self, data: bytes) -> bool:
         return self._maybe is not None and self._maybe.search(data) is not None
 

@@ -65,6 +65,7 @@ class Plan:
     always: bool = False  # a source that stays down: every request gets kinds[0]
     passes: int = 0  # the first requests go through untouched (fail mid-run, not at once)
     echo_style: str = "json"  # how `echo<status>` faults write the request (ECHO_STYLES)
+    echo_into_pages: bool = False  # good answers carry the credentials in their texts
 
 
 class FaultProxy:
@@ -190,6 +191,25 @@ def echo_answer(
     return [("Content-Type", "application/json"), *echoed], json.dumps(body).encode()
 
 
+# Fields that hold free text in GitHub's, GitLab's and Jira's answers.
+TEXT_FIELDS = {"title", "body", "bodyText", "description", "summary"}
+
+
+def with_credentials(data: Any, headers: dict[str, str]) -> Any:
+    """`data` with the request's credential headers appended to every free-text field."""
+    secret = " ".join(f"{k}: {v}" for k, v in headers.items() if k.lower() in CREDENTIAL_HEADERS)
+    if isinstance(data, dict):
+        return {
+            key: f"{value} {secret}"
+            if key in TEXT_FIELDS and isinstance(value, str)
+            else with_credentials(value, headers)
+            for key, value in data.items()
+        }
+    if isinstance(data, list):
+        return [with_credentials(value, headers) for value in data]
+    return data
+
+
 def _handler(proxy: FaultProxy) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -239,6 +259,8 @@ def _handler(proxy: FaultProxy) -> type[BaseHTTPRequestHandler]:
             data = proxy.rewrite(data)
             if proxy.plan.transform is not None and status == 200 and data[:1] in b"[{":
                 data = json.dumps(proxy.plan.transform(self.path, json.loads(data))).encode()
+            if proxy.plan.echo_into_pages and status == 200 and data[:1] in b"[{":
+                data = json.dumps(with_credentials(json.loads(data), headers)).encode()
             kept = [(k, v.replace(proxy.upstream, proxy.root)) for k, v in kept]
             if kind == "malformed":
                 data = data[: max(1, len(data) // 2)]  # valid length, broken JSON

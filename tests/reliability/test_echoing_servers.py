@@ -6,7 +6,8 @@ modes, `config check --online`) and every command that shows what those runs sto
 weekly export) runs against GitHub, GitLab, Jira Cloud and Jira Data Center sources
 whose proxies answer 400, 401, 403 and 500 with the request line (query string
 included) and headers written back in JSON, plain text, HTML, URL-encoded or cut at
-300 characters, at once or after a few good answers. No credential, nor any derived
+300 characters, at once or after a few good answers; a healthy source's answers carry the
+credentials in every title, body and summary. No credential, nor any derived
 form of one (base64, `Basic base64(email:token)`, URL-encoded, escaped, a dozen
 characters of it), may appear on stdout, on stderr, in the log file, in the ledger
 (its rows and its file's bytes), in an export or in the daemon's state.
@@ -21,10 +22,13 @@ from pathlib import Path
 
 import pytest
 from fakes.jira_fixtures import EMAIL
+from sqlalchemy import select
 from typer.testing import CliRunner
 
 from collector.cli import app
-from reliability.harness import write_config
+from collector.ledger.models import ItemRow
+from collector.redact import MASK
+from reliability.harness import open_config_ledger, write_config
 from reliability.leaks import (
     SECRETS,
     files_text,
@@ -63,7 +67,8 @@ def cli(*args: str) -> tuple[int, str, str]:
 
 @contextmanager
 def echoing_sources(world: World) -> Iterator[tuple[list[FaultProxy], list[str]]]:
-    """One source per echo in ECHOES, each behind its own proxy, and a healthy one."""
+    """One source per echo in ECHOES, each behind its own proxy, and a healthy one whose
+    answers carry the credentials in their titles, bodies and summaries."""
     with ExitStack() as stack:
         proxies, sections = [], []
         for status, style, passes in ECHOES:
@@ -72,7 +77,7 @@ def echoing_sources(world: World) -> Iterator[tuple[list[FaultProxy], list[str]]
             name = f"echo{status}-{style}" + ("-late" if passes else "")
             proxies.append(proxy)
             sections.append(world.source_toml(proxy.root, name=name, max_retries=0))
-        healthy = stack.enter_context(FaultProxy(world.upstream))
+        healthy = stack.enter_context(FaultProxy(world.upstream, Plan(echo_into_pages=True)))
         proxies.append(healthy)
         sections.append(world.source_toml(healthy.root, max_retries=0))
         yield proxies, sections
@@ -84,6 +89,15 @@ def schedule_section() -> str:
         '[schedule]\ninterval = "2h"\njitter = "0s"\nlog_file = "gm.log"\n\n'
         f'[schedule.weekly_export]\nformat = "md"\nfolder = "weekly"\nweekday = "{today}"\n'
     )
+
+
+def stored_titles(config: Path, source: str) -> list[str]:
+    ledger = open_config_ledger(config)
+    try:
+        with ledger.read() as session:
+            return list(session.scalars(select(ItemRow.title).where(ItemRow.source == source)))
+    finally:
+        ledger.close()
 
 
 def run_every_command(config: Path, since: str) -> dict[str, str]:
@@ -130,6 +144,8 @@ def test_no_credential_form_leaks_from_servers_that_echo_the_request(
 
     assert sent and echoed >= len(ECHOES)  # the credential went out, and came back echoed
     outputs["ledger rows"] = ledger_text(config)
+    titles = stored_titles(config, world.name)
+    assert any(title.endswith(MASK) for title in titles), titles[:3]
     outputs |= files_text(tmp_path)
     assert any(name.endswith("gm.log") for name in outputs)
     assert any("/weekly/" in name for name in outputs)  # the daemon's weekly export
