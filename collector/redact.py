@@ -9,8 +9,10 @@ source config names (Jira Cloud's `email`). A form cut short (a message limited 
 characters) is masked as far as it goes. Credential-shaped text of unknown origin
 (`Authorization: Basic …`, `Private-Token: …`, session cookies) is masked as well.
 
-Every output path goes through it: command output and errors (`redacted_output` around
-each command), the log file, the ledger's run rows, `config check --online`, the daemon.
+Every output path goes through it: command output and errors, exports to stdout
+included (`redacted_output` around each command), export files, the log file, the
+ledger's run rows, `config check --online`, the daemon's log; and items are scrubbed
+before they are stored (`scrub`), so the ledger and what is drawn from it stay clean.
 """
 
 from __future__ import annotations
@@ -38,7 +40,9 @@ MASK = "***"
 SHORTEST = 6  # shorter values would mask ordinary words; tokens are never that short
 CUT = 12  # a credential form cut short still leaks from this many characters on
 # Variables that hold a credential by their name (GITHUB_TOKEN, PGPASSWORD, X_API_KEY).
-_CREDENTIAL_VARIABLE = re.compile(r"(TOKEN|SECRET|PASSWORD|PASSWD|_PAT|API_?KEY)$", re.I)
+_CREDENTIAL_VARIABLE = re.compile(
+    r"(TOKEN|SECRET|PASSWORD|PASSWD|_PAT|API_?KEY|ACCESS_KEY)$", re.IGNORECASE
+)
 # Config fields naming the user a credential may be sent with (`Basic user:token`).
 USER_FIELDS = ("email", "login", "username", "user")
 _URLSAFE = str.maketrans("+/", "-_")

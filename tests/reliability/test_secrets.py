@@ -9,6 +9,7 @@ import json
 import logging
 import os
 import stat
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,12 @@ from typer.testing import CliRunner
 
 from collector.cli import app
 from collector.commands import inspect as inspect_commands
+from collector.ledger.runs import (
+    StreamRecord,
+    record_run_end,
+    record_run_start,
+    record_run_stream,
+)
 from reliability.harness import collect, open_config_ledger, write_config
 from reliability.leaks import SECRETS, forbidden_forms, leaks, ledger_text
 from reliability.proxy import FaultProxy, Plan
@@ -233,3 +240,29 @@ def test_an_unexpected_error_is_redacted_with_and_without_debug(
     assert ("Traceback (most recent call last)" in stderr) is debug
     found = leaks({"stdout": stdout, "stderr": stderr}, forbidden_forms(secret, {basic}, [EMAIL]))
     assert found == {}
+
+
+def test_status_masks_a_credential_an_older_growthmap_stored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config, basic = jira_cloud_config(tmp_path, monkeypatch)
+    ledger = open_config_ledger(config)
+    with ledger.write() as session:  # a run row from before run rows were redacted
+        started = datetime.now(UTC)
+        run_id = record_run_start(session, ledger.owner, started, {}, "cli")
+        record_run_stream(
+            session,
+            run_id,
+            StreamRecord(
+                "jira", "tickets", "failed", 0, 0, 0, 1, 0, f"HTTP 401: {basic}", None, None, 0.1
+            ),
+            redact=lambda text: text,
+        )
+        record_run_end(session, run_id, started, "failed", 1)
+    ledger.close()
+    forbidden = forbidden_forms(SECRETS["jira-cloud"], {basic}, [EMAIL])
+
+    code, stdout, stderr = run3("status", "--config", str(config))
+    assert code == 0, stderr
+    assert "HTTP 401: Basic ***" in stdout
+    assert leaks({"stdout": stdout, "stderr": stderr}, forbidden) == {}
