@@ -44,6 +44,8 @@ log = logging.getLogger("growthmap.collect")
 
 FULL_HISTORY_START = datetime(2008, 1, 1, tzinfo=UTC)
 ALL_STREAMS = "*"
+# An item's fields that hold text from the server (its identity stays as it is).
+_TEXT = ("url", "title", "body", "repo", "path", "author", "labels", "paths", "extra", "raw")
 
 
 @dataclass(frozen=True)
@@ -340,8 +342,6 @@ class Collector:
         return self.redactor(prefix + text)
 
 
-# An item's fields that hold text from the server (its identity stays as it is).
-_TEXT = ("url", "title", "body", "repo", "path", "author", "labels", "paths", "extra", "raw")
 INTERRUPTED_NOTE = "interrupted: what was read is stored; the next run fetches the rest"
 NOT_RUN = ("interrupted", "not run: the run was interrupted first")
 NO_SOURCE = (
