@@ -81,7 +81,7 @@ def run_collect(
         progress=progress,
         on_items=on_items,
         clock=clock,
-        redactor=Redactor.from_env([s.token_env for s in settings.sources], env),
+        redactor=Redactor.for_settings(settings, env),
         stop=stop,
     )
     warn_of_renamed_sources(settings, ledger)

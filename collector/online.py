@@ -20,7 +20,7 @@ class OnlineCheck:
 
 def check_sources(sources: list[SourceConfig], env: Mapping[str, str]) -> list[OnlineCheck]:
     """Whether each enabled source answers with its token (and, for Jira, its JQL)."""
-    redact = Redactor.from_env([s.token_env for s in sources], env)
+    redact = Redactor.for_sources(sources, env)
     results = []
     for source in (s for s in sources if s.enabled):
         try:

@@ -9,7 +9,9 @@ failing never stops the others; items stream through in bounded batches.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import json
 import logging
 import threading
 import time
@@ -45,6 +47,8 @@ log = logging.getLogger("growthmap.collect")
 
 FULL_HISTORY_START = datetime(2008, 1, 1, tzinfo=UTC)
 ALL_STREAMS = "*"
+# An item's fields that hold text from the server (its identity stays as it is).
+_TEXT = ("url", "title", "body", "repo", "path", "author", "labels", "paths", "extra", "raw")
 
 
 @dataclass(frozen=True)
@@ -281,7 +285,7 @@ class Collector:
         for item in items:
             if item.source != source:
                 raise ValueError(f"connector yielded an item of source {item.source!r}")
-            batch.append(item)
+            batch.append(self._scrubbed(item))
             self.progress.items_fetched(source, stream, 1)
             if len(batch) >= size or self.stop.is_set():
                 yield batch
@@ -334,10 +338,21 @@ class Collector:
     def _record(self, report: RunReport, record: StreamRecord) -> None:
         if report.run_id is not None:
             with self.ledger.write() as session:
-                record_run_stream(session, report.run_id, record)
+                record_run_stream(session, report.run_id, record, self.redactor)
         with self._lock:
             report.records.append(record)
         self.progress.stream_finished(record)
+
+    def _scrubbed(self, item: Item) -> Item:
+        """The item with no credential in it: a server that echoes requests may write the
+        Authorization header into a page it serves as well as into its errors."""
+        if not self.redactor.knows_credentials:
+            return item
+        text = json.dumps([item.normalized(), item.raw], default=str, ensure_ascii=False)
+        if not self.redactor.holds_credential(text):
+            return item
+        scrub = self.redactor.scrub
+        return dataclasses.replace(item, **{name: scrub(getattr(item, name)) for name in _TEXT})
 
     def _message(self, exc: BaseException, prefix: str = "") -> str:
         text = exc.user_message() if isinstance(exc, ConnectorError) else str(exc)

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, NoReturn, ParamSpec, TypeVar
+from typing import Annotated, Any, NoReturn, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
@@ -18,7 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from collector.config import Settings, load_settings
 from collector.errors import ExitCode, GrowthmapError
 from collector.ledger import Ledger, open_ledger
-from collector.redact import Redactor
+from collector.redact import Redactor, redacted_output
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -43,6 +43,8 @@ class AppState:
     env: dict[str, str] = field(default_factory=lambda: dict(os.environ))
     _settings: Settings | None = None
     _ledger: Ledger | None = None
+    _redactor: Redactor | None = None
+    _redacting_for: Settings | None = None
 
     def settings(self) -> Settings:
         if self._settings is None:
@@ -56,9 +58,12 @@ class AppState:
         return self._ledger
 
     def redactor(self) -> Redactor:
-        settings = self._settings
-        names = [s.token_env for s in settings.sources] if settings else []
-        return Redactor.from_env(names, self.env)
+        """Built once from the settings and the environment (from the environment alone
+        until the settings are loaded, or when they cannot be)."""
+        if self._redactor is None or self._redacting_for is not self._settings:
+            self._redactor = Redactor.for_settings(self._settings, self.env)
+            self._redacting_for = self._settings
+        return self._redactor
 
     def close(self) -> None:
         if self._ledger is not None:
@@ -99,40 +104,51 @@ def state(ctx: typer.Context, config: Path | None = None) -> AppState:
     return obj
 
 
+# Typer hands a command its (vendored) click Context, which typer.Context only subclasses.
+_CLICK_CONTEXT: type = typer.Context.__bases__[0]
+
+
 def handles_errors(func: Callable[P, R]) -> Callable[P, R]:
     """Turn growthmap's errors into a message on stderr and the exit code; no traceback
-    unless --debug."""
+    unless --debug. Everything the command writes to stdout and stderr, its errors
+    included, passes through the invocation's redactor."""
 
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        ctx = next((a for a in (*args, *kwargs.values()) if isinstance(a, typer.Context)), None)
-        debug = bool(ctx and state(ctx).debug)
-        try:
-            return func(*args, **kwargs)
-        except GrowthmapError as exc:
-            _fail(str(exc), exc.exit_code, debug)
-        except SQLAlchemyError as exc:
-            _fail(
-                f"ledger error: {exc.__class__.__name__}: {getattr(exc, 'orig', exc)}",
-                ExitCode.SOURCE_FAILED,
-                debug,
-            )
-        except KeyboardInterrupt:
-            print("interrupted; everything stored so far is kept", file=sys.stderr)
-            raise typer.Exit(ExitCode.INTERRUPTED) from None
-        except BrokenPipeError:
-            _quiet_after_closed_pipe()
-        except (typer.Exit, typer.Abort):
-            raise
-        except Exception as exc:  # a bug: say so plainly, traceback only with --debug
-            message = state(ctx).redactor()(f"{type(exc).__name__}: {exc}") if ctx else str(exc)
-            _fail(
-                f"unexpected error: {message} (run with --debug for details, and please report it)",
-                ExitCode.SOURCE_FAILED,
-                debug,
-            )
+        found = (a for a in (*args, *kwargs.values()) if isinstance(a, _CLICK_CONTEXT))
+        ctx: Any = next(found, None)
+        app = state(ctx) if ctx is not None else AppState()
+        with redacted_output(app.redactor):
+            return _run(func, app.debug, *args, **kwargs)
 
     return wrapper
+
+
+def _run(func: Callable[P, R], debug: bool, *args: P.args, **kwargs: P.kwargs) -> R:
+    try:
+        return func(*args, **kwargs)
+    except GrowthmapError as exc:
+        _fail(str(exc), exc.exit_code, debug)
+    except SQLAlchemyError as exc:
+        _fail(
+            f"ledger error: {exc.__class__.__name__}: {getattr(exc, 'orig', exc)}",
+            ExitCode.SOURCE_FAILED,
+            debug,
+        )
+    except KeyboardInterrupt:
+        print("interrupted; everything stored so far is kept", file=sys.stderr)
+        raise typer.Exit(ExitCode.INTERRUPTED) from None
+    except BrokenPipeError:
+        _quiet_after_closed_pipe()
+    except (typer.Exit, typer.Abort):
+        raise
+    except Exception as exc:  # a bug: say so plainly, traceback only with --debug
+        _fail(
+            f"unexpected error: {type(exc).__name__}: {exc} "
+            "(run with --debug for details, and please report it)",
+            ExitCode.SOURCE_FAILED,
+            debug,
+        )
 
 
 def _quiet_after_closed_pipe() -> NoReturn:

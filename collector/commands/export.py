@@ -116,6 +116,7 @@ def export(
     )
     with app.ledger().read() as session:
         data = export_bytes(session, settings, period, options, day, fmt)
+    data = app.redactor().redact_bytes(data)  # a note may quote a token; an older ledger too
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -86,8 +87,13 @@ class StreamRecord:
     duration_s: float
 
 
-def record_run_stream(session: Session, run_id: int, record: StreamRecord) -> None:
-    session.add(RunStreamRow(run_id=run_id, **record.__dict__))
+def record_run_stream(
+    session: Session, run_id: int, record: StreamRecord, redact: Callable[[str], str]
+) -> None:
+    """Store a stream's outcome; its message passes through `redact` (the run's
+    Redactor) whoever built it, so no credential reaches the ledger."""
+    error = redact(record.error) if record.error else record.error
+    session.add(RunStreamRow(run_id=run_id, **(record.__dict__ | {"error": error})))
 
 
 def last_runs(session: Session, owner: str, limit: int = 1) -> list[RunRow]:

@@ -144,5 +144,5 @@ def build_daemon(
         hooks=hooks,
         weekly=weekly,
         zone=settings.owner.zone,
-        redactor=Redactor.from_env([s.token_env for s in settings.sources], env),
+        redactor=Redactor.for_settings(settings, env),
     )

@@ -124,6 +124,8 @@ AREAS = {
     "test_incremental.py": "incremental edge cases (ties, late reviews, index lag, DST)",
     "test_crash.py": "crash safety (SIGKILL; SQLite and PostgreSQL)",
     "test_secrets.py": "secrets (logs, errors, ledger, redirects, file modes)",
+    "test_echoing_servers.py": "servers echoing credentials in 400/401/403/500 (every command)",
+    "test_redactor.py": "credential forms (base64, Basic user:token, URL-encoded, cut short)",
     "test_hostile.py": "hostile upstream text (ANSI, bidi, HTML, formulas, 1 MB)",
     "test_bad_files.py": "broken config and rule files (hypothesis), config check warnings",
     "test_bad_input.py": "out-of-range times on every time option of every command (hypothesis)",

@@ -6,10 +6,15 @@ faults this way, without each fake having to implement them.
 
 Addresses of the upstream fake in answers (pagination links, `url` fields) are
 rewritten to the proxy's, so every follow-up request comes back through it too.
+
+The `echo<status>` faults answer as a careless server or proxy may: an error whose
+body (and headers) repeat the request, its credentials included, in one of several
+`ECHO_STYLES`.
 """
 
 from __future__ import annotations
 
+import html
 import http.client
 import json
 import random
@@ -21,13 +26,22 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 # Fault kinds a connector must survive within its retry budget.
 TRANSIENT = ("500", "502", "503", "504", "429", "drop", "slow", "malformed")
 # GitHub also says "rate limited" with 403 and x-ratelimit-* headers.
 GITHUB_ONLY = ("403_primary", "403_secondary")
 HOP_HEADERS = {"connection", "keep-alive", "transfer-encoding", "content-length", "host"}
+ECHO_STATUSES = (400, 401, 403, 500)
+# How the request is written into the error body: JSON fields every API's error parser
+# reads, plain text, an HTML page, URL-encoded, the credentials alone and first ("bad
+# credentials: Basic …"), or credentials placed where a 300-character limit on messages
+# cuts them in two.
+ECHO_STYLES = ("json", "text", "html", "urlencoded", "first", "cut")
+CUT_AT = 300
+ECHO_MARK = "the server echoed your request"
+CREDENTIAL_HEADERS = {"authorization", "private-token", "cookie"}
 
 
 @dataclass
@@ -49,6 +63,9 @@ class Plan:
     transform: Callable[[str, Any], Any] | None = None
     before: Callable[[int, str], None] | None = None
     always: bool = False  # a source that stays down: every request gets kinds[0]
+    passes: int = 0  # the first requests go through untouched (fail mid-run, not at once)
+    echo_style: str = "json"  # how `echo<status>` faults write the request (ECHO_STYLES)
+    echo_into_pages: bool = False  # good answers carry the credentials in their texts
 
 
 class FaultProxy:
@@ -90,6 +107,8 @@ class FaultProxy:
         plan = self.plan
         with self._lock:
             self.requests += 1
+            if self.requests <= plan.passes:
+                return None
             if plan.always:
                 self.injected[plan.kinds[0]] += 1
                 return plan.kinds[0]
@@ -137,8 +156,58 @@ def fault_answer(kind: str) -> tuple[int, dict[str, str], bytes]:
     if kind == "403_secondary":
         body = b'{"message": "You have exceeded a secondary rate limit. Please wait."}'
         return 403, {"retry-after": "1", "x-ratelimit-remaining": "4000"}, body
-    html = f"<html><body><h1>{kind} Server Error</h1></body></html>".encode()
-    return int(kind), {"Content-Type": "text/html"}, html
+    page = f"<html><body><h1>{kind} Server Error</h1></body></html>".encode()
+    return int(kind), {"Content-Type": "text/html"}, page
+
+
+def echo_answer(
+    style: str, request: str, headers: dict[str, str]
+) -> tuple[list[tuple[str, str]], bytes]:
+    """Headers and body of an error that repeats the request line (its query string too)
+    and headers, in `style`; the headers also come back as `X-Echo-*` headers."""
+    lines = [f"{ECHO_MARK}: {request}", *(f"{k}: {v}" for k, v in headers.items())]
+    echoed = [(f"X-Echo-{k}", v) for k, v in headers.items()]
+    secret = " ".join(v for k, v in headers.items() if k.lower() in CREDENTIAL_HEADERS)
+    if style == "first":
+        lines = [f"{ECHO_MARK}: bad credentials {secret}", *lines]
+    if style == "cut":
+        lines = [f"{ECHO_MARK}: {request} ".ljust(CUT_AT - len(secret) // 2, ".") + secret]
+    text = "\n".join(lines)
+    if style in {"text", "cut"}:
+        return [("Content-Type", "text/plain"), *echoed], text.encode()
+    if style == "html":
+        page = f"<html><body><h1>Error</h1><pre>{html.escape(text)}</pre></body></html>"
+        return [("Content-Type", "text/html"), *echoed], page.encode()
+    if style == "urlencoded":
+        text = f"{ECHO_MARK}: {request} " + urlencode(headers)
+    body = {
+        "message": text,
+        "errorMessages": [text],
+        "errors": {"request": text},
+        "error": text,
+        "error_description": text,
+        "request_headers": headers,
+    }
+    return [("Content-Type", "application/json"), *echoed], json.dumps(body).encode()
+
+
+# Fields that hold free text in GitHub's, GitLab's and Jira's answers.
+TEXT_FIELDS = {"title", "body", "bodyText", "description", "summary"}
+
+
+def with_credentials(data: Any, headers: dict[str, str]) -> Any:
+    """`data` with the request's credential headers appended to every free-text field."""
+    secret = " ".join(f"{k}: {v}" for k, v in headers.items() if k.lower() in CREDENTIAL_HEADERS)
+    if isinstance(data, dict):
+        return {
+            key: f"{value} {secret}"
+            if key in TEXT_FIELDS and isinstance(value, str)
+            else with_credentials(value, headers)
+            for key, value in data.items()
+        }
+    if isinstance(data, list):
+        return [with_credentials(value, headers) for value in data]
+    return data
 
 
 def _handler(proxy: FaultProxy) -> type[BaseHTTPRequestHandler]:
@@ -175,9 +244,10 @@ def _handler(proxy: FaultProxy) -> type[BaseHTTPRequestHandler]:
             if kind == "redirect":
                 self._send(302, [("Location", proxy.redirect_to + self.path)], b"")
                 return
-            if kind == "echo":  # a server error that echoes the request's headers back
-                echo = json.dumps({"message": "Bad request", "request_headers": headers})
-                self._send(400, [("Content-Type", "application/json")], echo.encode())
+            if kind is not None and kind.startswith("echo"):
+                status = int(kind[4:] or 400)  # plain "echo" is a 400
+                style = proxy.plan.echo_style
+                self._send(status, *echo_answer(style, f"{method} {self.path}", headers))
                 return
             if kind is not None and kind not in ("slow", "drop", "malformed"):
                 status, extra, data = fault_answer(kind)
@@ -189,6 +259,8 @@ def _handler(proxy: FaultProxy) -> type[BaseHTTPRequestHandler]:
             data = proxy.rewrite(data)
             if proxy.plan.transform is not None and status == 200 and data[:1] in b"[{":
                 data = json.dumps(proxy.plan.transform(self.path, json.loads(data))).encode()
+            if proxy.plan.echo_into_pages and status == 200 and data[:1] in b"[{":
+                data = json.dumps(with_credentials(json.loads(data), headers)).encode()
             kept = [(k, v.replace(proxy.upstream, proxy.root)) for k, v in kept]
             if kind == "malformed":
                 data = data[: max(1, len(data) // 2)]  # valid length, broken JSON

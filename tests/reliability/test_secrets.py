@@ -4,27 +4,33 @@ command output; credentials are never sent on to another host on a redirect."""
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import os
 import stat
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import inspect, select, text
+from sqlalchemy import select, text
 from typer.testing import CliRunner
 
 from collector.cli import app
+from collector.commands import inspect as inspect_commands
+from collector.ledger.runs import (
+    StreamRecord,
+    record_run_end,
+    record_run_start,
+    record_run_stream,
+)
 from reliability.harness import collect, open_config_ledger, write_config
+from reliability.leaks import SECRETS, forbidden_forms, leaks, ledger_text
 from reliability.proxy import FaultProxy, Plan
 from reliability.worlds import CONNECTORS, open_world, use_token
 
-SECRETS = {
-    "github": "ghp_" + "R3liab1lityS3cretT0kenAbCdEf0123456789",
-    "gitlab": "glpat-" + "R3liab1lityS3cret-xyz9",
-    "jira-cloud": "ATATT" + "3xFfGF0R3liab1lityS3cretT0ken=0A1B2C3D",
-    "jira-server": "NjE3ODk0MjA1R3liab1lityS3cretPAT0123456789",
-}
+EMAIL = "alice@example.com"
+
 AUTH_HEADERS = {"authorization", "private-token", "cookie"}
 
 
@@ -36,21 +42,6 @@ def run(*args: str) -> tuple[int, str]:
 def run3(*args: str) -> tuple[int, str, str]:
     result = CliRunner().invoke(app, list(args))
     return result.exit_code, result.stdout, result.stderr
-
-
-def ledger_text(config: Path) -> str:
-    """Every value of every row of every table, as text."""
-    ledger = open_config_ledger(config)
-    try:
-        names = inspect(ledger.engine).get_table_names()
-        with ledger.engine.connect() as conn:
-            return "\n".join(
-                repr(tuple(row))
-                for name in names
-                for row in conn.execute(text(f'SELECT * FROM "{name}"'))
-            )
-    finally:
-        ledger.close()
 
 
 @pytest.mark.parametrize("connector", CONNECTORS)
@@ -202,3 +193,76 @@ def test_a_ledger_row_never_holds_the_token_even_in_run_options(
     finally:
         ledger.close()
     assert secret not in ledger_text(config)
+
+
+def jira_cloud_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, str]:
+    """A config naming a Jira Cloud source by email, its token in the environment; and
+    the Basic header that token makes."""
+    secret = SECRETS["jira-cloud"]
+    monkeypatch.setenv("JIRA_TOKEN", secret)
+    config = write_config(
+        tmp_path,
+        '[[sources]]\nname = "jira"\ntype = "jira"\nbase_url = "https://x.atlassian.net"\n'
+        f'email = "{EMAIL}"\n',
+    )
+    return config, "Basic " + base64.b64encode(f"{EMAIL}:{secret}".encode()).decode()
+
+
+@pytest.mark.parametrize("debug", [True, False])
+def test_debug_shows_the_traceback_of_a_command_error_and_only_debug(
+    debug: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config, _ = jira_cloud_config(tmp_path, monkeypatch)
+    flags = ["--debug"] if debug else []
+    code, _, stderr = run3(*flags, "collect", "--source", "nope", "--config", str(config))
+    assert code == 2
+    assert "error: --source nope: no such source; configured: jira" in stderr
+    assert ("Traceback (most recent call last)" in stderr) is debug
+
+
+@pytest.mark.parametrize("debug", [True, False])
+def test_an_unexpected_error_is_redacted_with_and_without_debug(
+    debug: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config, basic = jira_cloud_config(tmp_path, monkeypatch)
+    secret = SECRETS["jira-cloud"]
+
+    def crash(*args: object) -> None:  # a bug that quotes the credential it was given
+        raise RuntimeError(f"request failed: Authorization: {basic}; token {secret}")
+
+    monkeypatch.setattr(inspect_commands, "last_runs", crash)
+    flags = ["--debug"] if debug else []
+    code, stdout, stderr = run3(*flags, "status", "--config", str(config))
+
+    assert code == 1
+    said = "error: unexpected error: RuntimeError: request failed: Authorization: Basic ***; "
+    assert said + "token *** (run with --debug for details, and please report it)" in stderr
+    assert ("Traceback (most recent call last)" in stderr) is debug
+    found = leaks({"stdout": stdout, "stderr": stderr}, forbidden_forms(secret, {basic}, [EMAIL]))
+    assert found == {}
+
+
+def test_status_masks_a_credential_an_older_growthmap_stored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config, basic = jira_cloud_config(tmp_path, monkeypatch)
+    ledger = open_config_ledger(config)
+    with ledger.write() as session:  # a run row from before run rows were redacted
+        started = datetime.now(UTC)
+        run_id = record_run_start(session, ledger.owner, started, {}, "cli")
+        record_run_stream(
+            session,
+            run_id,
+            StreamRecord(
+                "jira", "tickets", "failed", 0, 0, 0, 1, 0, f"HTTP 401: {basic}", None, None, 0.1
+            ),
+            redact=lambda text: text,
+        )
+        record_run_end(session, run_id, started, "failed", 1)
+    ledger.close()
+    forbidden = forbidden_forms(SECRETS["jira-cloud"], {basic}, [EMAIL])
+
+    code, stdout, stderr = run3("status", "--config", str(config))
+    assert code == 0, stderr
+    assert "HTTP 401: Basic ***" in stdout
+    assert leaks({"stdout": stdout, "stderr": stderr}, forbidden) == {}
