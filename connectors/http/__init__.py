@@ -16,7 +16,7 @@ from connectors.http.classify import (
 )
 from connectors.http.paging import MAX_PAGES, follow
 from connectors.http.policy import OK, ApiRules, Limits, RetryPolicy, Verdict
-from connectors.http.secrets import MASK, Secrets, credential_forms
+from connectors.http.secrets import MASK, Credential, Secrets
 from connectors.http.session import SourceSession, joined, quoted
 from connectors.http.stats import RequestStats, Runtime, counting_into
 from connectors.http.waits import header, reset_wait, retry_after
@@ -27,6 +27,7 @@ __all__ = [
     "OK",
     "TRANSIENT_STATUSES",
     "ApiRules",
+    "Credential",
     "Limits",
     "RequestStats",
     "RetryPolicy",
@@ -37,7 +38,6 @@ __all__ = [
     "budget_reset",
     "classify_common",
     "counting_into",
-    "credential_forms",
     "follow",
     "header",
     "joined",
