@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 import requests
 import responses
-from fakes.gitlab_mocks import API, NOW, SINCE, connector
+from fakes.gitlab_mocks import API, GRAPHQL, NOW, SINCE, connector
 
 from connectors.errors import AuthError, ConfigProblem, RateLimited, SourceUnavailable
 
@@ -104,3 +104,36 @@ def test_a_login_page_instead_of_json_is_source_unavailable(waits: list[float]) 
         rsps.get(f"{API}/user", body="<html>sign in</html>", content_type="text/html")
         with pytest.raises(SourceUnavailable, match="not JSON"):
             connector(waits).check()
+
+
+@pytest.mark.parametrize(
+    ("answer", "error", "words"),
+    [
+        ({"status": 401, "json": {"message": "401 Unauthorized"}}, AuthError, "(401)"),
+        (
+            {"json": {"errors": [{"message": "Internal server error"}], "data": None}},
+            SourceUnavailable,
+            "Internal server error",
+        ),
+        (
+            {"json": {"errors": [{"message": "Bad header PRIVATE-TOKEN: glpat-secret"}]}},
+            SourceUnavailable,
+            "PRIVATE-TOKEN: ***",
+        ),
+        ({"body": "<html>sign in</html>", "content_type": "text/html"}, SourceUnavailable, "JSON"),
+    ],
+    ids=["bad-token", "server-error", "echoed-token", "login-page"],
+)
+def test_graphql_failures_that_rest_would_not_cure_are_errors_not_a_fall_back(
+    waits: list[float], answer: dict[str, object], error: type, words: str
+) -> None:
+    with responses.RequestsMock() as rsps:
+        rsps.get(f"{API}/user", json={"id": 1, "username": "ada"})
+        rsps.post(GRAPHQL, **answer)  # type: ignore[arg-type]
+
+        with pytest.raises(error) as caught:
+            list(connector(waits).fetch("merge_requests", SINCE))
+
+    assert words in caught.value.user_message()
+    assert "glpat-secret" not in caught.value.user_message()
+    assert not any("/merge_requests" in c.request.url for c in rsps.calls)  # no REST tried

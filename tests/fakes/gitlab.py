@@ -55,6 +55,8 @@ class FakeGitLab:
         self.faults: list[Fault] = []
         self.after_request: Callable[[Seen], None] | None = None
         self.graphql = GraphQLSwitches()
+        # Answer REST as older GitLab does: `web_url`s without `/-/`, no `references`.
+        self.old_style = False
         self.latency = 0.0  # seconds each answer waits, to model a real API's round trip
         self.in_flight = self.most_in_flight = 0  # requests being answered at once
         self.lock = threading.Lock()
@@ -131,6 +133,18 @@ class FakeGitLab:
         return 200, [_public(row) for row in chunk], headers
 
 
+def aged(body: Any) -> Any:
+    """A REST answer as an older GitLab gives it."""
+    if isinstance(body, list):
+        return [aged(row) for row in body]
+    if not isinstance(body, dict):
+        return body
+    found = {k: aged(v) for k, v in body.items() if k != "references"}
+    if isinstance(found.get("web_url"), str):
+        found["web_url"] = found["web_url"].replace("/-/", "/")
+    return found
+
+
 def _public(row: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in row.items() if not k.startswith("_")}
 
@@ -196,9 +210,10 @@ def _handler(fake: FakeGitLab) -> type[BaseHTTPRequestHandler]:
             if method != "GET":
                 return 404, {"message": "404 Not Found"}, {}
             try:
-                return fake.answer(path, query)
+                status, answer, headers = fake.answer(path, query)
             except HttpError as exc:
                 return exc.status, {"message": str(exc)}, {}
+            return status, aged(answer) if fake.old_style else answer, headers
 
         def send(self, status: int, body: Any, headers: dict[str, str]) -> None:
             payload = json.dumps(body).encode()

@@ -109,7 +109,8 @@ def run(fake: FakeGitLab, query: str, variables: dict[str, Any]) -> dict[str, An
         limit = switches.complexity_limit
         message = f"Query has complexity of {score}, which exceeds max complexity of {limit}"
         return {"errors": [{"message": message}]}
-    root = Views(fake.data, fake.owner, switches.max_page_size).root(score, switches)
+    views = Views(fake.data, fake.owner, switches.max_page_size, old_style=fake.old_style)
+    root = views.root(score, switches)
     result = execute(schema, document, root_value=root, variable_values=variables)
     body: dict[str, Any] = {"data": result.data}
     if result.errors:
@@ -251,8 +252,11 @@ def gid_number(value: Any) -> int | None:
 class Views:
     """The data as GraphQL objects: dicts whose callables take the field's arguments."""
 
-    def __init__(self, data: GitLabData, owner: dict[str, Any], cap: int) -> None:
+    def __init__(
+        self, data: GitLabData, owner: dict[str, Any], cap: int, *, old_style: bool = False
+    ) -> None:
         self.data, self.owner, self.cap = data, owner, cap
+        self.old_style = old_style  # web addresses without `/-/`, as older GitLab has them
 
     def root(self, score: int, switches: GraphQLSwitches) -> dict[str, Any]:
         return {
@@ -342,6 +346,7 @@ class Views:
             "iid": str(mr["iid"]),
             "projectId": mr["project_id"],
             **{name: mr.get(rest) for name, rest in MR_FIELDS.items()},
+            "webUrl": mr["web_url"].replace("/-/", "/") if self.old_style else mr["web_url"],
             "reference": lambda info, full=False: mr["references"]["full" if full else "short"],
             "author": {"__typename": "MergeRequestAuthor", **self.user(mr["author"])},
             "labels": lambda info, **a: connection(
