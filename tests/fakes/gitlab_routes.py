@@ -173,6 +173,13 @@ def diffs(fake: FakeGitLab, match: re.Match[str], query: Query) -> Answer:
     return fake.paginate(fake.data.diffs[(mr["project_id"], mr["iid"])], match.string, query)
 
 
+@get(MR + "/changes")
+def changes(fake: FakeGitLab, match: re.Match[str], query: Query) -> Answer:
+    """The older form of `/diffs`: the MR with all its changed files in one answer."""
+    mr = merge_request(fake, match)
+    return 200, {**mr, "changes": fake.data.diffs[(mr["project_id"], mr["iid"])]}, {}
+
+
 @get(MR + "/approvals")
 def approvals(fake: FakeGitLab, match: re.Match[str], query: Query) -> Answer:
     mr = merge_request(fake, match)
