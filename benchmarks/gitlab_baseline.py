@@ -163,10 +163,10 @@ def gitlab_gap(f: GitLabFigures, size: str) -> str:
         f"- {size}: GitLab cold costs {f.cold_requests} requests against the naive loop's "
         f"{f.naive.requests} ({f.ratio:.2f}x). What the loop also collects (merge_requests "
         f"and reviews) costs {f.like_for_like} ({f.like_for_like / f.naive.requests:.2f}x); "
-        f"design_docs, which the loop does not collect, costs {docs}: one `compare` per "
-        "direct push to a default branch (REST has no batched form, GraphQL no diffs), one "
-        "lookup per project pushed to, and one `/diffs` per merged MR that touched a design "
-        "path. In a world this small those fixed costs outweigh the MRs."
+        f"design_docs, which the loop does not collect, costs {docs}: mostly one `compare` "
+        "per direct push to a default branch (REST has no batched form, GraphQL no diffs; a "
+        "push that created a branch costs two or three), and the world holds the same dozen "
+        "pushes at every size. In a world this small those fixed costs outweigh the MRs."
     )
 
 

@@ -1,9 +1,9 @@
 """The design_docs stream: documents under the design globs the owner changed.
 
 Two ways in: the owner's merged MRs in the window (reused from the merge_requests stream
-of the same run when it covered the window; each one that touched a design path then
-costs its `/diffs`, which say whether a document is new and give its heading) and the
-owner's direct pushes to a project's default branch (`connectors.gitlab.pushes`).
+of the same run when it covered the window; which of their documents are new, and their
+headings, from `connectors.gitlab.documents`) and the owner's direct pushes to a
+project's default branch (`connectors.gitlab.pushes`).
 One item per (project, path). A partial stream: a run sees a document's changes in its
 window only, and `merge` adds them to what the ledger holds.
 """
@@ -16,23 +16,21 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from connectors.gitlab.client import Owner, Skipped
+from connectors.gitlab.documents import document_summaries, project_rows
 from connectors.gitlab.normalize import (
     DiffSummary,
     Project,
     extra_visibility,
     glob_match,
     parse_time,
-    summarize_diffs,
 )
 from connectors.gitlab.owner_mrs import (
     OWNER_MRS_KEY,
     OwnerMergeRequests,
     OwnerMr,
-    fetch_diffs,
     owner_mrs,
     touches_docs,
 )
-from connectors.gitlab.parallel import ordered_map
 from connectors.gitlab.pushes import direct_pushes, read_push
 from connectors.gitlab.source import GitLabSource
 from connectors.item import Item
@@ -87,26 +85,20 @@ class DesignDocs(StreamReader[GitLabSource]):
         source = self.source
         owner = source.rest.owner()
         collector = DocCollector(source)
-        for record, summary in ordered_map(self._diffs, merged_doc_mrs(source, run, owner, window)):
+        merged = list(merged_doc_mrs(source, run, owner, window))
+        for record, summary in document_summaries(source, run, merged):
             if isinstance(summary, Skipped):
                 source.warn_skip(str(record.mr["web_url"]), summary)
                 continue
             branch = str(record.mr.get("target_branch") or "HEAD")
             collector.record(record.project, branch, summary, merge_request_change(record))
-        for event in direct_pushes(source, owner, window):
+        pushes = list(direct_pushes(source, owner, window))
+        project_rows(source, run, [int(event["project_id"]) for event in pushes])
+        for event in pushes:
             push = read_push(source, run, event)
             if push is not None:
                 collector.record(push.project, push.branch, push.summary, push.change)
         yield from collector.items(owner)
-
-    def _diffs(self, record: OwnerMr) -> DiffSummary | Skipped:
-        """The MR's full diff summary (new files, headings); free when REST read it."""
-        if record.diffs_complete and record.summary is not None:
-            return record.summary
-        try:
-            return summarize_diffs(fetch_diffs(self.source, record.mr))
-        except Skipped as skip:
-            return skip
 
     def merge(self, stored: Item, fresh: Item) -> Item:
         return merge_design_docs(stored, fresh)

@@ -21,6 +21,7 @@ fragment OwnerMergeRequest on MergeRequest {
   diffStats { path additions deletions }
   approvedBy { nodes { username } }
   project { id fullPath webUrl visibility }
+  diffRefs { baseSha headSha }
 }
 """
 
@@ -97,7 +98,40 @@ query MergeRequestNotes($project: [ID!], $iid: [String!], $after: String) {
 """
 
 
+# Design documents an MR touched: which exist at its head (the text, for an added one's
+# heading) and which existed at its base (else the MR added them). One alias per MR.
+DOCUMENT_ALIAS = """
+  d{n}: project(fullPath: $f{n}) {{
+    repository {{
+      after: blobs(paths: $p{n}, ref: $h{n}) {{ nodes {{ path rawTextBlob }} }}
+      before: blobs(paths: $p{n}, ref: $b{n}) {{ nodes {{ path }} }}
+    }}
+  }}"""
+MAX_DOCUMENT_ALIASES = 12  # about 16 each
+
+
+def design_documents(aliases: int) -> str:
+    """`aliases` MRs' documents: `$fN` the project's path, `$pN` the paths, `$hN` / `$bN`
+    the MR's head and base commits."""
+    params = ", ".join(
+        f"$f{n}: ID!, $p{n}: [String!]!, $h{n}: String, $b{n}: String" for n in range(aliases)
+    )
+    body = "".join(DOCUMENT_ALIAS.format(n=n) for n in range(aliases))
+    return f"query DesignDocuments({params}) {{{body}\n}}\n"
+
+
+# Projects the owner pushed to: where a push's documents live, and its default branch.
+PUSHED_PROJECTS = """
+query PushedProjects($ids: [ID!]) {
+  projects(ids: $ids, first: 100) {
+    nodes { id fullPath webUrl visibility repository { rootRef } }
+  }
+}
+"""
+
+
 def all_queries() -> list[str]:
     """Every document the connector can send."""
     reviewed = [reviewed_merge_requests(n) for n in range(1, MAX_REVIEWED_ALIASES + 1)]
-    return [OWNER_MERGE_REQUESTS, *reviewed, MERGE_REQUEST_NOTES]
+    documents = [design_documents(n) for n in (1, MAX_DOCUMENT_ALIASES)]
+    return [OWNER_MERGE_REQUESTS, *reviewed, MERGE_REQUEST_NOTES, *documents, PUSHED_PROJECTS]

@@ -51,6 +51,9 @@ def merge_request(node: Payload) -> dict[str, Any]:
         "user_notes_count": "userNotesCount",
     }
     shaped |= {rest: node[name] for rest, name in optional.items() if name in node}
+    refs = node.get("diffRefs") or {}
+    if refs:
+        shaped["diff_refs"] = {"base_sha": refs.get("baseSha"), "head_sha": refs.get("headSha")}
     if "labels" in node:
         shaped["labels"] = [str(n["title"]) for n in nodes(node["labels"]) if "title" in n]
     return shaped

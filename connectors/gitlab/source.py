@@ -4,7 +4,7 @@ source's one session, its config, and the run-scoped project lookups."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -71,6 +71,17 @@ class Projects:
             if project_id not in self._found:
                 self._found[project_id] = self._read(project_id)
             return self._found[project_id]
+
+    def known(self, rows: Mapping[int, Mapping[str, Any]], *, missing: Sequence[int]) -> None:
+        """Projects read another way (GraphQL, many at once); `missing` ones the token
+        cannot read: each said once, as a REST lookup's 404 would be."""
+        with self._lock:
+            for project_id, row in rows.items():
+                self._found.setdefault(project_id, row)
+            unseen = [p for p in missing if p not in self._found]
+            self._found.update(dict.fromkeys(unseen))
+        for project_id in unseen:
+            self.source.warn_skip(f"project {project_id}", Skipped("not found over GraphQL"))
 
     def _read(self, project_id: int) -> Mapping[str, Any] | None:
         try:

@@ -118,10 +118,12 @@ def test_a_run_of_502s_is_retried_with_backoff_and_nothing_is_lost(
     assert min(sleeps.waits) > 0 and max(sleeps.waits) < 10  # jittered backoff, bounded
 
 
+@pytest.mark.parametrize("api", ["graphql", "rest"])
 def test_a_dropped_connection_is_retried(
-    fake_gitlab: FakeGitLab, make_connector: ConnectorFactory, sleeps: SleepRecorder
+    fake_gitlab: FakeGitLab, make_connector: ConnectorFactory, sleeps: SleepRecorder, api: str
 ) -> None:
-    fake_gitlab.inject(0, times=2, path="/diffs")
+    over(fake_gitlab, api)
+    fake_gitlab.inject(0, times=2, path="/compare")
 
     found = collect(make_connector, "design_docs")
 

@@ -56,7 +56,12 @@ def largest_variables(document: str) -> dict[str, Any]:
     found: dict[str, Any] = {"username": "ada", "first": 100, "after": None}
     for n in range(queries.MAX_REVIEWED_ALIASES):
         found |= {f"p{n}": [f"gid://gitlab/Project/{10 + n % 3}"], f"i{n}": iids}
-    return found | {"project": ["gid://gitlab/Project/10"], "iid": ["1"]}
+    if "DesignDocuments" in document:
+        docs = [f"docs/design/{n}.md" for n in range(100)]
+        for n in range(queries.MAX_DOCUMENT_ALIASES):
+            found |= {f"f{n}": "platform/api", f"p{n}": docs, f"h{n}": "a1", f"b{n}": "b1"}
+    ids = [f"gid://gitlab/Project/{n}" for n in range(100)]
+    return found | {"project": ["gid://gitlab/Project/10"], "iid": ["1"], "ids": ids}
 
 
 def ask(fake: FakeGitLab, document: str, variables: dict[str, Any]) -> dict[str, Any]:

@@ -237,6 +237,17 @@ def connection(
     }
 
 
+def base_sha(mr: dict[str, Any]) -> str:
+    """The commit an MR's changes start from (made up, one per MR)."""
+    return "b" + str(mr["sha"])[1:]
+
+
+def blob_text(diff: dict[str, Any]) -> str:
+    lines = str(diff.get("diff") or "").splitlines()
+    added = [x[1:] for x in lines if x.startswith("+") and not x.startswith("+++")]
+    return "\n".join(added if diff["new_file"] else ["Earlier text.", *added]) + "\n"
+
+
 def diff_lines(diff: dict[str, Any]) -> tuple[int, int]:
     lines = str(diff.get("diff") or "").splitlines()
     adds = sum(1 for x in lines if x.startswith("+") and not x.startswith("+++"))
@@ -331,7 +342,29 @@ class Views:
             "webUrl": project["web_url"],
             "visibility": project["visibility"],
             "mergeRequests": merge_requests,
+            "repository": {
+                "rootRef": project["default_branch"],
+                "blobs": lambda info, paths, ref=None, **a: connection(
+                    self._blobs(project["id"], paths, ref), a, self.cap
+                ),
+            },
         }
+
+    def _blobs(self, project_id: int, paths: list[str], ref: str | None) -> list[dict[str, Any]]:
+        """Files at an MR's head or base commit, from its diffs: at the head every file it
+        did not delete (an added file's text is its added lines); at the base every file
+        it did not add."""
+        for mr in self.data.merge_requests:
+            if mr["project_id"] != project_id or ref not in (mr["sha"], base_sha(mr)):
+                continue
+            at_head = ref == mr["sha"]
+            found = []
+            for diff in self.data.diffs[(project_id, mr["iid"])]:
+                kept = not diff["deleted_file"] if at_head else not diff["new_file"]
+                if diff["new_path"] in paths and kept:
+                    found.append({"path": diff["new_path"], "rawTextBlob": blob_text(diff)})
+            return found
+        return []
 
     def merge_request(self, mr: dict[str, Any]) -> dict[str, Any]:
         key = (mr["project_id"], mr["iid"])
@@ -363,6 +396,7 @@ class Views:
                 for d, (a, r) in zip(diffs, counts, strict=True)
             ],
             "approvedBy": lambda info, **a: connection(approvers, a, self.cap),
+            "diffRefs": {"baseSha": base_sha(mr), "headSha": mr["sha"], "startSha": base_sha(mr)},
             "project": self.project(self.data.projects[mr["project_id"]]),
             "notes": lambda info, **a: connection([self.note(n) for n in notes], a, self.cap),
         }
