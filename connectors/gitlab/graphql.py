@@ -114,7 +114,7 @@ class GitLabGraphQL:
             str(e.get("message", e)) for e in body.get("errors") or () if isinstance(e, dict)
         ]
         if messages:
-            said = joined(messages, self.session.secrets)
+            said = joined(dict.fromkeys(messages), self.session.secrets)  # each once
             if any(sign in m.lower() for m in messages for sign in SCHEMA_MISMATCH):
                 raise GraphQLUnusable(said)
             raise SourceUnavailable(f"{self.where}: GraphQL refused {what}: {said}")

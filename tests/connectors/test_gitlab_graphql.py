@@ -121,7 +121,7 @@ def test_an_instance_that_cannot_serve_graphql_is_collected_over_rest_and_says_s
     assert found["reviews"] == {f"{r}:review" for r in data.expected_reviews(SINCE)}
     assert found["design_docs"] == data.expected_docs(SINCE)
     assert found["issues"] == data.expected_issues(SINCE)
-    said = [r.getMessage() for r in caplog.records if "GraphQL" in r.getMessage()]
+    said = [r.getMessage() for r in caplog.records if "GraphQL API" in r.getMessage()]
     assert len(said) == 1, said
     assert said[0].startswith("GitLab source 'work-gitlab': ") and reason in said[0]
     assert "REST" in said[0] and "\n" not in said[0]
@@ -151,3 +151,23 @@ def test_an_mr_with_more_notes_than_a_page_has_all_of_the_owners_counted(
     assert item.extra["comments"] == mine
     assert item.occurred_at == at
     assert fake_gitlab.count("/api/graphql") == 1 + 1  # the batch, then one more page
+
+
+def test_an_instance_without_a_later_field_keeps_graphql_for_what_it_serves(
+    fake_gitlab: FakeGitLab, make_connector: ConnectorFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake_gitlab.graphql.without = ("Repository", "blobs")  # design documents cannot be read
+    connector = make_connector(streams=STREAMS)
+
+    with caplog.at_level(logging.WARNING, logger="growthmap"):
+        found = collect_all(connector)
+
+    data = fake_gitlab.data
+    assert {i.external_id for i in found["design_docs"]} == data.expected_docs(SINCE)
+    assert {i.external_id for i in found["merge_requests"]} == data.expected_mrs(SINCE)
+    said = [r.getMessage() for r in caplog.records if "REST API instead" in r.getMessage()]
+    assert len(said) == 1 and "Field 'blobs' doesn't exist on type 'Repository'" in said[0]
+    assert fake_gitlab.count("/diffs") > 0  # the documents' diffs, over REST
+    # merge_requests and reviews ran over GraphQL before: nothing was read twice.
+    mrs = [i.external_id for i in found["merge_requests"]]
+    assert len(mrs) == len(set(mrs))
