@@ -135,7 +135,7 @@ def render(
     for stream, items, requests in f.cold:
         lines.append(f"| growthmap cold, {stream} | {items:,} | {requests:,} | |")
     lines += [
-        f"| growthmap cold, the whole source | {sum(i for _, i, _ in f.cold):,} "
+        f"| growthmap cold, the whole source ({f.cold_s:.1f} s) | {sum(i for _, i, _ in f.cold):,} "
         f"| {f.cold_requests:,} | {f.ratio:.3f} |",
         f"| growthmap cold, merge_requests + reviews (what the loop collects) | "
         f"| {f.like_for_like:,} | {f.like_for_like / max(1, n.requests):.3f} |",

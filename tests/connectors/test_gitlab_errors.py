@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from datetime import timedelta
 
 import pytest
@@ -9,7 +10,13 @@ import requests
 import responses
 from fakes.gitlab_mocks import API, GRAPHQL, NOW, SINCE, connector
 
-from connectors.errors import AuthError, ConfigProblem, RateLimited, SourceUnavailable
+from connectors.errors import (
+    AuthError,
+    ConfigProblem,
+    RateLimited,
+    SourceUnavailable,
+    Unreachable,
+)
 
 pytest_plugins = ["fakes.gitlab_fixtures"]
 
@@ -137,3 +144,18 @@ def test_graphql_failures_that_rest_would_not_cure_are_errors_not_a_fall_back(
     assert words in caught.value.user_message()
     assert "glpat-secret" not in caught.value.user_message()
     assert not any("/merge_requests" in c.request.url for c in rsps.calls)  # no REST tried
+
+
+def test_the_sessions_typed_errors_pass_through_python_gitlab(waits: list[float]) -> None:
+    # python-gitlab catches only requests' own connection errors: a refused connection
+    # reaches the caller as the session's Unreachable, after the session's retries.
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    gone = connector(waits, base_url=f"http://127.0.0.1:{port}", max_retries=1)
+
+    with pytest.raises(Unreachable) as caught:
+        gone.check()
+
+    assert f"127.0.0.1:{port}" in str(caught.value)
+    assert len(waits) == 1 and gone.stats.requests == 2
