@@ -15,6 +15,8 @@ from benchmarks.baseline import BaselineRun, fetch_naive
 from benchmarks.bench_rules import RulesFigure, measure
 from benchmarks.github_wide import WORLDS as WIDE_WORLDS
 from benchmarks.github_wide import WideFigure, measure_wide
+from benchmarks.gitlab_baseline import GitLabFigures, figures
+from benchmarks.gitlab_baseline import fetch_naive as fetch_naive_gitlab
 from benchmarks.micro import (
     DraftFigure,
     ExportFigure,
@@ -37,6 +39,7 @@ class SizeResult:
     warm: CollectRun
     baseline: BaselineRun | None
     drafting: DraftFigure
+    gitlab: GitLabFigures | None = None
 
 
 @dataclass
@@ -101,9 +104,18 @@ def run_size(size: str, plan: Plan, log: Log) -> SizeResult:
         drafting = measure_drafting(config, world.env())
         log(f"[{size}] baseline: the naive PyGithub loop")
         baseline = fetch_naive(world, world.dataset.owner, world.since, plan.baseline_limit)
+        log(f"[{size}] baseline: the naive python-gitlab loop")
+        gitlab = figures(cold, warm, fetch_naive_gitlab(world.gitlab, world.since))
         _check_fakes(world)
         return SizeResult(
-            world.shape, plan.latency_ms, _world_counts(world), cold, warm, baseline, drafting
+            world.shape,
+            plan.latency_ms,
+            _world_counts(world),
+            cold,
+            warm,
+            baseline,
+            drafting,
+            gitlab,
         )
 
 

@@ -1,43 +1,49 @@
 """The design_docs stream: documents under the design globs the owner changed.
 
-Two ways in: the owner's merged MRs in the window (their `/diffs`, one request each) and
-the owner's pushes to a project's default branch (`pushed` events, then one `compare`
-per push and one project lookup per project). One item per (project, path).
+Two ways in: the owner's merged MRs in the window (reused from the merge_requests stream
+of the same run when it covered the window; which of their documents are new, and their
+headings, from `connectors.gitlab.documents`) and the owner's direct pushes to a
+project's default branch (`connectors.gitlab.pushes`).
+One item per (project, path). A partial stream: a run sees a document's changes in its
+window only, and `merge` adds them to what the ledger holds.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime
 from pathlib import PurePosixPath
 from typing import Any
 
-from connectors.gitlab.client import GitLabClient, Skipped
-from connectors.gitlab.merge_requests import allowed, fetch_owner_merge_requests, summary_of
+from connectors.gitlab.client import Owner, Skipped
+from connectors.gitlab.documents import document_summaries, project_rows
 from connectors.gitlab.normalize import (
     DiffSummary,
+    Project,
+    extra_visibility,
     glob_match,
-    mr_reference,
     parse_time,
-    project_of,
-    project_web_url,
-    summarize_diffs,
 )
-from connectors.gitlab.reviews import event_window, in_window
+from connectors.gitlab.owner_mrs import (
+    OWNER_MRS_KEY,
+    OwnerMergeRequests,
+    OwnerMr,
+    owner_mrs,
+    touches_docs,
+)
+from connectors.gitlab.pushes import direct_pushes, read_push
+from connectors.gitlab.source import GitLabSource
 from connectors.item import Item
-
-MERGE_TITLE_PREFIXES = ("Merge branch '", "Merge remote-tracking branch '")
+from connectors.streams import RunContext, Stream, StreamReader, Window
 
 
 @dataclass
 class DocChanges:
     """What the window says about one document."""
 
-    repo: str
+    project: Project
     path: str
     url: str
-    project_id: int | None = None
     title: str | None = None
     added: bool = False
     changes: list[dict[str, Any]] = field(default_factory=list)
@@ -50,113 +56,81 @@ class DocChanges:
 
 
 class DocCollector:
-    def __init__(self, client: GitLabClient) -> None:
-        self.client = client
+    def __init__(self, source: GitLabSource) -> None:
+        self.source = source
         self.docs: dict[tuple[str, str], DocChanges] = {}
 
     def record(
-        self,
-        project_id: int | None,
-        repo: str,
-        web: str,
-        branch: str,
-        summary: DiffSummary,
-        change: dict[str, Any],
+        self, project: Project, branch: str, summary: DiffSummary, change: dict[str, Any]
     ) -> None:
-        patterns = self.client.config.design_doc_paths
+        patterns = self.source.config.design_doc_paths
+        web = project.web(self.source.config.base_url)
         for path in summary.paths:
             if path in summary.deleted or not glob_match(path, patterns):
                 continue
             doc = self.docs.setdefault(
-                (repo, path),
-                DocChanges(repo, path, f"{web}/-/blob/{branch}/{path}", project_id),
+                (project.path, path), DocChanges(project, path, f"{web}/-/blob/{branch}/{path}")
             )
             doc.add(summary, change)
 
-    def items(self) -> Iterator[Item]:
+    def items(self, owner: Owner) -> Iterator[Item]:
         for doc in self.docs.values():
-            item = normalize_design_doc(self.client.config.name, self.client.owner().username, doc)
-            yield self.client.with_visibility(item, doc.project_id)
+            yield normalize_design_doc(self.source.config.name, owner.username, doc)
 
 
-def fetch_design_docs(
-    client: GitLabClient, since: datetime, until: datetime | None
-) -> Iterator[Item]:
-    collector = DocCollector(client)
-    for mr in fetch_owner_merge_requests(client, since, until, state="merged"):
-        summary = summary_of(client, mr)
-        if summary is not None:
-            collector.record(
-                mr.get("project_id"),
-                project_of(mr),
-                project_web_url(mr),
-                str(mr.get("target_branch") or "HEAD"),
-                summary,
-                merge_request_change(mr),
-            )
-    for event in direct_pushes(client, since, until):
-        record_push(client, collector, event)
-    yield from collector.items()
+class DesignDocs(StreamReader[GitLabSource]):
+    stream = Stream("design_docs", "design_doc", partial=True, needs=("merge_requests",))
+
+    def fetch(self, window: Window, run: RunContext) -> Iterator[Item]:
+        source = self.source
+        owner = source.rest.owner()
+        collector = DocCollector(source)
+        merged = list(merged_doc_mrs(source, run, owner, window))
+        for record, summary in document_summaries(source, run, merged):
+            if isinstance(summary, Skipped):
+                source.warn_skip(str(record.mr["web_url"]), summary)
+                continue
+            branch = str(record.mr.get("target_branch") or "HEAD")
+            collector.record(record.project, branch, summary, merge_request_change(record))
+        pushes = list(direct_pushes(source, owner, window))
+        project_rows(source, run, [int(event["project_id"]) for event in pushes])
+        for event in pushes:
+            push = read_push(source, run, event)
+            if push is not None:
+                collector.record(push.project, push.branch, push.summary, push.change)
+        yield from collector.items(owner)
+
+    def merge(self, stored: Item, fresh: Item) -> Item:
+        return merge_design_docs(stored, fresh)
 
 
-def merge_request_change(mr: Mapping[str, Any]) -> dict[str, Any]:
+def merged_doc_mrs(
+    source: GitLabSource, run: RunContext, owner: Owner, window: Window
+) -> Iterator[OwnerMr]:
+    """The owner's merged MRs updated in the window that touched a design path: what the
+    merge_requests stream of this run read, when its window covers this one (the rest of
+    the window, if any, read here), else read here."""
+    known = run.get(OWNER_MRS_KEY, OwnerMergeRequests)
+    if known is not None and known.window.since <= window.since:
+        yield from (r for r in known.merged_docs if window.since <= r.updated <= window.until)
+        if known.window.until >= window.until:
+            return
+        window = Window(known.window.until, window.until)
+    patterns = source.config.design_doc_paths
+    for record in owner_mrs(source, run, owner, window, "merged", approvals=False):
+        if source.allowed(record.project.path) and touches_docs(record, patterns):
+            yield record
+
+
+def merge_request_change(record: OwnerMr) -> dict[str, Any]:
+    mr = record.mr
     at = parse_time(mr.get("merged_at")) or parse_time(mr.get("updated_at"))
     return {
         "type": "merge_request",
-        "ref": mr_reference(mr),
+        "ref": f"{record.project.path}!{mr['iid']}",
         "url": mr["web_url"],
         "at": at.isoformat() if at else None,
     }
-
-
-def direct_pushes(
-    client: GitLabClient, since: datetime, until: datetime | None
-) -> Iterator[Mapping[str, Any]]:
-    """The owner's branch pushes in the window, minus merge commits (their MR counts)."""
-    owner = client.owner()
-    query = {"action": "pushed", **event_window(since, until)}
-    for event in client.iterate(f"/users/{owner.id}/events", query, what="the owner's pushes"):
-        push = event.get("push_data") or {}
-        title = str(push.get("commit_title") or "")
-        if (
-            in_window(parse_time(event.get("created_at")), since, until)
-            and push.get("ref_type") == "branch"
-            and push.get("action") in ("pushed", "created")
-            and push.get("commit_from")
-            and push.get("commit_to")
-            and not title.startswith(MERGE_TITLE_PREFIXES)
-        ):
-            yield event
-
-
-def record_push(client: GitLabClient, collector: DocCollector, event: Mapping[str, Any]) -> None:
-    project = client.project(int(event["project_id"]))
-    push = event["push_data"]
-    if project is None or push.get("ref") != project.get("default_branch"):
-        return
-    repo = str(project["path_with_namespace"])
-    if not allowed(client, repo):
-        return
-    try:
-        compare = client.get(
-            f"/projects/{project['id']}/repository/compare",
-            {"from": push["commit_from"], "to": push["commit_to"]},
-            what=f"a push to {repo}",
-        )
-    except Skipped as skip:
-        client.warn_skip(f"a push to {repo}", skip)
-        return
-    change = {
-        "type": "push",
-        "ref": f"{repo}@{push['commit_to']}",
-        "url": f"{project['web_url']}/-/commit/{push['commit_to']}",
-        "at": event["created_at"],
-        "commit_title": push.get("commit_title"),
-    }
-    summary = summarize_diffs(compare.get("diffs") or [])
-    collector.record(
-        int(project["id"]), repo, str(project["web_url"]), str(push["ref"]), summary, change
-    )
 
 
 def change_order(change: Mapping[str, Any]) -> tuple[str, str]:
@@ -201,10 +175,10 @@ def normalize_design_doc(source: str, owner: str, doc: DocChanges) -> Item:
     return Item(
         source=source,
         kind="design_doc",
-        external_id=f"{doc.repo}:{doc.path}",
+        external_id=f"{doc.project.path}:{doc.path}",
         url=doc.url,
         title=doc.title or PurePosixPath(doc.path).name,
-        repo=doc.repo,
+        repo=doc.project.path,
         path=doc.path,
         author=owner,
         created_at=first,
@@ -217,6 +191,7 @@ def normalize_design_doc(source: str, owner: str, doc: DocChanges) -> Item:
             "changes": sorted(doc.changes, key=change_order),
             "first_change": first.isoformat(),
             "latest_change": latest.isoformat(),
+            **extra_visibility(doc.project),
         },
         raw={"changes": list(doc.changes)},
     )

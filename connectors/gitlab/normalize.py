@@ -1,4 +1,8 @@
-"""Pure functions: GitLab payloads → `Item`s. No network here."""
+"""Pure functions: GitLab payloads → `Item`s. No network here.
+
+Payloads are in the REST API's shapes; GraphQL answers are put into the same shapes first
+(`connectors.gitlab.shapes`), so an item reads the same whichever API served it.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,37 @@ from connectors.item import Item, excerpt
 
 Payload = Mapping[str, Any]
 MR_STATES = {"opened": "open", "locked": "open", "merged": "merged", "closed": "closed"}
+
+
+@dataclass(frozen=True)
+class Project:
+    """The project an MR, issue or document belongs to.
+
+    `path` comes from GitLab's own reference (`references.full`) or the project itself,
+    never from the shape of a URL: older instances answer `web_url`s without `/-/`.
+    """
+
+    path: str
+    web_url: str | None = None
+    visibility: str | None = None
+
+    def web(self, instance: str) -> str:
+        """The project's web address; built from the instance when it could not be read."""
+        return self.web_url or f"{instance.rstrip('/')}/{self.path}"
+
+
+def reference_path(payload: Payload, separator: str) -> str | None:
+    """The project part of GitLab's full reference (`group/project!3`, `group/project#4`)."""
+    full = (payload.get("references") or {}).get("full")
+    if not full or separator not in str(full):
+        return None
+    return str(full).rsplit(separator, 1)[0]
+
+
+def extra_visibility(project: Project) -> dict[str, str]:
+    """`visibility` (private / internal / public), which exports need to redact private
+    work; absent when the project could not be read."""
+    return {"visibility": project.visibility} if project.visibility else {}
 
 
 def parse_time(value: str | None) -> datetime | None:
@@ -47,33 +82,6 @@ def project_allowed(path: str, groups: Sequence[str], projects: Sequence[str]) -
     parts = path.split("/")
     prefixes = ["/".join(parts[: n + 1]) for n in range(len(parts))]
     return any(glob_match(prefix, groups) for prefix in prefixes)
-
-
-def mr_reference(mr: Payload) -> str:
-    """`group/project!iid`, GitLab's own full reference for a merge request."""
-    refs = mr.get("references") or {}
-    full = refs.get("full")
-    if full:
-        return str(full)
-    return f"{project_path_from_url(str(mr['web_url']))}!{mr['iid']}"
-
-
-def project_path_from_url(web_url: str) -> str:
-    """`https://host/group/project/-/merge_requests/3` → `group/project`."""
-    path = requests_path(web_url)
-    return path.split("/-/", 1)[0].strip("/")
-
-
-def requests_path(url: str) -> str:
-    return re.sub(r"^[a-z]+://[^/]+", "", url)
-
-
-def project_of(mr: Payload) -> str:
-    return mr_reference(mr).rsplit("!", 1)[0]
-
-
-def project_web_url(mr: Payload) -> str:
-    return str(mr["web_url"]).split("/-/", 1)[0]
 
 
 @dataclass(frozen=True)
@@ -136,7 +144,12 @@ def without_diff_text(diffs: Iterable[Payload]) -> list[dict[str, Any]]:
 
 
 def normalize_merge_request(
-    source: str, mr: Payload, diffs: DiffSummary, approvals: Payload | None, raw_diffs: list[Any]
+    source: str,
+    mr: Payload,
+    project: Project,
+    diffs: DiffSummary,
+    approvals: Payload | None,
+    raw_diffs: list[Any],
 ) -> Item:
     created = parse_time(mr["created_at"])
     assert created is not None
@@ -145,20 +158,20 @@ def normalize_merge_request(
     closed = parse_time(mr.get("closed_at"))
     approved_by = (approvals or {}).get("approved_by") or []
     approvers = [str(a["user"]["username"]) for a in approved_by if a.get("user")]
-    ref = mr_reference(mr)
+    state = mr_state(mr.get("state"), merged, closed)
     return Item(
         source=source,
         kind="pull_request",
-        external_id=ref,
+        external_id=f"{project.path}!{mr['iid']}",
         url=str(mr["web_url"]),
         title=str(mr.get("title") or ""),
         body=excerpt(mr.get("description")),
-        repo=project_of(mr),
+        repo=project.path,
         author=(mr.get("author") or {}).get("username"),
         created_at=created,
         updated_at=updated,
-        occurred_at=merged or closed or created,
-        state=mr_state(mr.get("state"), merged, closed),
+        occurred_at=finished_at(state, merged or closed, updated) or created,
+        state=state,
         labels=tuple(str(label) for label in mr.get("labels") or ()),
         paths=diffs.paths,
         additions=diffs.additions,
@@ -176,6 +189,7 @@ def normalize_merge_request(
             "approvals": len(approvers),
             "approved_by": approvers,
             "user_notes_count": mr.get("user_notes_count"),
+            **extra_visibility(project),
         },
         raw={"merge_request": dict(mr), "approvals": dict(approvals or {}), "diffs": raw_diffs},
     )
@@ -188,21 +202,28 @@ def mr_state(state: Any, merged: datetime | None, closed: datetime | None) -> st
     return "merged" if merged else "closed" if closed else "open"
 
 
-def normalize_issue(source: str, owner: str, issue: Payload) -> Item:
+def finished_at(state: str, finished: datetime | None, updated: datetime) -> datetime | None:
+    """When a merged or closed MR was, else None. Older GitLab answers `merged_at: null`
+    for some merged MRs (and GraphQL before 16.x has no `closedAt`): the latest time the
+    payload gives, `updated_at`, is then the closest to it."""
+    if state not in ("merged", "closed"):
+        return None
+    return finished or updated
+
+
+def normalize_issue(source: str, owner: str, issue: Payload, project: Project) -> Item:
     created = parse_time(issue["created_at"])
     assert created is not None
     closed = parse_time(issue.get("closed_at"))
     updated = parse_time(issue.get("updated_at")) or created
-    refs = issue.get("references") or {}
-    ref = str(refs.get("full") or f"{project_path_from_url(str(issue['web_url']))}#{issue['iid']}")
     return Item(
         source=source,
         kind="ticket",
-        external_id=ref,
+        external_id=f"{project.path}#{issue['iid']}",
         url=str(issue["web_url"]),
         title=str(issue.get("title") or ""),
         body=excerpt(issue.get("description")),
-        repo=ref.rsplit("#", 1)[0],
+        repo=project.path,
         author=owner,
         created_at=created,
         updated_at=updated,
@@ -216,6 +237,7 @@ def normalize_issue(source: str, owner: str, issue: Payload) -> Item:
             "reporter": (issue.get("author") or {}).get("username"),
             "closed_by": (issue.get("closed_by") or {}).get("username"),
             "closed_at": closed.isoformat() if closed else None,
+            **extra_visibility(project),
         },
         raw=dict(issue),
     )

@@ -1,9 +1,10 @@
-"""Per-MR requests in flight together: GitLab's REST API has no batched form of an MR's
-diffs, approvals or notes, so with a real API's round trip (50-200 ms) a run of a
-thousand MRs would spend minutes waiting one request at a time."""
+"""Per-MR REST requests in flight together: REST has no batched form of an MR's diffs,
+approvals or notes, so with a real API's round trip (50-200 ms) a run of a thousand MRs
+would spend minutes waiting one request at a time. (GraphQL batches what it can.)"""
 
 from __future__ import annotations
 
+import contextvars
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -22,6 +23,8 @@ def ordered_map(
 
     An exception from `fetch` is raised here, at its row's turn, after the rows before it.
     Rows are read ahead lazily, never more than `2 * workers` at once (bounded memory).
+    Each fetch runs in a copy of the caller's context, so its requests count for the
+    caller's stream.
     """
     workers = WORKERS if workers is None else workers
     if workers <= 1:
@@ -32,7 +35,8 @@ def ordered_map(
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="gitlab") as pool:
         try:
             for row in rows:
-                pending.append((row, pool.submit(fetch, row)))
+                context = contextvars.copy_context()
+                pending.append((row, pool.submit(context.run, fetch, row)))
                 if len(pending) >= 2 * workers:
                     first, future = pending.popleft()
                     yield first, future.result()

@@ -1,8 +1,10 @@
 """The reviews stream: MRs by others that the owner approved or commented on.
 
-Found through the owner's own events (`approved`, `commented`) instead of scanning every
-MR; each MR found is then read once: the MR, its approvals and its notes (3 requests;
-none for the owner's own MRs already seen by the merge_requests stream in this run).
+Found through the owner's own events (`approved`, `commented`: REST, the only API that
+has them) instead of scanning every MR; the MRs found are then read in batches over
+GraphQL (`connectors.gitlab.reviewed`), or one by one over REST where GraphQL cannot
+serve them. The owner's own MRs, known from the merge_requests stream of the same run,
+are not read at all.
 """
 
 from __future__ import annotations
@@ -11,26 +13,51 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from connectors.gitlab.client import GitLabClient, Owner, Skipped
-from connectors.gitlab.merge_requests import allowed
-from connectors.gitlab.normalize import mr_reference, parse_time, project_of
-from connectors.gitlab.parallel import ordered_map
+from connectors.gitlab.client import Owner, Skipped
+from connectors.gitlab.normalize import extra_visibility, parse_time
+from connectors.gitlab.owner_mrs import OWNER_MRS_KEY, OwnerMergeRequests
+from connectors.gitlab.reviewed import MrKey, Reviewed, read_reviewed
+from connectors.gitlab.source import GitLabSource
 from connectors.item import Item
+from connectors.streams import RunContext, Stream, StreamReader, Window
 
 APPROVAL_NOTE = "approved this merge request"
-MrKey = tuple[int, int]
 
 
-def event_window(since: datetime, until: datetime | None) -> dict[str, str]:
+class Reviews(StreamReader[GitLabSource]):
+    stream = Stream("reviews", "review", needs=("merge_requests",))
+
+    def fetch(self, window: Window, run: RunContext) -> Iterator[Item]:
+        source = self.source
+        owner = source.rest.owner()
+        activity = fetch_activity(source, owner, window)
+        known = run.get(OWNER_MRS_KEY, OwnerMergeRequests)
+        own = known.keys if known is not None else frozenset()
+        keys = [key for key in activity if key not in own]
+        for (project_id, iid), found in read_reviewed(source, run, owner, keys):
+            if isinstance(found, Skipped):
+                source.warn_skip(f"merge request {project_id}!{iid}", found)
+                continue
+            if found is None:
+                continue
+            item = normalize_review(
+                source.config.name, owner, found, event_times=activity[(project_id, iid)]
+            )
+            if item is not None:
+                yield item
+
+
+def event_window(window: Window) -> dict[str, str]:
     """The events API filters on whole days, both bounds exclusive: widen by a day each side."""
-    query = {"after": (since - timedelta(days=1)).date().isoformat(), "sort": "asc"}
-    if until is not None:
-        query["before"] = (until + timedelta(days=1)).date().isoformat()
-    return query
+    return {
+        "after": (window.since - timedelta(days=1)).date().isoformat(),
+        "before": (window.until + timedelta(days=1)).date().isoformat(),
+        "sort": "asc",
+    }
 
 
-def in_window(moment: datetime | None, since: datetime, until: datetime | None) -> bool:
-    return moment is not None and moment >= since and (until is None or moment < until)
+def in_window(moment: datetime | None, window: Window) -> bool:
+    return moment is not None and window.since <= moment < window.until
 
 
 def target_mr(event: Mapping[str, Any]) -> MrKey | None:
@@ -47,73 +74,20 @@ def target_mr(event: Mapping[str, Any]) -> MrKey | None:
 
 
 def fetch_activity(
-    client: GitLabClient, owner: Owner, since: datetime, until: datetime | None
+    source: GitLabSource, owner: Owner, window: Window
 ) -> dict[MrKey, list[datetime]]:
     """Merge requests the owner approved or commented on in the window (2 requests warm)."""
     activity: dict[MrKey, list[datetime]] = {}
     for action in ("approved", "commented"):
-        query = {"action": action, **event_window(since, until)}
-        for event in client.iterate(
+        query = {"action": action, **event_window(window)}
+        for event in source.rest.iterate(
             f"/users/{owner.id}/events", query, what=f"the owner's {action} events"
         ):
             moment = parse_time(event.get("created_at"))
             key = target_mr(event)
-            if key is not None and moment is not None and in_window(moment, since, until):
+            if key is not None and moment is not None and in_window(moment, window):
                 activity.setdefault(key, []).append(moment)
     return activity
-
-
-def fetch_reviews(client: GitLabClient, since: datetime, until: datetime | None) -> Iterator[Item]:
-    owner = client.owner()
-    activity = fetch_activity(client, owner, since, until)
-    # Their own MRs, known from the merge_requests stream, cost no request.
-    keys = [k for k in activity if k not in client.owner_merge_requests]
-
-    def details(key: MrKey) -> Reviewed | Skipped | None:
-        try:
-            return fetch_reviewed(client, owner, key)
-        except Skipped as skip:
-            return skip
-
-    # Several MRs' requests in flight at once; items still come in the activity's order.
-    for (project_id, iid), found in ordered_map(details, keys):
-        if isinstance(found, Skipped):
-            client.warn_skip(f"merge request {project_id}!{iid}", found)
-            continue
-        if found is None:
-            continue
-        mr, approvals, mine = found
-        item = normalize_review(
-            client.config.name,
-            owner,
-            mr,
-            approvals,
-            owner_notes=mine,
-            event_times=activity[(project_id, iid)],
-        )
-        if item is not None:
-            yield client.with_visibility(item, project_id)
-
-
-Reviewed = tuple[dict[str, Any], dict[str, Any], list[dict[str, Any]]]
-
-
-def fetch_reviewed(client: GitLabClient, owner: Owner, key: MrKey) -> Reviewed | None:
-    """The MR, its approvals and the owner's notes on it; None for the owner's own MR or
-    a project outside the allow-lists."""
-    project_id, iid = key
-    base = f"/projects/{project_id}/merge_requests/{iid}"
-    mr = client.get(base, what=f"merge request {project_id}!{iid}")
-    if (mr.get("author") or {}).get("id") == owner.id or not allowed(client, project_of(mr)):
-        return None
-    approvals = client.get(f"{base}/approvals", what=f"approvals of {mr['web_url']}")
-    notes = client.iterate(
-        f"{base}/notes",
-        {"sort": "asc", "order_by": "created_at"},
-        what=f"notes of {mr['web_url']}",
-        skippable=True,
-    )
-    return mr, approvals, [n for n in notes if (n.get("author") or {}).get("id") == owner.id]
 
 
 def split_notes(
@@ -130,18 +104,13 @@ def split_notes(
 
 
 def normalize_review(
-    source: str,
-    owner: Owner,
-    mr: Mapping[str, Any],
-    approvals: Mapping[str, Any],
-    *,
-    owner_notes: Sequence[Mapping[str, Any]],
-    event_times: Sequence[datetime],
+    source: str, owner: Owner, reviewed: Reviewed, *, event_times: Sequence[datetime]
 ) -> Item | None:
     """One review item per MR; None when nothing of the owner's is left on it."""
-    comments, approval_notes = split_notes(owner_notes)
-    approvers = {(a.get("user") or {}).get("id") for a in approvals.get("approved_by") or []}
-    approved = owner.id in approvers
+    mr, project = reviewed.mr, reviewed.project
+    comments, approval_notes = split_notes(reviewed.owner_notes)
+    approvers = [a.get("user") for a in reviewed.approvals.get("approved_by") or []]
+    approved = any(owner.is_(user) for user in approvers)
     moments = [t for t in (parse_time(n.get("created_at")) for n in comments + approval_notes) if t]
     moments += event_times
     if not moments or not (comments or approved or approval_notes):
@@ -151,10 +120,10 @@ def normalize_review(
     return Item(
         source=source,
         kind="review",
-        external_id=f"{mr_reference(mr)}:review",
+        external_id=f"{project.path}!{mr['iid']}:review",
         url=str(mr["web_url"]),
         title=str(mr.get("title") or ""),
-        repo=project_of(mr),
+        repo=project.path,
         author=owner.username,
         created_at=first,
         updated_at=last,
@@ -173,6 +142,11 @@ def normalize_review(
             "comments": len(comments),
             "first_activity": first.isoformat(),
             "last_activity": last.isoformat(),
+            **extra_visibility(project),
         },
-        raw={"merge_request": dict(mr), "approvals": dict(approvals), "notes": list(owner_notes)},
+        raw={
+            "merge_request": dict(mr),
+            "approvals": dict(reviewed.approvals),
+            "notes": list(reviewed.owner_notes),
+        },
     )

@@ -142,3 +142,23 @@ def test_a_narrower_window_never_shrinks_a_design_docs_history(
             assert after[key]["extra"]["changes"] == before[key]["extra"]["changes"], key
             assert after[key]["title"] == before[key]["title"]
             assert after[key]["occurred_at"] == before[key]["occurred_at"]
+
+
+def test_an_instance_without_graphql_is_collected_over_rest_with_one_line_said(
+    config: Path, fake_gitlab: FakeGitLab
+) -> None:
+    fake_gitlab.graphql.mode = "disabled"
+
+    code, stdout, stderr = run("collect", "--config", str(config), "--since", SINCE_TEXT)
+
+    assert code == 0, stderr
+    said = [line for line in stderr.splitlines() if "GraphQL" in line]
+    assert len(said) == 1, stderr
+    assert "work-gitlab" in said[0] and "REST" in said[0]
+    assert "Traceback" not in stderr + stdout
+    code, stdout, _ = run("items", "--config", str(config), "--format", "json")
+    kinds = [json.loads(line)["kind"] for line in stdout.splitlines()]
+    data = fake_gitlab.data
+    assert kinds.count("pull_request") == len(data.expected_mrs(SINCE))
+    assert kinds.count("review") == len(data.expected_reviews(SINCE))
+    assert kinds.count("design_doc") == len(data.expected_docs(SINCE))

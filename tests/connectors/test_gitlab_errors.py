@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import socket
 from datetime import timedelta
 
 import pytest
 import requests
 import responses
-from fakes.gitlab_mocks import API, NOW, SINCE, connector
+from fakes.gitlab_mocks import API, GRAPHQL, NOW, SINCE, connector
 
-from connectors.errors import AuthError, ConfigProblem, RateLimited, SourceUnavailable
+from connectors.errors import (
+    AuthError,
+    ConfigProblem,
+    RateLimited,
+    SourceUnavailable,
+    Unreachable,
+)
 
 pytest_plugins = ["fakes.gitlab_fixtures"]
 
@@ -45,7 +52,7 @@ def test_server_errors_are_retried_up_to_max_retries(
     with pytest.raises(SourceUnavailable, match="HTTP 503"):
         list(connector(waits, max_retries=3).fetch("merge_requests", SINCE))
 
-    assert len(mocked.calls) == 1 + 4
+    assert len(mocked.calls) == 1 + 1 + 4  # /user, the GraphQL attempt, 4 list attempts
     assert len(waits) == 3
 
 
@@ -60,9 +67,10 @@ def test_a_connection_reset_is_retried(mocked: responses.RequestsMock, waits: li
 @pytest.mark.parametrize(
     ("headers", "expected"),
     [
-        ({"Retry-After": "12"}, 12.0),
-        ({"Retry-After": "Fri, 20 Nov 2026 12:00:40 GMT"}, 40.0),
-        ({"RateLimit-Reset": str(int(NOW.timestamp()) + 25)}, 25.0),
+        # A second past what the server asked: never before the reset.
+        ({"Retry-After": "12"}, 13.0),
+        ({"Retry-After": "Fri, 20 Nov 2026 12:00:40 GMT"}, 41.0),
+        ({"RateLimit-Reset": str(int(NOW.timestamp()) + 25)}, 26.0),
         ({}, 60.0),
     ],
 )
@@ -84,7 +92,8 @@ def test_a_429_beyond_the_allowed_wait_is_rate_limited(
     with pytest.raises(RateLimited) as caught:
         list(connector(waits).fetch("merge_requests", SINCE))
 
-    assert caught.value.reset_at == NOW + timedelta(seconds=901)
+    assert caught.value.reset_at is not None
+    assert NOW + timedelta(seconds=901) <= caught.value.reset_at <= NOW + timedelta(seconds=902)
     assert waits == []
 
 
@@ -102,3 +111,51 @@ def test_a_login_page_instead_of_json_is_source_unavailable(waits: list[float]) 
         rsps.get(f"{API}/user", body="<html>sign in</html>", content_type="text/html")
         with pytest.raises(SourceUnavailable, match="not JSON"):
             connector(waits).check()
+
+
+@pytest.mark.parametrize(
+    ("answer", "error", "words"),
+    [
+        ({"status": 401, "json": {"message": "401 Unauthorized"}}, AuthError, "(401)"),
+        (
+            {"json": {"errors": [{"message": "Internal server error"}], "data": None}},
+            SourceUnavailable,
+            "Internal server error",
+        ),
+        (
+            {"json": {"errors": [{"message": "Bad header PRIVATE-TOKEN: glpat-secret"}]}},
+            SourceUnavailable,
+            "PRIVATE-TOKEN: ***",
+        ),
+        ({"body": "<html>sign in</html>", "content_type": "text/html"}, SourceUnavailable, "JSON"),
+    ],
+    ids=["bad-token", "server-error", "echoed-token", "login-page"],
+)
+def test_graphql_failures_that_rest_would_not_cure_are_errors_not_a_fall_back(
+    waits: list[float], answer: dict[str, object], error: type, words: str
+) -> None:
+    with responses.RequestsMock() as rsps:
+        rsps.get(f"{API}/user", json={"id": 1, "username": "ada"})
+        rsps.post(GRAPHQL, **answer)  # type: ignore[arg-type]
+
+        with pytest.raises(error) as caught:
+            list(connector(waits).fetch("merge_requests", SINCE))
+
+    assert words in caught.value.user_message()
+    assert "glpat-secret" not in caught.value.user_message()
+    assert not any("/merge_requests" in c.request.url for c in rsps.calls)  # no REST tried
+
+
+def test_the_sessions_typed_errors_pass_through_python_gitlab(waits: list[float]) -> None:
+    # python-gitlab catches only requests' own connection errors: a refused connection
+    # reaches the caller as the session's Unreachable, after the session's retries.
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    gone = connector(waits, base_url=f"http://127.0.0.1:{port}", max_retries=1)
+
+    with pytest.raises(Unreachable) as caught:
+        gone.check()
+
+    assert f"127.0.0.1:{port}" in str(caught.value)
+    assert len(waits) == 1 and gone.stats.requests == 2

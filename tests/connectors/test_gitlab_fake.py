@@ -169,14 +169,18 @@ def test_the_stats_count_what_the_server_saw(
     assert connector.stats.requests == fake_gitlab.count()
 
 
+@pytest.mark.parametrize("api", ["graphql", "rest"])
 def test_an_update_during_the_walk_skips_nothing(
-    fake_gitlab: FakeGitLab, make_connector: ConnectorFactory
+    fake_gitlab: FakeGitLab, make_connector: ConnectorFactory, api: str
 ) -> None:
     """With plain offset pages this loses the row that slides onto the page already read."""
     moved = []
+    listing = "/api/graphql" if api == "graphql" else "/merge_requests"
+    if api == "rest":
+        fake_gitlab.graphql.mode = "disabled"
 
     def touch_first_served(seen: object) -> None:
-        if moved or "/merge_requests" not in getattr(seen, "path", ""):
+        if moved or listing not in getattr(seen, "path", ""):
             return
         owner_mrs = [m for m in fake_gitlab.data.merge_requests if m["author"]["id"] == 1]
         first = min(owner_mrs, key=lambda m: (m["updated_at"], m["id"]))
@@ -198,14 +202,31 @@ def test_until_bounds_the_window(fake_gitlab: FakeGitLab, make_connector: Connec
     assert expected and expected != fake_gitlab.data.expected_mrs(SINCE)
 
 
-def test_later_streams_reuse_what_merge_requests_read_in_the_same_run(
-    fake_gitlab: FakeGitLab, make_connector: ConnectorFactory
-) -> None:
-    connector = make_connector()
-    list(connector.fetch("merge_requests", SINCE))
-    fake_gitlab.reset_counts()
+def reviewed_iids(fake: FakeGitLab) -> set[tuple[int, int]]:
+    """The MRs the GraphQL requests so far asked to enrich."""
+    asked = set()
+    for query, variables in fake.graphql.documents:
+        if "ReviewedMergeRequests" in query:
+            for n in range(4):
+                for gid in variables.get(f"p{n}") or ():
+                    pid = int(gid.rsplit("/", 1)[1])
+                    asked |= {(pid, int(iid)) for iid in variables[f"i{n}"]}
+    return asked
 
-    reviews = list(connector.fetch("reviews", SINCE))
+
+@pytest.mark.parametrize("api", ["graphql", "rest"])
+def test_later_streams_reuse_what_merge_requests_read_in_the_same_run(
+    fake_gitlab: FakeGitLab, make_connector: ConnectorFactory, api: str
+) -> None:
+    if api == "rest":
+        fake_gitlab.graphql.mode = "disabled"
+    connector = make_connector()
+    until = datetime.now(UTC)  # one window for the three (with none, each ends at its now)
+    list(connector.fetch("merge_requests", SINCE, until))
+    fake_gitlab.reset_counts()
+    asked_before = len(fake_gitlab.graphql.documents)
+
+    reviews = list(connector.fetch("reviews", SINCE, until))
     owner_mrs = {
         (m["project_id"], m["iid"])
         for m in fake_gitlab.data.merge_requests
@@ -217,10 +238,18 @@ def test_later_streams_reuse_what_merge_requests_read_in_the_same_run(
         for pid, iid in owner_mrs
         if seen.path == f"/api/v4/projects/{pid}/merge_requests/{iid}"
     ]
-    docs = list(connector.fetch("design_docs", SINCE))
+    reviews_requests = fake_gitlab.count()
+    docs = list(connector.fetch("design_docs", SINCE, until))
 
-    assert own_reads == []
-    assert fake_gitlab.count("/diffs") == 0
+    # reviews reads none of the owner's own MRs; design_docs lists no MRs and reads no
+    # diffs again (over GraphQL: one request for the documents of every merged MR, one
+    # for the projects pushed to; over REST the diffs merge_requests read serve).
+    assert own_reads == [] and not reviewed_iids(fake_gitlab) & owner_mrs
+    assert fake_gitlab.count("/merge_requests?") == fake_gitlab.count("/diffs") == 0
+    assert fake_gitlab.count("/api/graphql") == (1 + 2 if api == "graphql" else 0)
+    assert reviews_requests > 0
+    later = fake_gitlab.graphql.documents[asked_before:]
+    assert not any("OwnerMergeRequests" in query for query, _ in later)
     assert {i.external_id for i in reviews} == review_ids(fake_gitlab)
     assert {i.external_id for i in docs} == fake_gitlab.data.expected_docs(SINCE)
 

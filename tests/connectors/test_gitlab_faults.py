@@ -1,4 +1,5 @@
-"""Rate limits, server errors, dropped connections and bad input against the fake GitLab."""
+"""Rate limits, server errors, dropped connections and bad input against the fake GitLab,
+over GraphQL (as gitlab.com) and over REST (an instance with GraphQL disabled)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,15 @@ if TYPE_CHECKING:
 pytest_plugins = ["fakes.gitlab_fixtures"]
 
 SINCE = BASE - timedelta(days=30)
+# Where each API path reads the owner's MRs, and the per-MR request REST adds.
+MR_LIST = {"graphql": "/api/graphql", "rest": "/merge_requests"}
+PER_MR = {"graphql": "/api/graphql", "rest": "/approvals"}
+
+
+def over(fake: FakeGitLab, api: str) -> None:
+    """Collect over `api`: "rest" disables the fake's GraphQL endpoint."""
+    if api == "rest":
+        fake.graphql.mode = "disabled"
 
 
 def collect(connector_factory: ConnectorFactory, stream: str, **overrides: object) -> set[str]:
@@ -41,19 +51,21 @@ def _python_gitlab_never_sleeps(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(gitlab.utils, "time", NoSleep())
 
 
+@pytest.mark.parametrize("api", ["graphql", "rest"])
 def test_a_429_with_retry_after_is_waited_out_and_nothing_is_lost(
-    fake_gitlab: FakeGitLab, make_connector: ConnectorFactory, sleeps: SleepRecorder
+    fake_gitlab: FakeGitLab, make_connector: ConnectorFactory, sleeps: SleepRecorder, api: str
 ) -> None:
-    fake_gitlab.inject(429, path="/merge_requests", Retry_After="7")
-    fake_gitlab.inject(429, path="/approvals", times=2, Retry_After="3")
+    over(fake_gitlab, api)
+    fake_gitlab.inject(429, path=MR_LIST[api], Retry_After="7")
+    fake_gitlab.inject(429, path=PER_MR[api], times=2, Retry_After="3")
     connector = make_connector()
 
     found = {i.external_id for i in connector.fetch("merge_requests", SINCE)}
 
     assert found == fake_gitlab.data.expected_mrs(SINCE)
-    assert sleeps.waits == [7.0, 3.0, 3.0]
+    assert sleeps.waits == [8.0, 4.0, 4.0]  # a second past each Retry-After
     assert connector.stats.rate_limit_waits == 3
-    assert connector.stats.waited_seconds == 13.0
+    assert connector.stats.waited_seconds == 16.0
     assert connector.stats.requests == fake_gitlab.count()
 
 
@@ -68,10 +80,12 @@ def test_a_429_with_ratelimit_reset_waits_until_the_reset(
     assert len(sleeps.waits) == 1 and 25 <= sleeps.waits[0] <= 31
 
 
+@pytest.mark.parametrize("api", ["graphql", "rest"])
 def test_a_rate_limit_longer_than_allowed_stops_with_rate_limited(
-    fake_gitlab: FakeGitLab, make_connector: ConnectorFactory, sleeps: SleepRecorder
+    fake_gitlab: FakeGitLab, make_connector: ConnectorFactory, sleeps: SleepRecorder, api: str
 ) -> None:
-    fake_gitlab.inject(429, path="/merge_requests", Retry_After="3600")
+    over(fake_gitlab, api)
+    fake_gitlab.inject(429, path=MR_LIST[api], Retry_After="3600")
 
     with pytest.raises(RateLimited) as caught:
         collect(make_connector, "merge_requests", max_rate_limit_wait=600)
@@ -81,11 +95,17 @@ def test_a_rate_limit_longer_than_allowed_stops_with_rate_limited(
     assert sleeps.waits == []
 
 
+@pytest.mark.parametrize(("api", "per_review"), [("graphql", "/events"), ("rest", "/notes")])
 def test_a_run_of_502s_is_retried_with_backoff_and_nothing_is_lost(
-    fake_gitlab: FakeGitLab, make_connector: ConnectorFactory, sleeps: SleepRecorder
+    fake_gitlab: FakeGitLab,
+    make_connector: ConnectorFactory,
+    sleeps: SleepRecorder,
+    api: str,
+    per_review: str,
 ) -> None:
-    fake_gitlab.inject(502, times=3, path="/merge_requests")
-    fake_gitlab.inject(502, times=2, path="/notes")
+    over(fake_gitlab, api)
+    fake_gitlab.inject(502, times=3, path=MR_LIST[api])
+    fake_gitlab.inject(502, times=2, path=per_review)
     connector = make_connector()
 
     mrs = {i.external_id for i in connector.fetch("merge_requests", SINCE)}
@@ -95,14 +115,15 @@ def test_a_run_of_502s_is_retried_with_backoff_and_nothing_is_lost(
     assert reviews == {f"{r}:review" for r in fake_gitlab.data.expected_reviews(SINCE)}
     assert connector.stats.retries == 5
     assert len(sleeps.waits) == 5
-    assert sleeps.waits[1] > sleeps.waits[0] * 0.9  # backoff grows (with jitter)
-    assert max(sleeps.waits) < 10
+    assert min(sleeps.waits) > 0 and max(sleeps.waits) < 10  # jittered backoff, bounded
 
 
+@pytest.mark.parametrize("api", ["graphql", "rest"])
 def test_a_dropped_connection_is_retried(
-    fake_gitlab: FakeGitLab, make_connector: ConnectorFactory, sleeps: SleepRecorder
+    fake_gitlab: FakeGitLab, make_connector: ConnectorFactory, sleeps: SleepRecorder, api: str
 ) -> None:
-    fake_gitlab.inject(0, times=2, path="/diffs")
+    over(fake_gitlab, api)
+    fake_gitlab.inject(0, times=2, path="/compare")
 
     found = collect(make_connector, "design_docs")
 
@@ -110,17 +131,20 @@ def test_a_dropped_connection_is_retried(
     assert len(sleeps.waits) == 2
 
 
+@pytest.mark.parametrize("api", ["graphql", "rest"])
 def test_502s_beyond_max_retries_end_in_source_unavailable(
-    fake_gitlab: FakeGitLab, make_connector: ConnectorFactory, sleeps: SleepRecorder
+    fake_gitlab: FakeGitLab, make_connector: ConnectorFactory, sleeps: SleepRecorder, api: str
 ) -> None:
-    fake_gitlab.inject(502, times=100, path="/merge_requests")
+    over(fake_gitlab, api)
+    fake_gitlab.inject(502, times=100, path=MR_LIST[api])
 
     with pytest.raises(SourceUnavailable) as caught:
         collect(make_connector, "merge_requests", max_retries=2)
 
-    assert fake_gitlab.count("/merge_requests") == 3
+    assert fake_gitlab.count(MR_LIST[api]) == 3  # never a silent fall back to REST
     assert len(sleeps.waits) == 2
-    assert "/api/v4/merge_requests" in str(caught.value)
+    named = "/api/v4/merge_requests" if api == "rest" else "the owner's merge requests"
+    assert named in str(caught.value) and "502" in str(caught.value)
     assert "work-gitlab" in str(caught.value)
 
 

@@ -9,12 +9,15 @@ import pytest
 from connectors.gitlab.client import Owner
 from connectors.gitlab.config import DEFAULT_DESIGN_DOC_PATHS
 from connectors.gitlab.normalize import (
+    Project,
     glob_match,
     parse_time,
     project_allowed,
     summarize_diffs,
 )
+from connectors.gitlab.reviewed import Reviewed
 from connectors.gitlab.reviews import event_window, normalize_review, target_mr
+from connectors.streams import Window
 
 OWNER = Owner(1, "ada")
 
@@ -103,7 +106,7 @@ def test_events_point_at_merge_requests_only() -> None:
 def test_the_event_window_widens_to_whole_days() -> None:
     since = datetime(2026, 11, 10, 0, 5, tzinfo=UTC)
     until = datetime(2026, 11, 12, 23, 0, tzinfo=UTC)
-    assert event_window(since, until) == {
+    assert event_window(Window(since, until)) == {
         "after": "2026-11-09",
         "before": "2026-11-13",
         "sort": "asc",
@@ -118,18 +121,18 @@ MR = {
     "references": {"full": "x/y!3"},
     "author": {"id": 2, "username": "bob"},
 }
+XY = Project("x/y", "https://g/x/y", "private")
 
 
 def test_an_approval_alone_is_a_review() -> None:
     note = {
-        "author": {"id": 1},
+        "author": {"id": 1, "username": "ada"},
         "system": True,
         "body": "approved this merge request",
         "created_at": "2026-11-10T09:00:00Z",
     }
-    item = normalize_review(
-        "s", OWNER, MR, {"approved_by": [{"user": {"id": 1}}]}, owner_notes=[note], event_times=[]
-    )
+    approvals = {"approved_by": [{"user": {"id": 1, "username": "ada"}}]}
+    item = normalize_review("s", OWNER, Reviewed(MR, XY, approvals, [note]), event_times=[])
     assert item is not None
     assert item.state == "approved" and item.extra["comments"] == 0
     assert item.extra["review_states"] == ["APPROVED"]
@@ -137,7 +140,5 @@ def test_an_approval_alone_is_a_review() -> None:
 
 def test_nothing_left_of_the_owner_is_no_review() -> None:
     at = datetime(2026, 11, 10, tzinfo=UTC)
-    assert (
-        normalize_review("s", OWNER, MR, {"approved_by": []}, owner_notes=[], event_times=[at])
-        is None
-    )
+    reviewed = Reviewed(MR, XY, {"approved_by": []}, [])
+    assert normalize_review("s", OWNER, reviewed, event_times=[at]) is None

@@ -1,4 +1,5 @@
-"""Per-MR requests run several at a time; items and their order are as if one at a time."""
+"""Per-MR REST requests run several at a time; items and their order are as if one at a
+time, and every request counts for the stream that made it."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from fakes.gitlab_data import BASE
 
 from connectors.gitlab import parallel
 from connectors.gitlab.parallel import ordered_map
+from connectors.http import RequestStats, counting_into
 
 if TYPE_CHECKING:
     from fakes.gitlab_fixtures import ConnectorFactory
@@ -55,6 +57,7 @@ def test_streams_overlap_requests_and_yield_what_one_at_a_time_yields(
     monkeypatch: pytest.MonkeyPatch,
     stream: str,
 ) -> None:
+    fake_gitlab.graphql.mode = "disabled"  # per-MR requests are REST's (GraphQL batches)
     fake_gitlab.latency = 0.02  # a round trip, so that requests have time to overlap
     together = list(make_connector().fetch(stream, SINCE))
     overlapped = fake_gitlab.most_in_flight
@@ -67,3 +70,17 @@ def test_streams_overlap_requests_and_yield_what_one_at_a_time_yields(
     assert len(together) > 5
     assert overlapped > 1
     assert fake_gitlab.most_in_flight == 1
+
+
+def test_requests_made_by_worker_threads_count_for_their_stream(
+    fake_gitlab: FakeGitLab, make_connector: ConnectorFactory
+) -> None:
+    fake_gitlab.graphql.mode = "disabled"
+    connector = make_connector()
+    connector.check()  # the owner, outside the stream
+
+    with counting_into(RequestStats()) as stream:
+        items = list(connector.fetch("merge_requests", SINCE))
+
+    assert len(items) > 5
+    assert stream.requests == fake_gitlab.count() - 1 > 2 * len(items)  # diffs, approvals

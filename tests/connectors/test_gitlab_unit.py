@@ -1,4 +1,8 @@
-"""Focused GitLab connector tests with `responses`: queries, pagination, errors, costs."""
+"""Focused GitLab connector tests with `responses`: queries, pagination, errors, costs.
+
+These are about the REST API: the `mocked` fixture answers GraphQL with 404 (an instance
+where it is disabled), so every stream collects over REST after one GraphQL attempt.
+"""
 
 from __future__ import annotations
 
@@ -27,7 +31,7 @@ def test_the_merge_request_query_uses_scope_all_and_ascending_update_time(
 
     assert list(connector(waits).fetch("merge_requests", SINCE, until)) == []
 
-    call = mocked.calls[1]
+    call = mocked.calls[2]  # after /user and the GraphQL attempt
     assert query_of(call) == {
         "scope": "all",
         "author_id": "1",
@@ -41,7 +45,7 @@ def test_the_merge_request_query_uses_scope_all_and_ascending_update_time(
     }
     assert call.request.headers["PRIVATE-TOKEN"] == "glpat-secret"
     assert call.request.req_kwargs["timeout"] == 30.0
-    assert len(mocked.calls) == 2
+    assert len(mocked.calls) == 3
 
 
 def test_full_pages_continue_from_the_newest_update_time_without_repeats(
@@ -71,8 +75,8 @@ def test_full_pages_continue_from_the_newest_update_time_without_repeats(
         sum(1 for c in mocked.calls if urlsplit(c.request.url).path.endswith("/merge_requests"))
         == 3
     )
-    # /user, 3 list pages, diffs+approvals per MR, the project's visibility once
-    assert len(mocked.calls) == 1 + 3 + 3 * 2 + 1
+    # /user, the GraphQL attempt, 3 list pages, diffs+approvals per MR, the project once
+    assert len(mocked.calls) == 1 + 1 + 3 + 3 * 2 + 1
     assert {i.extra["visibility"] for i in items} == {"internal"}
 
 
@@ -115,7 +119,13 @@ def test_event_pages_follow_the_link_header(
     events = f"{API}/users/1/events"
     page2 = f"{events}?action=approved&page=2&per_page=100"
     match = responses.matchers.query_param_matcher
-    first = {"action": "approved", "after": "2026-10-31", "sort": "asc", "per_page": "100"}
+    first = {
+        "action": "approved",
+        "after": "2026-10-31",
+        "before": "2026-11-21",
+        "sort": "asc",
+        "per_page": "100",
+    }
     mocked.get(
         events,
         json=[],
@@ -192,8 +202,9 @@ def test_each_reviewed_merge_request_is_enriched_once_and_own_ones_are_dropped(
     assert item.extra["review_states"] == ["APPROVED", "COMMENTED"]
     assert item.extra["visibility"] == "internal"
     assert item.occurred_at == datetime(2026, 11, 10, 9, 5, tzinfo=UTC)
-    # /user, 2 event pages, MR 1: get + approvals + notes, MR 2: get only, the project once
-    assert len(mocked.calls) == 1 + 2 + 3 + 1 + 1
+    # /user, 2 event pages, the GraphQL attempt, MR 1: get + approvals + notes, MR 2: get
+    # only, the project once
+    assert len(mocked.calls) == 1 + 2 + 1 + 3 + 1 + 1
 
 
 def test_old_gitlab_without_diffs_falls_back_to_changes(
@@ -305,7 +316,8 @@ def test_payloads_missing_optional_fields_are_stored_with_what_there_is(
 
     (item,) = connector(waits).fetch("merge_requests", SINCE)
 
-    assert item.external_id == "g/sub/p!3" and item.repo == "g/sub/p"
+    # Without `references`, the project's own path (of project 7), never the URL's shape.
+    assert item.external_id == "g/p!3" and item.repo == "g/p"
     assert item.title == "" and item.labels == () and item.author is None
     assert item.state == "open" and item.extra["approvals"] == 0
     assert item.occurred_at == datetime(2026, 11, 2, 10, tzinfo=UTC)

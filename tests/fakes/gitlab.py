@@ -1,6 +1,7 @@
-"""A loopback fake of GitLab's REST API v4, for the endpoints the connector calls.
+"""A loopback fake of GitLab's REST API v4 and its GraphQL API (`POST /api/graphql`, from
+the same data: `fakes.gitlab_graphql`), for the endpoints the connector calls.
 
-The real python-gitlab talks to it unchanged. It follows GitLab's documented behaviour:
+The real python-gitlab and requests talk to it unchanged. It follows GitLab's documented behaviour:
 `PRIVATE-TOKEN` auth, offset pagination with `X-Page`/`X-Next-Page`/`X-Total` and a
 `Link` header built from `external_url` (which may differ from the address the client
 used, as behind a proxy), inclusive `updated_after`/`updated_before`, exclusive
@@ -19,8 +20,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+from fakes import gitlab_graphql
 from fakes.gitlab_data import OWNER, GitLabData
+from fakes.gitlab_graphql import GraphQLSwitches
 from fakes.gitlab_routes import Answer, HttpError, Query, route
+
+GRAPHQL_PATH = "/api/graphql"
 
 
 @dataclass
@@ -49,6 +54,9 @@ class FakeGitLab:
         self.requests: list[Seen] = []
         self.faults: list[Fault] = []
         self.after_request: Callable[[Seen], None] | None = None
+        self.graphql = GraphQLSwitches()
+        # Answer REST as older GitLab does: `web_url`s without `/-/`, no `references`.
+        self.old_style = False
         self.latency = 0.0  # seconds each answer waits, to model a real API's round trip
         self.in_flight = self.most_in_flight = 0  # requests being answered at once
         self.lock = threading.Lock()
@@ -78,8 +86,12 @@ class FakeGitLab:
             Fault(status, times, path, {k.replace("_", "-"): v for k, v in headers.items()})
         )
 
-    def count(self, path: str | None = None) -> int:
-        return sum(1 for seen in self.requests if path is None or path in seen.path)
+    def count(self, path: str | None = None, method: str | None = None) -> int:
+        return sum(
+            1
+            for seen in self.requests
+            if (path is None or path in seen.path) and (method is None or seen.method == method)
+        )
 
     def reset_counts(self) -> None:
         self.requests.clear()
@@ -121,6 +133,18 @@ class FakeGitLab:
         return 200, [_public(row) for row in chunk], headers
 
 
+def aged(body: Any) -> Any:
+    """A REST answer as an older GitLab gives it."""
+    if isinstance(body, list):
+        return [aged(row) for row in body]
+    if not isinstance(body, dict):
+        return body
+    found = {k: aged(v) for k, v in body.items() if k != "references"}
+    if isinstance(found.get("web_url"), str):
+        found["web_url"] = found["web_url"].replace("/-/", "/")
+    return found
+
+
 def _public(row: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in row.items() if not k.startswith("_")}
 
@@ -134,21 +158,29 @@ def _handler(fake: FakeGitLab) -> type[BaseHTTPRequestHandler]:
             """Quiet: the tests read `fake.requests`."""
 
         def do_GET(self) -> None:
+            self.serve("GET")
+
+        def do_POST(self) -> None:
+            self.serve("POST")
+
+        def serve(self, method: str) -> None:
             with fake.lock:
                 fake.in_flight += 1
                 fake.most_in_flight = max(fake.most_in_flight, fake.in_flight)
             try:
                 if fake.latency:
                     time.sleep(fake.latency)  # each request on its own thread: they overlap
-                self.answer_get()
+                self.answer(method)
             finally:
                 with fake.lock:
                     fake.in_flight -= 1
 
-        def answer_get(self) -> None:
+        def answer(self, method: str) -> None:
             split = urlsplit(self.path)
             query = {k: v[-1] for k, v in parse_qs(split.query).items()}
-            seen = Seen("GET", split.path, query)
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else b""
+            seen = Seen(method, split.path, query)
             with fake.lock:
                 fake.requests.append(seen)
             fault = fake.take_fault(split.path)
@@ -159,16 +191,29 @@ def _handler(fake: FakeGitLab) -> type[BaseHTTPRequestHandler]:
             if fault is not None:
                 self.send(fault.status, {"message": f"{fault.status} fault"}, fault.headers)
                 return
-            if self.headers.get("PRIVATE-TOKEN") != fake.token:
+            if not self.authorized():
                 self.send(401, {"message": "401 Unauthorized"}, {})
                 return
-            try:
-                status, body, headers = fake.answer(split.path, query)
-            except HttpError as exc:
-                status, body, headers = exc.status, {"message": str(exc)}, {}
-            self.send(status, body, headers)
+            status, answer, headers = self.route(method, split.path, query, body)
+            self.send(status, answer, headers)
             if fake.after_request is not None:
                 fake.after_request(seen)
+
+        def authorized(self) -> bool:
+            bearer = self.headers.get("Authorization", "").removeprefix("Bearer ")
+            return fake.token in (self.headers.get("PRIVATE-TOKEN"), bearer)
+
+        def route(self, method: str, path: str, query: Query, body: bytes) -> Answer:
+            if method == "POST" and path == GRAPHQL_PATH:
+                status, answer = gitlab_graphql.answer(fake, json.loads(body or b"{}"))
+                return status, answer, {}
+            if method != "GET":
+                return 404, {"message": "404 Not Found"}, {}
+            try:
+                status, answer, headers = fake.answer(path, query)
+            except HttpError as exc:
+                return exc.status, {"message": str(exc)}, {}
+            return status, aged(answer) if fake.old_style else answer, headers
 
         def send(self, status: int, body: Any, headers: dict[str, str]) -> None:
             payload = json.dumps(body).encode()

@@ -24,6 +24,7 @@ PROJECTS = [
     (11, "platform/infra/deploy", "master"),
     (12, "tools/cli", "main"),
     (13, "legacy/old-service", "main"),  # deleted: every request about it is a 404
+    (14, "platform/new-service", "main"),  # created by the owner's first push, no MRs yet
 ]
 HIDDEN_PROJECTS = frozenset({13})
 DOC_PATHS = (
@@ -69,6 +70,8 @@ class GitLabData:
     issues: list[dict[str, Any]] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)
     compares: dict[tuple[int, str, str], dict[str, Any]] = field(default_factory=dict)
+    # (project id, sha) -> the commit as the REST API shows it, with its "_diffs"
+    commits: dict[tuple[int, str], dict[str, Any]] = field(default_factory=dict)
     truth: Truth = field(default_factory=Truth)
     _ids: int = 1000
 

@@ -11,7 +11,7 @@ import responses
 from connectors.base import Runtime
 from connectors.gitlab import GitLabConfig, GitLabConnector
 from fakes.gitlab import FakeGitLab
-from fakes.gitlab_mocks import API, ME
+from fakes.gitlab_mocks import API, GRAPHQL, ME, PROJECT
 from fakes.gitlab_world import generate
 
 
@@ -70,8 +70,11 @@ def make_connector(fake_gitlab: FakeGitLab, sleeps: SleepRecorder) -> Iterator[C
 def mocked() -> Iterator[responses.RequestsMock]:
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
         rsps.get(f"{API}/user", json=ME)
-        # Every item asks its project's visibility once per run (exports redact private work).
-        rsps.get(f"{API}/projects/7", json={"id": 7, "visibility": "internal"})
+        # These tests are about the REST API: an instance with GraphQL disabled.
+        rsps.post(GRAPHQL, status=404, json={"message": "404 Not Found"})
+        # Over REST every item asks its project once per run: its path, web address and
+        # visibility (exports redact private work).
+        rsps.get(f"{API}/projects/7", json=PROJECT)
         yield rsps
 
 

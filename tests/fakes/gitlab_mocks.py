@@ -13,9 +13,17 @@ from connectors.gitlab import GitLabConfig, GitLabConnector
 
 BASE_URL = "https://gitlab.example.com"
 API = f"{BASE_URL}/api/v4"
+GRAPHQL = f"{BASE_URL}/api/graphql"
 SINCE = datetime(2026, 11, 1, tzinfo=UTC)
 NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
 ME = {"id": 1, "username": "ada"}
+PROJECT = {
+    "id": 7,
+    "path_with_namespace": "g/p",
+    "web_url": f"{BASE_URL}/g/p",
+    "default_branch": "main",
+    "visibility": "internal",
+}
 
 
 def connector(waits: list[float], **overrides: Any) -> GitLabConnector:

@@ -173,6 +173,13 @@ def diffs(fake: FakeGitLab, match: re.Match[str], query: Query) -> Answer:
     return fake.paginate(fake.data.diffs[(mr["project_id"], mr["iid"])], match.string, query)
 
 
+@get(MR + "/changes")
+def changes(fake: FakeGitLab, match: re.Match[str], query: Query) -> Answer:
+    """The older form of `/diffs`: the MR with all its changed files in one answer."""
+    mr = merge_request(fake, match)
+    return 200, {**mr, "changes": fake.data.diffs[(mr["project_id"], mr["iid"])]}, {}
+
+
 @get(MR + "/approvals")
 def approvals(fake: FakeGitLab, match: re.Match[str], query: Query) -> Answer:
     mr = merge_request(fake, match)
@@ -205,6 +212,30 @@ def compare(fake: FakeGitLab, match: re.Match[str], query: Query) -> Answer:
     if found is None:
         raise HttpError(404, "404 Ref Not Found")
     return 200, found, {}
+
+
+COMMITS = "/projects/(?P<project>[^/]+)/repository/commits"
+
+
+@get(COMMITS)
+def commits(fake: FakeGitLab, match: re.Match[str], query: Query) -> Answer:
+    """The commits reachable from `ref_name` (a sha here), newest first."""
+    proj = project(fake, match["project"])
+    found, at = [], fake.data.commits.get((proj["id"], query.get("ref_name", "")))
+    while at is not None:
+        found.append(at)
+        parents = at["parent_ids"]
+        at = fake.data.commits.get((proj["id"], parents[0])) if parents else None
+    return fake.paginate(found, match.string, query)
+
+
+@get(COMMITS + "/(?P<sha>[0-9a-f]+)/diff")
+def commit_diff(fake: FakeGitLab, match: re.Match[str], query: Query) -> Answer:
+    proj = project(fake, match["project"])
+    found = fake.data.commits.get((proj["id"], match["sha"]))
+    if found is None:
+        raise HttpError(404, "404 Commit Not Found")
+    return fake.paginate(found["_diffs"], match.string, query)
 
 
 @get("/users/(?P<user>[^/]+)/events")

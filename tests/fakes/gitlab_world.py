@@ -297,6 +297,45 @@ def add_pushes(data: GitLabData, rng: random.Random, days: int) -> None:
     )
     # A push to a project deleted since: its lookup is a 404, skipped with a warning.
     push(data, rng, 13, "main", at=when(rng, days), paths=["docs/design/gone.md"])
+    first_push(data, rng, 14, at=when(rng, days))
+
+
+def first_push(data: GitLabData, rng: random.Random, pid: int, *, at: datetime) -> None:
+    """The first push of a new repository: it creates the default branch (`pushed new`,
+    `commit_from: null`) with two commits, the first a root commit adding a design doc."""
+    project = data.projects[pid]
+    doc = "docs/design/bootstrap.md"
+    root, second = sha(rng), sha(rng)
+    added = [make_diff(doc, rng, new=True), make_diff("README.md", rng, new=True)]
+    edited = [make_diff(doc, rng, new=False)]
+    for commit, parents, diffs in ((root, [], added), (second, [root], edited)):
+        data.commits[(pid, commit)] = {
+            "id": commit,
+            "short_id": commit[:8],
+            "title": "Start the service",
+            "parent_ids": parents,
+            "created_at": stamp(at),
+            "author_name": OWNER["name"],
+            "_diffs": diffs,
+        }
+    data.compares[(pid, root, second)] = {"commit": {"id": second}, "diffs": edited}
+    event(
+        data,
+        pid,
+        "pushed new",
+        at,
+        push_data={
+            "commit_count": 2,
+            "action": "created",
+            "ref_type": "branch",
+            "commit_from": None,
+            "commit_to": second,
+            "ref": project["default_branch"],
+            "commit_title": "Start the service",
+            "ref_count": None,
+        },
+    )
+    data.truth.docs.setdefault(f"{project['path_with_namespace']}:{doc}", []).append(at)
 
 
 def add_issues(data: GitLabData, rng: random.Random, days: int) -> None:

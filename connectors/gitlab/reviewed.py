@@ -1,0 +1,178 @@
+"""Reading the MRs the owner reviewed: over GraphQL, several projects' MRs per request
+(`projects(ids:) { mergeRequests(iids:) }`: the MR, its approvers and its notes); over
+REST, three requests per MR (the MR, `/approvals`, `/notes`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from itertools import groupby
+from typing import Any
+
+from connectors.gitlab import shapes
+from connectors.gitlab.client import Owner, Skipped
+from connectors.gitlab.graphql import PageSize, decided
+from connectors.gitlab.normalize import Project, reference_path
+from connectors.gitlab.parallel import ordered_map
+from connectors.gitlab.queries import (
+    MAX_IIDS,
+    MAX_REVIEWED_ALIASES,
+    MERGE_REQUEST_NOTES,
+    reviewed_merge_requests,
+)
+from connectors.gitlab.source import GitLabSource
+from connectors.http import follow
+from connectors.streams import RunContext
+
+MrKey = tuple[int, int]  # (project id, iid)
+Alias = tuple[int, tuple[int, ...]]  # one project's id and up to MAX_IIDS of its MRs' iids
+
+
+@dataclass(frozen=True)
+class Reviewed:
+    """An MR by someone else, in REST's shapes, with the owner's notes on it."""
+
+    mr: dict[str, Any]
+    project: Project
+    approvals: dict[str, Any]
+    owner_notes: list[dict[str, Any]]
+
+
+Found = Reviewed | Skipped | None  # None: the owner's own MR, or outside the allow-lists
+
+
+def read_reviewed(
+    source: GitLabSource, run: RunContext, owner: Owner, keys: Sequence[MrKey]
+) -> Iterator[tuple[MrKey, Found]]:
+    """Each key with what was found, over GraphQL when the instance serves it."""
+    if not keys:
+        return
+    batches = decided(run, source.graphql, graphql_batches(source, owner, keys))
+    if batches is not None:
+        for batch in batches:
+            yield from batch
+        return
+    yield from ordered_map(lambda key: rest_reviewed(source, run, owner, key), keys)
+
+
+def graphql_batches(
+    source: GitLabSource, owner: Owner, keys: Sequence[MrKey]
+) -> Iterator[list[tuple[MrKey, Found]]]:
+    aliases = to_aliases(keys)
+    size = PageSize(MAX_REVIEWED_ALIASES)
+    what = "the merge requests the owner reviewed (GraphQL)"
+
+    def fetch(at: int | None) -> tuple[int, list[Alias], dict[str, Any]]:
+        start = at or 0
+        sent: list[Alias] = []
+
+        def document() -> str:
+            sent[:] = aliases[start : start + size.value]
+            return reviewed_merge_requests(len(sent))
+
+        def variables() -> dict[str, Any]:
+            found: dict[str, Any] = {}
+            for n, (project_id, iids) in enumerate(sent):
+                found[f"p{n}"] = [shapes.gid("Project", project_id)]
+                found[f"i{n}"] = [str(iid) for iid in iids]
+            return found
+
+        data = source.graphql.query(document, variables, what=what, size=size)
+        return start, sent, data
+
+    def next_start(page: tuple[int, list[Alias], dict[str, Any]]) -> int | None:
+        done = page[0] + len(page[1])
+        return done if done < len(aliases) else None
+
+    for _, sent, data in follow(fetch, next_start, where=source.where, what=what):
+        yield [
+            found
+            for n, alias in enumerate(sent)
+            for found in from_project(source, owner, alias, data.get(f"p{n}"))
+        ]
+
+
+def to_aliases(keys: Sequence[MrKey]) -> list[Alias]:
+    ordered = sorted(set(keys))
+    aliases: list[Alias] = []
+    for project_id, group in groupby(ordered, key=lambda key: key[0]):
+        iids = [iid for _, iid in group]
+        for n in range(0, len(iids), MAX_IIDS):
+            aliases.append((project_id, tuple(iids[n : n + MAX_IIDS])))
+    return aliases
+
+
+def from_project(
+    source: GitLabSource, owner: Owner, alias: Alias, connection: Any
+) -> Iterator[tuple[MrKey, Found]]:
+    project_id, iids = alias
+    project_nodes = shapes.nodes(connection)
+    project_node = project_nodes[0] if project_nodes else {}
+    by_iid = {int(n["iid"]): n for n in shapes.nodes(project_node.get("mergeRequests"))}
+    for iid in iids:
+        node = by_iid.get(iid)
+        key = (project_id, iid)
+        if node is None:
+            yield key, Skipped("not found over GraphQL")
+            continue
+        project = shapes.project(node, project_node)
+        if owner.is_(node.get("author")) or not source.allowed(project.path):
+            yield key, None
+            continue
+        notes = [shapes.note(n) for n in all_notes(source, key, node)]
+        mine = [n for n in notes if owner.is_(n["author"])]
+        yield key, Reviewed(shapes.merge_request(node), project, shapes.approvals(node), mine)
+
+
+def all_notes(source: GitLabSource, key: MrKey, node: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The MR's notes: the first page came with it; the rest, rarely, one page a request."""
+    first = node.get("notes") or {}
+    found = shapes.nodes(first)
+    info = first.get("pageInfo") or {}
+    if not info.get("hasNextPage"):
+        return found
+    project_id, iid = key
+    what = f"the notes of merge request {project_id}!{iid} (GraphQL)"
+
+    def fetch(after: str | None) -> Mapping[str, Any]:
+        def variables() -> dict[str, Any]:
+            cursor = after or info.get("endCursor")
+            return {
+                "project": [shapes.gid("Project", project_id)],
+                "iid": [str(iid)],
+                "after": cursor,
+            }
+
+        data = source.graphql.query(MERGE_REQUEST_NOTES, variables, what=what)
+        projects = shapes.nodes(data.get("projects"))
+        mrs = shapes.nodes(projects[0].get("mergeRequests")) if projects else []
+        return (mrs[0].get("notes") if mrs else None) or {}
+
+    def next_after(notes: Mapping[str, Any]) -> str | None:
+        page = notes.get("pageInfo") or {}
+        return str(page["endCursor"]) if page.get("hasNextPage") and page.get("endCursor") else None
+
+    more = follow(fetch, next_after, where=source.where, what=what)
+    return found + [n for page in more for n in shapes.nodes(page)]
+
+
+def rest_reviewed(source: GitLabSource, run: RunContext, owner: Owner, key: MrKey) -> Found:
+    """The MR, its approvals and the owner's notes on it, over REST."""
+    project_id, iid = key
+    base = f"/projects/{project_id}/merge_requests/{iid}"
+    try:
+        mr = source.rest.get(base, what=f"merge request {project_id}!{iid}")
+        project = source.projects(run).of(project_id, reference_path(mr, "!"))
+        if owner.is_(mr.get("author")) or not source.allowed(project.path):
+            return None
+        approvals = source.rest.get(f"{base}/approvals", what=f"approvals of {mr['web_url']}")
+        notes = source.rest.iterate(
+            f"{base}/notes",
+            {"sort": "asc", "order_by": "created_at"},
+            what=f"notes of {mr['web_url']}",
+            skippable=True,
+        )
+        mine = [n for n in notes if owner.is_(n.get("author"))]
+    except Skipped as skip:
+        return skip
+    return Reviewed(mr, project, approvals, mine)
