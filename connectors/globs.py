@@ -5,6 +5,16 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+# Where teams keep design documents: design folders, ADRs, RFCs, "*design-doc*" files.
+DEFAULT_DESIGN_DOC_PATHS = (
+    "docs/design/**",
+    "**/adr/**",
+    "**/adrs/**",
+    "rfcs/**",
+    "**/rfcs/**",
+    "**/*design-doc*.md",
+)
+
 
 def glob_match(pattern: str, path: str) -> bool:
     """Match a path against a glob, case-insensitively: `*` and `?` stay within one path

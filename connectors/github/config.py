@@ -9,18 +9,9 @@ from typing import Literal
 from pydantic import Field, field_validator
 
 from connectors.base import SourceConfig
-from connectors.globs import glob_match
+from connectors.globs import DEFAULT_DESIGN_DOC_PATHS, glob_match
 
 STREAM_NAMES = ("pull_requests", "reviews", "design_docs", "issues")
-
-DEFAULT_DESIGN_DOC_PATHS = (
-    "docs/design/**",
-    "**/adr/**",
-    "**/adrs/**",
-    "rfcs/**",
-    "**/rfcs/**",
-    "**/*design-doc*.md",
-)
 
 
 class GitHubConfig(SourceConfig):

@@ -7,15 +7,7 @@ from typing import Literal
 from pydantic import Field
 
 from connectors.base import SourceConfig
-
-DEFAULT_DESIGN_DOC_PATHS = (
-    "docs/design/**",
-    "**/adr/**",
-    "**/adrs/**",
-    "rfcs/**",
-    "**/rfcs/**",
-    "**/*design-doc*.md",
-)
+from connectors.globs import DEFAULT_DESIGN_DOC_PATHS
 
 
 class GitLabConfig(SourceConfig):

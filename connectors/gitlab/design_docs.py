@@ -10,8 +10,8 @@ window only, and `merge` adds them to what the ledger holds.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -33,6 +33,7 @@ from connectors.gitlab.owner_mrs import (
 )
 from connectors.gitlab.pushes import direct_pushes, read_push
 from connectors.gitlab.source import GitLabSource
+from connectors.history import HistoryKeys, merge_history, ordered_changes
 from connectors.item import Item
 from connectors.streams import RunContext, Stream, StreamReader, Window
 
@@ -101,7 +102,7 @@ class DesignDocs(StreamReader[GitLabSource]):
         yield from collector.items(owner)
 
     def merge(self, stored: Item, fresh: Item) -> Item:
-        return merge_design_docs(stored, fresh)
+        return merge_history(stored, fresh, HISTORY)
 
 
 def merged_doc_mrs(
@@ -133,39 +134,8 @@ def merge_request_change(record: OwnerMr) -> dict[str, Any]:
     }
 
 
-def change_order(change: Mapping[str, Any]) -> tuple[str, str]:
-    """Time, then ref: one order for a document's changes however they were gathered."""
-    return str(change.get("at")), str(change.get("ref"))
-
-
-def merge_design_docs(stored: Item, fresh: Item) -> Item:
-    """One document as two windows saw it: every change either saw, once; the title read
-    from the document's heading, even when only the stored window saw the file added."""
-    changes: dict[str, dict[str, Any]] = {}
-    for change in [*stored.extra.get("changes", ()), *fresh.extra.get("changes", ())]:
-        changes[str(change.get("ref"))] = change  # the fresh version of a change wins
-    ordered = sorted(changes.values(), key=change_order)
-    times = sorted(t for t in (parse_time(c.get("at")) for c in ordered) if t)
-    if not times:
-        return fresh
-    fallback = PurePosixPath(fresh.path or "").name
-    title = stored.title if fresh.title == fallback and stored.title else fresh.title
-    return replace(
-        fresh,
-        title=title,
-        created_at=times[0],
-        updated_at=times[-1],
-        occurred_at=times[-1],
-        state="added" if "added" in (stored.state, fresh.state) else fresh.state,
-        extra={
-            **stored.extra,
-            **fresh.extra,
-            "changes": ordered,
-            "first_change": times[0].isoformat(),
-            "latest_change": times[-1].isoformat(),
-        },
-        raw={"changes": ordered},
-    )
+# Where a GitLab design doc keeps its history, for the shared merge (`connectors.history`).
+HISTORY = HistoryKeys("changes", "first_change", "latest_change", "added")
 
 
 def normalize_design_doc(source: str, owner: str, doc: DocChanges) -> Item:
@@ -188,7 +158,7 @@ def normalize_design_doc(source: str, owner: str, doc: DocChanges) -> Item:
         paths=(doc.path,),
         extra={
             "platform": "gitlab",
-            "changes": sorted(doc.changes, key=change_order),
+            "changes": ordered_changes(doc.changes),
             "first_change": first.isoformat(),
             "latest_change": latest.isoformat(),
             **extra_visibility(doc.project),

@@ -90,12 +90,11 @@ def test_a_second_collect_adds_nothing_and_costs_at_most_two_requests_per_stream
     assert {name: s["new"] + s["updated"] for name, s in streams.items()} == dict.fromkeys(
         streams, 0
     )
-    assert {name: s["requests"] for name, s in streams.items()} == {
-        "merge_requests": 2,  # /user once per run, then one list page
-        "reviews": 2,
-        "design_docs": 2,
-        "issues": 1,
-    }
+    spent = {name: s["requests"] for name, s in streams.items()}
+    # One list page or search per stream, and /user once per run, counted for whichever
+    # of the streams running at once asked first.
+    assert all(count <= 2 for count in spent.values()), spent
+    assert sum(spent.values()) == 7, spent
 
 
 def test_a_rejected_token_fails_the_source_with_a_clear_message(

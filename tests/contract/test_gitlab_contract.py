@@ -2,8 +2,8 @@
 
 gitlab-org/gitlab-ce!27117 was recorded from gitlab.com in 2019, when GitLab answered
 `web_url` without `/-/` and without `references`, as older self-managed instances still
-do. The connector reads the project's path from that URL's shape, so several fields come
-out wrong; each is asserted right in a strict xfail test below.
+do. The connector then reads the project by its id (`GET /projects/13083`, not recorded:
+GitLab CE's project, `gitlab-org/gitlab-ce`), never from the URL's shape.
 """
 
 from __future__ import annotations
@@ -15,14 +15,16 @@ import pytest
 from connectors.gitlab.client import Owner
 from connectors.gitlab.design_docs import merge_request_change
 from connectors.gitlab.normalize import (
+    Project,
     normalize_issue,
     normalize_merge_request,
     project_allowed,
-    project_of,
-    project_web_url,
+    reference_path,
     summarize_diffs,
     without_diff_text,
 )
+from connectors.gitlab.owner_mrs import OwnerMr
+from connectors.gitlab.reviewed import Reviewed
 from connectors.gitlab.reviews import normalize_review
 from connectors.item import Item
 from contract.corpus import NO_CHANGES, check_item, devlake_rows, nock_response, utc_iso
@@ -30,9 +32,9 @@ from contract.corpus import NO_CHANGES, check_item, devlake_rows, nock_response,
 SOURCE = "gitlab"
 OLD_STYLE = "https://gitlab.com/gitlab-org/gitlab-ce/merge_requests/27117"
 OLD_STYLE_PROJECT = "gitlab-org/gitlab-ce"
-OLD_URL_REASON = "project path parsed from a web_url without /-/ keeps /merge_requests/<iid>"
-# Checked by the xfail tests below instead of the field-by-field ones.
-OLD_URL_FIELDS = ("external_id", "repo")
+# What the connector's project lookup by id gives for project 13083 (path only: its web
+# address is then built from the instance, and its visibility is not known here).
+OLD_STYLE_PROJECT_ROW = Project(OLD_STYLE_PROJECT)
 REVIEWERS = {"dbalexandre": 283999, "reprazent": 171554}
 
 
@@ -55,7 +57,12 @@ def old_style_approvals() -> dict[str, Any]:
 def old_style_item() -> Item:
     mr, diffs = old_style_mr()
     return normalize_merge_request(
-        SOURCE, mr, summarize_diffs(diffs), old_style_approvals(), without_diff_text(diffs)
+        SOURCE,
+        mr,
+        OLD_STYLE_PROJECT_ROW,
+        summarize_diffs(diffs),
+        old_style_approvals(),
+        without_diff_text(diffs),
     )
 
 
@@ -68,6 +75,8 @@ def test_old_style_merge_request_fields() -> None:
         {
             "source": SOURCE,
             "kind": "pull_request",
+            "external_id": f"{OLD_STYLE_PROJECT}!27117",
+            "repo": OLD_STYLE_PROJECT,
             "url": OLD_STYLE,
             "title": mr["title"],
             "body": mr["description"][:1000],
@@ -95,7 +104,6 @@ def test_old_style_merge_request_fields() -> None:
             "extra.approved_by": [a["user"]["username"] for a in approvals["approved_by"]],
             "extra.user_notes_count": 4,
         },
-        known_wrong=OLD_URL_FIELDS,
     )
     assert item.raw["merge_request"] == mr
     assert item.raw["approvals"] == approvals
@@ -103,24 +111,27 @@ def test_old_style_merge_request_fields() -> None:
     assert all("diff" not in d for d in item.raw["diffs"])
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=OLD_URL_REASON)
-def test_old_style_merge_request_is_keyed_by_its_project() -> None:
+def test_old_style_merge_request_is_keyed_by_its_project_not_its_url() -> None:
+    mr, _ = old_style_mr()
+    assert reference_path(mr, "!") is None  # no `references`: the project is read by id
     item = old_style_item()
     assert (item.external_id, item.repo) == (f"{OLD_STYLE_PROJECT}!27117", OLD_STYLE_PROJECT)
+    assert project_allowed(item.repo or "", groups=[], projects=[OLD_STYLE_PROJECT])
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=OLD_URL_REASON)
-def test_old_style_merge_request_passes_a_projects_allow_list() -> None:
-    mr, _ = old_style_mr()
-    assert project_allowed(project_of(mr), groups=[], projects=[OLD_STYLE_PROJECT])
-
-
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=OLD_URL_REASON)
 def test_old_style_merge_request_design_doc_links() -> None:
     """A design doc the MR changed links to `<project>/-/blob/...`, never under the MR."""
     mr, _ = old_style_mr()
-    assert project_web_url(mr) == f"https://gitlab.com/{OLD_STYLE_PROJECT}"
-    assert merge_request_change(mr)["ref"] == f"{OLD_STYLE_PROJECT}!27117"
+    assert (
+        OLD_STYLE_PROJECT_ROW.web("https://gitlab.com") == f"https://gitlab.com/{OLD_STYLE_PROJECT}"
+    )
+    change = merge_request_change(OwnerMr(mr, OLD_STYLE_PROJECT_ROW))
+    assert change == {
+        "type": "merge_request",
+        "ref": f"{OLD_STYLE_PROJECT}!27117",
+        "url": OLD_STYLE,
+        "at": utc_iso(mr["merged_at"]),
+    }
 
 
 def review_of(username: str) -> Item | None:
@@ -130,9 +141,8 @@ def review_of(username: str) -> Item | None:
     owner = Owner(REVIEWERS[username], username)
     notes = nock_response("gitlab/danger_mr_27117_notes.json")
     mine = [n for n in notes if (n.get("author") or {}).get("id") == owner.id]
-    return normalize_review(
-        SOURCE, owner, mr, old_style_approvals(), owner_notes=mine, event_times=[]
-    )
+    reviewed = Reviewed(mr, OLD_STYLE_PROJECT_ROW, old_style_approvals(), mine)
+    return normalize_review(SOURCE, owner, reviewed, event_times=[])
 
 
 @pytest.mark.parametrize(
@@ -154,6 +164,8 @@ def test_review_from_approval_and_comment_notes(
         {
             "source": SOURCE,
             "kind": "review",
+            "external_id": f"{OLD_STYLE_PROJECT}!27117:review",
+            "repo": OLD_STYLE_PROJECT,
             "url": OLD_STYLE,
             "title": mr["title"],
             "body": "",
@@ -177,17 +189,6 @@ def test_review_from_approval_and_comment_notes(
             "extra.first_activity": utc_iso(approved_note),
             "extra.last_activity": utc_iso(comment),
         },
-        known_wrong=OLD_URL_FIELDS,
-    )
-
-
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=OLD_URL_REASON)
-def test_old_style_review_is_keyed_by_its_project() -> None:
-    item = review_of("dbalexandre")
-    assert item is not None
-    assert (item.external_id, item.repo) == (
-        f"{OLD_STYLE_PROJECT}!27117:review",
-        OLD_STYLE_PROJECT,
     )
 
 
@@ -197,8 +198,9 @@ def test_current_merge_request_fields(row_id: str) -> None:
     approvals, separate requests, were not recorded: the fields built from them are not
     checked here."""
     mr = devlake_rows("gitlab/devlake_merge_requests.csv")[row_id].data
-    project = mr["web_url"].split("/-/", 1)[0].removeprefix("https://gitlab.com/")
-    item = normalize_merge_request(SOURCE, mr, summarize_diffs([]), None, [])
+    project = reference_path(mr, "!")
+    assert project is not None
+    item = normalize_merge_request(SOURCE, mr, Project(project), summarize_diffs([]), None, [])
     check_item(
         item,
         {
@@ -240,8 +242,9 @@ def test_current_merge_request_fields(row_id: str) -> None:
 
 def test_current_merge_request_design_doc_change() -> None:
     mr = devlake_rows("gitlab/devlake_merge_requests.csv")["4"].data
-    assert project_web_url(mr) == "https://gitlab.com/gitlab-data/snowflake_spend"
-    assert merge_request_change(mr) == {
+    project = Project(reference_path(mr, "!") or "")
+    assert project.web("https://gitlab.com") == "https://gitlab.com/gitlab-data/snowflake_spend"
+    assert merge_request_change(OwnerMr(mr, project)) == {
         "type": "merge_request",
         "ref": "gitlab-data/snowflake_spend!4",
         "url": mr["web_url"],
@@ -252,7 +255,7 @@ def test_current_merge_request_design_doc_change() -> None:
 def test_closed_issue_assigned_to_the_owner() -> None:
     issue = devlake_rows("gitlab/devlake_issues.csv")["1"].data
     owner = issue["assignees"][0]["username"]
-    item = normalize_issue(SOURCE, owner, issue)
+    item = normalize_issue(SOURCE, owner, issue, Project(reference_path(issue, "#") or ""))
     check_item(
         item,
         {
