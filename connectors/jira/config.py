@@ -61,9 +61,10 @@ class JiraConfig(SourceConfig):
         if value is None:
             return None
         value = value.strip()
-        if "@" not in value or not value.isascii() or any(c.isspace() for c in value):
+        if not value.isascii() or any(c.isspace() for c in value):
             raise ValueError(
-                "must be the Atlassian account's e-mail address, such as ada@example.com"
+                "must be the Atlassian account's e-mail address, such as ada@example.com, "
+                "in plain ASCII without spaces (it travels in the login header)"
             )
         return value
 
