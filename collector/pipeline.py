@@ -226,6 +226,7 @@ class Collector:
             window_since=since,
             window_until=self.options.until,
             duration_s=round(time.monotonic() - started, 3),
+            waited_s=round(spent.waited_seconds, 3),
         )
         return record, outcome.source_down
 

@@ -132,6 +132,9 @@ def cron_lines(report: RunReport) -> list[str]:
             f"{stamp} {source:<{width}} {_outcome(records)} new={new} "
             f"updated={updated} requests={requests} {seconds:.1f}s"
         )
+        retries = sum(r.retries for r in records)
+        if retries:  # a run that had to wait says how much of its time that was
+            line += f" retries={retries} waited={sum(r.waited_s for r in records):.0f}s"
         said = (r.error for r in records if r.status not in ("ok", "interrupted"))
         errors = sorted({clean(e) for e in said if e})
         if errors:
@@ -167,6 +170,7 @@ def report_json(report: RunReport) -> dict[str, Any]:
                 "unchanged": r.unchanged,
                 "requests": r.requests,
                 "retries": r.retries,
+                "waited_s": r.waited_s,
                 "error": r.error,
                 "duration_s": r.duration_s,
                 "since": r.window_since.isoformat() if r.window_since else None,

@@ -191,6 +191,7 @@ class RunStreamRow(Base):
     window_since: Mapped[datetime | None]
     window_until: Mapped[datetime | None]
     duration_s: Mapped[float] = mapped_column(Float, default=0.0)
+    waited_s: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
 
 
 class LogEntryRow(Base):

@@ -85,6 +85,7 @@ class StreamRecord:
     window_since: datetime | None
     window_until: datetime | None
     duration_s: float
+    waited_s: float = 0.0  # seconds spent waiting: backoffs and rate limits
 
 
 def record_run_stream(

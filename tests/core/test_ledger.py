@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from collector.ledger import open_ledger
 from collector.ledger.items import item_from_row, record_items
-from collector.ledger.models import Base, ItemRow
+from collector.ledger.models import Base, ItemRow, RunStreamRow
 from collector.ledger.runs import get_cursor, record_cursor
 
 
@@ -151,3 +151,39 @@ def test_the_head_revision_growthmap_checks_is_alembics_newest() -> None:
     from collector.ledger.migrate import HEAD_REVISION, alembic_config
 
     assert ScriptDirectory.from_config(alembic_config()).get_current_head() == HEAD_REVISION
+
+
+def test_a_ledger_of_the_first_schema_is_upgraded_keeping_its_runs(tmp_path: Path) -> None:
+    from alembic import command
+    from sqlalchemy import create_engine, text
+
+    from collector.ledger.migrate import alembic_config
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = create_engine(url)
+    config = alembic_config()
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "0001")  # as an earlier growthmap left it
+        conn.execute(
+            text(
+                "INSERT INTO runs (id, owner, started_at, status, trigger, options, host, pid)"
+                " VALUES (1, 'ada', '2026-11-01 00:00:00', 'ok', 'cli', '{}', 'h', 1)"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO run_streams (run_id, source, stream, status, new, updated,"
+                " unchanged, requests, retries, duration_s)"
+                " VALUES (1, 'gh', 'reviews', 'ok', 1, 0, 0, 3, 0, 0.5)"
+            )
+        )
+    engine.dispose()
+
+    ledger = open_ledger(url, "ada")
+    try:
+        with ledger.read() as session:
+            rows = session.execute(select(RunStreamRow.requests, RunStreamRow.waited_s)).all()
+    finally:
+        ledger.close()
+    assert [tuple(r) for r in rows] == [(3, 0.0)]

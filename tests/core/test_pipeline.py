@@ -19,7 +19,8 @@ from collector.ledger import Ledger, open_ledger
 from collector.ledger.models import ItemRow, RunRow, RunStreamRow
 from collector.ledger.runs import get_cursor
 from collector.pipeline import CollectOptions, RunReport, SilentProgress
-from collector.render_collect import cron_lines
+from collector.render_collect import cron_lines, report_json
+from connectors.base import Runtime
 
 TOKEN = {"MEMORY_TOKEN": "memory-token-123456"}
 NOW = now()
@@ -245,3 +246,25 @@ def test_a_stop_ends_a_long_rate_limit_wait_at_once(settings: Settings, ledger: 
     assert time.monotonic() - started < 10
     assert report.status == "interrupted" and report.exit_code == 130
     assert {r.status for r in report.records} == {"interrupted"}
+
+
+def test_a_stream_says_how_long_it_waited_in_its_row_json_and_cron_line(
+    settings: Settings, ledger: Ledger
+) -> None:
+    seed(2)
+    memory.WORLD.rate_limit_wait = 42.0
+    waits: list[float] = []
+    report = run_collect(
+        settings,
+        ledger,
+        CollectOptions(),
+        env=TOKEN,
+        progress=SilentProgress(),
+        runtime=Runtime(sleep=waits.append),
+        clock=lambda: NOW,
+    )
+    assert {r.stream: r.waited_s for r in report.records} == {"things": 42.0, "others": 42.0}
+    assert "retries=2 waited=84s" in cron_lines(report)[0]
+    assert report_json(report)["streams"][0]["waited_s"] == 42.0
+    with ledger.read() as session:
+        assert session.scalars(select(RunStreamRow.waited_s)).all() == [42.0, 42.0]

@@ -50,6 +50,7 @@ class MemoryConnector(Connector):
             raise AuthError(f"source {self.name!r}: 401 Bad credentials")
         if WORLD.rate_limit_wait:
             self.runtime.sleep(WORLD.rate_limit_wait)
+            self.stats.count(retries=1, rate_limit_waits=1, waited_seconds=WORLD.rate_limit_wait)
         limit = WORLD.fail_after.get(stream)
         chosen = [
             i
