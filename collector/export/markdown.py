@@ -12,7 +12,7 @@ from collector.export.model import ExportModel, Mapping, SkillLevels
 from collector.progress import render_map_markdown
 from collector.progress.artifacts import Artifact
 from collector.progress.growth import StrongArtifact
-from collector.progress.lines import artifact_line, md_link, md_text
+from collector.progress.lines import md_link, md_text
 from collector.progress.weeks import date_label
 
 CHANGED_UPSTREAM = "⚠ changed upstream since you accepted it"
@@ -74,7 +74,7 @@ def demote(text: str, levels: int = 1) -> str:
 
 
 def _growth_map(model: ExportModel) -> str:
-    page = demote(render_map_markdown(model.growth_map))
+    page = demote(render_map_markdown(model.growth_map, for_reader=True))
     # The page's own title becomes the section heading: drop it.
     return page.split("\n", 1)[1] if page.startswith("## ") else page
 
@@ -94,7 +94,7 @@ def _strong(model: ExportModel, strong: StrongArtifact, number: int) -> str:
     artifact = strong.artifact
     places = ", ".join(md_text(model.skill_name(d, s)) for d, s in strong.places)
     line = (
-        f"{number}. {artifact_line(artifact, model.period.first)} · "
+        f"{number}. {model.book.line(artifact, model.period.first)} · "
         f"{date_label(artifact.day)} · {places}"
     )
     if strong.notes and not artifact.outcome:
@@ -104,7 +104,7 @@ def _strong(model: ExportModel, strong: StrongArtifact, number: int) -> str:
     return line
 
 
-NO_ENTRIES = "_No progress-log entries in this period (`growthmap log draft WEEK`)._"
+NO_ENTRIES = "_No progress-log entries in this period._"
 
 
 def _log(model: ExportModel) -> str:
@@ -130,37 +130,32 @@ def _evidence(model: ExportModel) -> str:
         by_skill.setdefault((mapping.evidence.destination, mapping.evidence.skill), []).append(
             mapping
         )
-    lines: dict[str, str] = {}  # an artifact counting for several skills: one line
     blocks = []
     for destination in model.growth_map.destinations:
         skill_blocks = [f"### {md_text(destination.id)} · {md_text(destination.title)}"]
         for skill in destination.skills:
             mine = by_skill.get((destination.id, skill.id), [])
             title = f"#### {md_text(skill.name)} ({skill.level} → {skill.target})"
-            shown = [_mapping_line(m, lines, model.period.first) for m in mine] or [
-                "- _no evidence in this period_"
-            ]
+            shown = [_mapping_line(m, model) for m in mine] or ["- _no evidence in this period_"]
             skill_blocks.append(title + "\n\n" + "\n".join(shown))
         blocks.append("\n\n".join(skill_blocks))
     mapped = {m.artifact.key for m in model.mappings}
     unmapped = [a for a in model.artifacts if a.manual and a.key not in mapped]
     if unmapped:
-        rows = [f"- {date_label(a.day)} · {artifact_line(a, model.period.first)}" for a in unmapped]
+        since = model.period.first
+        rows = [f"- {date_label(a.day)} · {model.book.line(a, since)}" for a in unmapped]
         blocks.append("### Manual artifacts without a skill\n\n" + "\n".join(rows))
     if not model.mappings and not unmapped:
         blocks.append("_No evidence in this period._")
     return "\n\n".join(blocks)
 
 
-def _mapping_line(mapping: Mapping, lines: dict[str, str], since: date | None) -> str:
+def _mapping_line(mapping: Mapping, model: ExportModel) -> str:
     """A design doc created in the period is `new` here, as in the week's log entry."""
     evidence = mapping.evidence
     artifact = evidence.artifact
     mark = "" if evidence.accepted else "*suggested* "
-    text = lines.get(artifact.key)
-    if text is None:
-        text = lines[artifact.key] = artifact_line(artifact, since)
-    line = f"- {_day(artifact.day)} · {mark}{text}"
+    line = f"- {_day(artifact.day)} · {mark}{model.book.line(artifact, model.period.first)}"
     if evidence.note:
         line += f" — note: {md_text(evidence.note, 500)}"
     if mapping.changed_upstream:
@@ -176,7 +171,7 @@ def _day(day: date) -> str:
 def _endorsements(model: ExportModel) -> str:
     found = model.endorsements
     if not found:
-        return "_No endorsements in this period (`growthmap add endorsement …`)._"
+        return "_No endorsements in this period._"
     return "\n".join(f"- {date_label(a.day)} · {_endorsement(a)}" for a in found)
 
 

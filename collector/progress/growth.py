@@ -16,6 +16,7 @@ from collector.progress.drafting import EntrySummary, list_entries
 from collector.progress.gather import EvidenceSet, gather_evidence
 from collector.progress.levels import LevelChange, level_history, level_on
 from collector.progress.mastery import MasteryProgress, MasterySuggestion, mastery_progress
+from collector.progress.owner import display_name
 from collector.progress.weeks import CycleWeek, Week, cycle_on
 from collector.settings_model import LEVEL_ORDER, Destination, Skill
 
@@ -145,9 +146,11 @@ def build_growth_map(
         for d in growth_map.destinations
     )
     skills = [s for d in destinations for s in d.skills]
-    recent_rows = list_entries(session, settings, last=Week.of_date(today), limit=recent)
+    recent_rows = list_entries(
+        session, settings, last=Week.of_date(today), limit=recent, evidence=evidence
+    )
     return GrowthMapView(
-        owner=settings.owner.name or owner,
+        owner=display_name(session, settings),
         today=today,
         destinations=destinations,
         cycle=_cycle_view(running),
