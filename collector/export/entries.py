@@ -19,7 +19,7 @@ from collector.export.redact import Redaction
 from collector.ledger.models import LogEntryRow
 from collector.progress import Artifact, Evidence, EvidenceSet, ShownEntry, Week, level_history
 from collector.progress.drafting import new_since_block
-from collector.progress.entry import WeekEntry, for_reader, render_week
+from collector.progress.entry import WeekEntry, demote, for_reader, heading, render_week
 from collector.progress.levels import levels_on
 from collector.progress.lines import LineBook
 from collector.progress.weeks import cycle_of_week
@@ -91,6 +91,9 @@ def _edited(
     text = for_reader(clean(view.redaction.text(row.text), one_line=False))
     if not _written(text) and not later.artifacts:
         return None
+    if f"Week {week.id}" not in text.split("\n", 1)[0]:  # the reader needs to know the week
+        cycle = cycle_of_week(settings.growth_map.cycles, week)
+        text = heading(week, cycle) + "\n\n" + demote(text) + "\n"
     if later.artifacts:
         block = new_since_block(
             later.artifacts, later, settings, row.edited_at, for_reader=True, book=book

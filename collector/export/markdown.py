@@ -11,11 +11,12 @@ from functools import lru_cache
 from collector.export.model import ExportModel, Mapping, SkillLevels
 from collector.progress import render_map_markdown
 from collector.progress.artifacts import Artifact
+from collector.progress.entry import demote
 from collector.progress.growth import StrongArtifact
 from collector.progress.lines import md_link, md_text
-from collector.progress.weeks import date_label
+from collector.progress.weeks import Week, date_label
 
-CHANGED_UPSTREAM = "⚠ changed upstream since you accepted it"
+CHANGED_UPSTREAM = "⚠ changed upstream after it was accepted"
 
 
 @dataclass(frozen=True)
@@ -29,8 +30,11 @@ class Section:
 
 
 def render_markdown(model: ExportModel) -> str:
-    """The whole export: a title, the scope line, then every section."""
+    """The whole export: a title, the scope line, the period at a glance, then every
+    section."""
+    glance = " · ".join(f"{number} {label}" for number, label in figures(model))
     parts = [f"# {title_line(model)}", "", f"_{scope_line(model)}_", ""]
+    parts += [f"**At a glance:** {glance}", ""]
     parts += [s.markdown() for s in sections(model)]
     return "\n".join(parts).rstrip("\n") + "\n"
 
@@ -54,6 +58,36 @@ def scope_line(model: ExportModel) -> str:
     return " · ".join(parts)
 
 
+def figures(model: ExportModel) -> list[tuple[int, str]]:
+    """The period in a few numbers: evidence, the weeks it came in, what changed."""
+    accepted = {m.artifact.key: m.artifact for m in model.mappings if m.evidence.accepted}
+    accepted |= {a.key: a for a in model.artifacts if a.manual}
+    suggested = {m.artifact.key for m in model.mappings if not m.evidence.accepted}
+    weeks = {Week.of_date(a.day) for a in accepted.values()}
+    first, last = model.period.first, model.period.last
+    changes = sum(
+        1
+        for levels in model.levels
+        for c in levels.changes
+        if c.effective
+        and (first is None or c.effective >= first)
+        and (last is None or c.effective <= last)
+    )
+    found = [
+        (len(accepted), _noun(len(accepted), "accepted artifact")),
+        (len(weeks), _noun(len(weeks), "week", "weeks") + " with evidence"),
+        (len(model.endorsements), _noun(len(model.endorsements), "endorsement")),
+        (changes, _noun(changes, "level change")),
+    ]
+    if suggested - accepted.keys():
+        found.insert(1, (len(suggested - accepted.keys()), "suggested"))
+    return found
+
+
+def _noun(count: int, one: str, many: str | None = None) -> str:
+    return one if count == 1 else (many or one + "s")
+
+
 def sections(model: ExportModel) -> list[Section]:
     return [
         Section("growth-map", "Growth map", _growth_map(model)),
@@ -63,14 +97,6 @@ def sections(model: ExportModel) -> list[Section]:
         Section("endorsements", "Endorsements", _endorsements(model)),
         Section("levels", "Level history", _levels(model)),
     ]
-
-
-def demote(text: str, levels: int = 1) -> str:
-    """Markdown headings moved `levels` down, so embedded pages nest under a section."""
-    out = []
-    for line in text.splitlines():
-        out.append("#" * levels + line if line.startswith("#") else line)
-    return "\n".join(out)
 
 
 def _growth_map(model: ExportModel) -> str:

@@ -141,7 +141,7 @@ def gather_export(
     artifacts = tuple(
         a for a in shown if a.key in kept or (a.manual and options.destination is None)
     )
-    view = _growth_map(session, settings, as_of, options.destination, redaction, everything)
+    view = _growth_map(session, settings, as_of, options.destination, everything)
     book = LineBook()
     return ExportModel(
         owner_key=owner,
@@ -301,21 +301,11 @@ def _growth_map(
     settings: Settings,
     as_of: date,
     destination: str | None,
-    redaction: Redaction,
     everything: EvidenceSet,
 ) -> GrowthMapView:
-    """The one-page map as of `as_of`; one destination only when asked; redacted."""
-    view = build_growth_map(session, settings, as_of, evidence=everything)
-    strongest = tuple(
-        replace(
-            s,
-            artifact=redaction.artifact(s.artifact),
-            notes=tuple(redaction.text(n) or "" for n in s.notes),
-        )
-        for s in view.strongest
-        if destination is None or any(d == destination for d, _ in s.places)
-    )
-    view = replace(view, strongest=strongest)
+    """The one-page map as of `as_of`; one destination only when asked. Without its
+    recent weeks and strongest artifacts: the export's log and portfolio hold them."""
+    view = build_growth_map(session, settings, as_of, evidence=everything, recent=0, strongest=0)
     if destination is None:
         return view
     return replace(

@@ -14,8 +14,16 @@ from sqlalchemy.orm import Session
 from collector.config import Settings
 from collector.ledger import Ledger
 from collector.ledger.models import LogEntryRow
-from collector.progress.artifacts import Artifact, Evidence
-from collector.progress.entry import NEW_SINCE_EDIT, WeekEntry, headline, render_week
+from collector.progress.artifacts import Artifact
+from collector.progress.entry import (
+    NEW_SINCE_EDIT,
+    Placed,
+    WeekEntry,
+    headline,
+    place,
+    placed_suffix,
+    render_week,
+)
 from collector.progress.gather import EvidenceSet, gather_evidence
 from collector.progress.levels import level_history, levels_on
 from collector.progress.lines import LineBook, md_text, plural
@@ -141,17 +149,27 @@ def new_since_block(
             "it in._",
             "",
         ]
-    mapped: dict[str, list[Evidence]] = {}
-    for item in evidence.evidence:
-        mapped.setdefault(item.artifact.key, []).append(item)
+    placed = {p.artifact.key: p for p in place(evidence.evidence, settings.growth_map)}
+    mapped = {e.artifact.key for e in evidence.evidence}
     for artifact in new:
-        where = "; ".join(
-            ("" if e.accepted else "*suggested* ")
-            + md_text(f"{e.destination} · {names.get((e.destination, e.skill), e.skill)}")
-            for e in mapped.get(artifact.key, ())
-        )
-        lines.append(f"- {where or 'not yet mapped'}: {book.line(artifact, None)}")
+        item = placed.get(artifact.key)
+        if item is not None:
+            where = md_text(
+                f"{item.evidence.destination} · {names.get(_place(item), item.evidence.skill)}"
+            )
+            mark = "" if item.evidence.accepted else "*suggested* "
+            line = book.line(artifact, None) + placed_suffix(item, names)
+            lines.append(f"- {mark}{where}: {line}")
+        elif artifact.key not in mapped:  # (a ticket mapped with its pull request: on its line)
+            lines.append(
+                f"- {'other artifact' if artifact.manual else 'not yet mapped'}: "
+                f"{book.line(artifact, None)}"
+            )
     return "\n".join(lines)
+
+
+def _place(item: Placed) -> tuple[str, str]:
+    return item.evidence.destination, item.evidence.skill
 
 
 def show_week(ledger: Ledger, settings: Settings, week: Week) -> ShownEntry:

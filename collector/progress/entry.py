@@ -160,7 +160,7 @@ def placed_lines(
         for item in placed:
             if item.evidence.accepted is not accepted:
                 continue
-            suffix = _notes(item) + _tags(item, names)
+            suffix = placed_suffix(item, names)
             if item.artifact.kind == "review" and not item.artifact.manual:
                 reviews.setdefault(suffix, []).append(item.artifact)
             else:
@@ -168,6 +168,11 @@ def placed_lines(
         for suffix, mine in reviews.items():
             lines += [f"- {mark}{line}" for line in review_lines(mine, suffix, book.line)]
     return lines
+
+
+def placed_suffix(item: Placed, names: Mapping[Place, str]) -> str:
+    """What follows an item's line: its notes, then its other skills."""
+    return _notes(item) + _tags(item, names)
 
 
 def _notes(item: Placed) -> str:
@@ -234,6 +239,13 @@ def headline(evidence: EvidenceSet) -> str:
     if tickets:
         parts.append(f"{plural(tickets, 'ticket')} closed")
     return " · ".join(parts) if parts else "no evidence"
+
+
+def demote(text: str, levels: int = 1) -> str:
+    """Markdown headings moved `levels` down, so embedded pages nest under a section."""
+    return "\n".join(
+        "#" * levels + line if line.startswith("#") else line for line in text.splitlines()
+    )
 
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")

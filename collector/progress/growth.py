@@ -60,6 +60,11 @@ class SkillView:
     def below_target(self) -> bool:
         return LEVEL_ORDER.get(self.level, 0) < LEVEL_ORDER.get(self.target, 0)
 
+    @property
+    def fraction(self) -> float:
+        """0..1 toward the next level; 1 once the target is reached."""
+        return self.progress.fraction if self.below_target else 1.0
+
 
 @dataclass(frozen=True)
 class DestinationView:
@@ -134,7 +139,8 @@ def build_growth_map(
     evidence: EvidenceSet | None = None,
 ) -> GrowthMapView:
     """The growth map as of `today` (the owner's local date). `evidence`: all of the
-    ledger's evidence when the caller has already gathered it (the export does)."""
+    ledger's evidence when the caller has already gathered it (the export does); `recent`
+    weeks and `strongest` artifacts: how many to list (0: none, and no work for them)."""
     owner, growth_map = settings.owner.key, settings.growth_map
     if evidence is None:
         evidence = gather_evidence(session, owner, settings.owner.zone, growth_map)
@@ -146,8 +152,10 @@ def build_growth_map(
         for d in growth_map.destinations
     )
     skills = [s for d in destinations for s in d.skills]
-    recent_rows = list_entries(
-        session, settings, last=Week.of_date(today), limit=recent, evidence=evidence
+    recent_rows = (
+        list_entries(session, settings, last=Week.of_date(today), limit=recent, evidence=evidence)
+        if recent
+        else []
     )
     return GrowthMapView(
         owner=display_name(session, settings),
@@ -155,7 +163,9 @@ def build_growth_map(
         destinations=destinations,
         cycle=_cycle_view(running),
         recent_weeks=tuple(recent_rows),
-        strongest=tuple(strongest_artifacts(evidence.evidence, limit=strongest)),
+        strongest=tuple(
+            strongest_artifacts(evidence.evidence, limit=strongest) if strongest else ()
+        ),
         gaps=tuple(find_gaps(skills, today, settings.mastery.gap_weeks)),
         checklist=tuple(checklist(settings, evidence, today)),
         suggestions=tuple(mastery_suggestions(skills)),
@@ -238,6 +248,8 @@ def strongest_artifacts(
 ) -> list[StrongArtifact]:
     """The strongest accepted artifacts (optionally of one destination): the weight the
     rules gave, the kind, the size, and whether a note or outcome ties it to an impact."""
+    if limit <= 0:
+        return []
     by_key: dict[str, list[Evidence]] = {}
     for item in pieces_of_work(evidence):
         if item.accepted and (destination is None or item.destination == destination):

@@ -105,7 +105,7 @@ def _skill_rows(skill: SkillView, view: GrowthMapView, name_width: int) -> list[
     )
     row = (
         f"   {names[0]:<{name_width}}  {skill.level} → {skill.target}  "
-        f"{bar(skill.progress.fraction)}  {counts}  "
+        f"{bar(skill.fraction)}  {counts}  "
     )
     flags = textwrap.wrap(skill_flag(skill, view, short=True), max(PAGE_WIDTH - len(row), 12))
     rows = [row + (flags[0] if flags else "")]
@@ -138,7 +138,7 @@ def _text_tail(view: GrowthMapView) -> list[str]:
 
 def render_map_markdown(view: GrowthMapView, *, for_reader: bool = False) -> str:
     """The same page as Markdown, a table per destination, with links; fit for an export
-    (`for_reader`: no command lines and no list of weeks, which the export holds whole)."""
+    (`for_reader`: no command lines, and no lists the export holds whole)."""
     out = map_head_markdown(view)
     for destination in view.destinations:
         out += ["", destination_heading(view, destination.id, "##"), ""]
@@ -181,7 +181,7 @@ def _skill_row_md(skill: SkillView, view: GrowthMapView) -> str:
     cells = (
         f"**{_cell(md_text(skill.name))}**",
         f"{skill.level} → {skill.target}",
-        f"`{bar(skill.progress.fraction)}`",
+        f"`{bar(skill.fraction)}`",
         str(skill.overall.accepted),
         str(skill.overall.suggested),
         cycle_count(skill, view),
@@ -191,7 +191,8 @@ def _skill_row_md(skill: SkillView, view: GrowthMapView) -> str:
 
 
 def map_tail_markdown(view: GrowthMapView, *, for_reader: bool = False) -> list[str]:
-    """Mastery suggestions, recent weeks (not `for_reader`), strongest artifacts, checklist."""
+    """Mastery suggestions, the checklist; not `for_reader` (an export, which holds them
+    whole) the recent weeks and the strongest artifacts."""
     out: list[str] = []
     if view.suggestions:
         out += ["", "## Mastery suggestions", ""]
@@ -206,7 +207,7 @@ def map_tail_markdown(view: GrowthMapView, *, for_reader: bool = False) -> list[
             f"- {e.week.id}: {md_text(e.headline)}" + (" _(edited)_" if e.edited else "")
             for e in view.recent_weeks
         ]
-    if view.strongest:
+    if view.strongest and not for_reader:
         names = {(d.id, s.id): s.name for d in view.destinations for s in d.skills}
         out += ["", "## Strongest artifacts", ""]
         out += [_strong_md(s, names) for s in view.strongest]

@@ -40,7 +40,7 @@ def test_markdown_sections_a_reader_needs(fixed_ledger: Ledger, ex_settings: Set
     # The portfolio shows the note that ties the strongest artifact to an outcome.
     portfolio = text.split("## Portfolio of impact", 1)[1].split("## Progress log", 1)[0]
     assert "**Outcome:** Cut triage from hours to minutes" in portfolio.split("\n1. ", 1)[1]
-    assert "⚠ changed upstream since you accepted it" in text
+    assert "⚠ changed upstream after it was accepted" in text
     assert "Grace Hopper" in text.split("## Endorsements", 1)[1]
     assert "N (start) → P (20 Nov 2026, after the tracing rollout)" in text
     # Suggested evidence is left out unless asked for.
