@@ -21,6 +21,7 @@ from collector.export.markdown import (
 from collector.export.minimd import inline, render_blocks
 from collector.export.model import ExportModel
 from collector.export.svg import evidence_chart, level_chart
+from collector.progress.lines import unmarked
 from collector.textsafe import clean
 
 # For the engineer's own edits (full CommonMark): raw HTML off (it is shown as text),
@@ -82,7 +83,8 @@ def render_html(model: ExportModel) -> str:
     charts = Section("charts", "Charts", "")
     # The overview first: the skills with their progress, then the shape of the period.
     ordered = [growth_map, charts, *rest]
-    body = [_section(s, model) for s in ordered]
+    memo: dict[str, str] = {}  # each artifact's line as HTML, for every section naming it
+    body = [_section(s, model, memo) for s in ordered]
     nav = "".join(f'<li><a href="#{s.id}">{inline(s.title)}</a></li>' for s in ordered)
     title = escape(clean(f"Evidence for review · {model.owner_name}"))
     return (
@@ -109,7 +111,7 @@ def _figures(model: ExportModel) -> str:
     return f'<ul class="figures" aria-label="At a glance">{cells}</ul>\n'
 
 
-def _section(section: Section, model: ExportModel) -> str:
+def _section(section: Section, model: ExportModel, memo: dict[str, str]) -> str:
     heading = f"<h2>{inline(section.title)}</h2>"
     if section.id == "charts":
         content = (
@@ -123,10 +125,11 @@ def _section(section: Section, model: ExportModel) -> str:
     elif section.id == "log":
         blocks = log_blocks(model)
         content = "\n".join(
-            f'<article class="entry">{_MD.render(text) if edited else render_blocks(text)}'
-            "</article>"
+            '<article class="entry">'
+            + (_MD.render(unmarked(text)) if edited else render_blocks(text, memo))
+            + "</article>"
             for edited, text in blocks
         ) or render_blocks(NO_ENTRIES)
     else:
-        content = render_blocks(section.body)
+        content = render_blocks(section.body, memo)
     return f'<section id="{escape(section.id)}">\n{heading}\n{content}\n</section>'

@@ -21,9 +21,10 @@ from collector.textsafe import clean
 MAP_STYLE = """
 table.skills { border-collapse: collapse; width: 100%; margin: .4rem 0 1rem;
   table-layout: fixed; }
-table.skills col.skill { width: 30%; } table.skills col.level { width: 9%; }
-table.skills col.progress { width: 21%; } table.skills col.num { width: 9%; }
-table.skills col.status { width: 22%; }
+table.skills col.skill { width: 27%; } table.skills col.level { width: 8%; }
+table.skills col.progress { width: 19%; } table.skills col.num { width: 9%; }
+table.skills col.status { width: 19%; }
+table.skills thead th { white-space: nowrap; }
 table.skills th, table.skills td { padding: .35rem .5rem; border-bottom: 1px solid var(--rule);
   text-align: left; vertical-align: middle; }
 table.skills thead th { font-size: .82rem; font-weight: 600; color: var(--muted);
@@ -56,8 +57,8 @@ _HEADERS = (
 
 
 def growth_map_html(view: GrowthMapView) -> str:
-    """The map's head (as of, goal, review), a table per destination, then its tail
-    (mastery suggestions, strongest artifacts, checklist), for the export's reader."""
+    """The map's head (as of, goal, review), a table per destination, then the mastery
+    suggestions, for the export's reader."""
     head = "\n".join(map_head_markdown(view)[2:])  # the title is the section's heading
     parts = [render_blocks(head)]
     for destination in view.destinations:

@@ -13,7 +13,7 @@ from collector.progress import render_map_markdown
 from collector.progress.artifacts import Artifact
 from collector.progress.entry import demote
 from collector.progress.growth import StrongArtifact
-from collector.progress.lines import md_link, md_text
+from collector.progress.lines import md_link, md_text, unmarked
 from collector.progress.weeks import Week, date_label
 
 CHANGED_UPSTREAM = "⚠ changed upstream after it was accepted"
@@ -36,7 +36,7 @@ def render_markdown(model: ExportModel) -> str:
     parts = [f"# {title_line(model)}", "", f"_{scope_line(model)}_", ""]
     parts += [f"**At a glance:** {glance}", ""]
     parts += [s.markdown() for s in sections(model)]
-    return "\n".join(parts).rstrip("\n") + "\n"
+    return unmarked("\n".join(parts).rstrip("\n") + "\n")
 
 
 def title_line(model: ExportModel) -> str:

@@ -142,7 +142,7 @@ def gather_export(
         a for a in shown if a.key in kept or (a.manual and options.destination is None)
     )
     view = _growth_map(session, settings, as_of, options.destination, everything)
-    book = LineBook()
+    book = LineBook(marked=True)  # the HTML renders each marked line once
     return ExportModel(
         owner_key=owner,
         owner_name=view.owner,

@@ -14,6 +14,7 @@ from collector.export.model import ExportModel, Mapping, SkillLevels
 from collector.progress import ShownEntry
 from collector.progress.artifacts import Artifact
 from collector.progress.growth import GrowthMapView, SkillView, StrongArtifact
+from collector.progress.lines import unmarked
 from collector.textsafe import clean
 
 SCHEMA = "growthmap.export/1"
@@ -164,7 +165,7 @@ def _entry(entry: ShownEntry) -> dict[str, Any]:
         "first": entry.week.monday().isoformat(),
         "last": entry.week.sunday().isoformat(),
         "edited": entry.edited,
-        "text": entry.text,
+        "text": unmarked(entry.text),
         "new_since_edit": [a.key for a in entry.new_since_edit],
     }
 

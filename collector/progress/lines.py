@@ -92,20 +92,37 @@ def ticket_label(ticket: Artifact) -> str:
     return text
 
 
+# Where an artifact's line starts and ends in an export's Markdown, when its book marks
+# them: a control character, which no upstream or engineer's text keeps (`clean` removes
+# them all). The HTML renderer then turns each line into HTML once, for every section
+# that names it; every output drops the marks (`unmarked`).
+LINE_MARK = "\x1f"
+
+
 class LineBook:
     """Each artifact's line, rendered once: an export names most artifacts twice (its
     progress log and its evidence section), and a year of evidence holds thousands. One
-    book serves one view of the evidence (the same key always names the same artifact)."""
+    book serves one view of the evidence (the same key always names the same artifact);
+    a `marked` book sets each line between LINE_MARKs."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, marked: bool = False) -> None:
         self._lines: dict[tuple[str, bool], str] = {}
+        self._marked = marked
 
     def line(self, artifact: Artifact, since: date | None = None) -> str:
         key = (artifact.key, is_new_doc(artifact, since))
         found = self._lines.get(key)
         if found is None:
-            found = self._lines[key] = artifact_line(artifact, since)
+            found = artifact_line(artifact, since)
+            if self._marked:
+                found = LINE_MARK + found + LINE_MARK
+            self._lines[key] = found
         return found
+
+
+def unmarked(text: str) -> str:
+    """Markdown without the LINE_MARKs a marked book set in it."""
+    return text.replace(LINE_MARK, "")
 
 
 def is_new_doc(artifact: Artifact, since: date | None) -> bool:

@@ -191,8 +191,9 @@ def _skill_row_md(skill: SkillView, view: GrowthMapView) -> str:
 
 
 def map_tail_markdown(view: GrowthMapView, *, for_reader: bool = False) -> list[str]:
-    """Mastery suggestions, the checklist; not `for_reader` (an export, which holds them
-    whole) the recent weeks and the strongest artifacts."""
+    """Mastery suggestions; and not `for_reader` (an export: it holds the weeks and the
+    strongest artifacts whole, and the setup checklist is the engineer's) the recent
+    weeks, the strongest artifacts and the checklist."""
     out: list[str] = []
     if view.suggestions:
         out += ["", "## Mastery suggestions", ""]
@@ -211,6 +212,8 @@ def map_tail_markdown(view: GrowthMapView, *, for_reader: bool = False) -> list[
         names = {(d.id, s.id): s.name for d in view.destinations for s in d.skills}
         out += ["", "## Strongest artifacts", ""]
         out += [_strong_md(s, names) for s in view.strongest]
+    if for_reader:
+        return out
     out += ["", "## Checklist", ""]
     out += [
         f"- [{'x' if c.done else ' '}] {c.label}" + (f" ({md_text(c.detail)})" if c.detail else "")
