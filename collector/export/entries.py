@@ -147,12 +147,15 @@ def _redacted(evidence: EvidenceSet, redaction: Redaction) -> EvidenceSet:
     def each(artifacts: Sequence[Artifact]) -> tuple[Artifact, ...]:
         return tuple(shown[a.key] for a in artifacts)
 
+    def redacted(item: Evidence) -> Evidence:
+        artifact, note = shown[item.artifact.key], redaction.text(item.note)
+        if artifact is item.artifact and note == item.note:
+            return item  # a copy only where something was redacted
+        return replace(item, artifact=artifact, note=note)
+
     return EvidenceSet(
         each(evidence.artifacts),
-        tuple(
-            replace(e, artifact=shown[e.artifact.key], note=redaction.text(e.note))
-            for e in evidence.evidence
-        ),
+        tuple(redacted(e) for e in evidence.evidence),
         each(evidence.unmapped),
     )
 

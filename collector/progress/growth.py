@@ -3,6 +3,7 @@ Markdown, the terminal and the exports all render this same model."""
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -254,18 +255,24 @@ def strongest_artifacts(
     for item in pieces_of_work(evidence):
         if item.accepted and (destination is None or item.destination == destination):
             by_key.setdefault(item.artifact.key, []).append(item)
-    ranked = []
+    scored = []
     for group in by_key.values():
         artifact = group[0].artifact
-        notes = tuple(dict.fromkeys(n for e in group if (n := e.note)))
-        if artifact.outcome:
-            notes = (artifact.outcome, *notes)
+        has_notes = bool(artifact.outcome) or any(e.note for e in group)
         score = sum(e.weight for e in group) + KIND_STRENGTH.get(artifact.kind, 1.0)
-        score += math.log10(1 + artifact.size) + (1.0 if notes else 0.0)
-        places = tuple(sorted({(e.destination, e.skill) for e in group}))
-        ranked.append(StrongArtifact(artifact, round(score, 6), places, notes))
-    ranked.sort(key=lambda s: (-s.score, -s.artifact.day.toordinal(), s.artifact.key))
-    return ranked[:limit]
+        score = round(score + math.log10(1 + artifact.size) + (1.0 if has_notes else 0.0), 6)
+        scored.append((-score, -artifact.day.toordinal(), artifact.key, group))
+    # Only the strongest few become values: a year of evidence holds thousands of groups.
+    return [_strong(-s[0], s[3]) for s in heapq.nsmallest(limit, scored, key=lambda s: s[:3])]
+
+
+def _strong(score: float, group: list[Evidence]) -> StrongArtifact:
+    artifact = group[0].artifact
+    notes = tuple(dict.fromkeys(n for e in group if (n := e.note)))
+    if artifact.outcome:
+        notes = (artifact.outcome, *notes)
+    places = tuple(sorted({(e.destination, e.skill) for e in group}))
+    return StrongArtifact(artifact, score, places, notes)
 
 
 def find_gaps(skills: Sequence[SkillView], today: date, gap_weeks: int) -> list[Gap]:
