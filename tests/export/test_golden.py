@@ -1,11 +1,12 @@
-"""The Markdown and CSV exports of the fixed ledger, byte for byte, on every backend."""
+"""Every export format of the fixed ledger, byte for byte, on every backend. Regenerate on
+purpose only (GROWTHMAP_REGEN_GOLDEN=1) and read the new files as their reader would."""
 
 from __future__ import annotations
 
 from export_support import check_golden, model
 
 from collector.config import Settings
-from collector.export import ExportOptions, render_csv, render_markdown
+from collector.export import ExportOptions, render_csv, render_html, render_json, render_markdown
 from collector.ledger import Ledger
 
 
@@ -24,6 +25,14 @@ def test_markdown_golden_with_suggestions_redacted(
 
 def test_csv_golden(fixed_ledger: Ledger, ex_settings: Settings) -> None:
     check_golden("export.csv", render_csv(model(fixed_ledger, ex_settings)).encode("utf-8"))
+
+
+def test_html_golden(fixed_ledger: Ledger, ex_settings: Settings) -> None:
+    check_golden("export.html", render_html(model(fixed_ledger, ex_settings)).encode("utf-8"))
+
+
+def test_json_golden(fixed_ledger: Ledger, ex_settings: Settings) -> None:
+    check_golden("export.json", render_json(model(fixed_ledger, ex_settings)).encode("utf-8"))
 
 
 def test_markdown_sections_a_reader_needs(fixed_ledger: Ledger, ex_settings: Settings) -> None:
