@@ -121,7 +121,7 @@ def _section(section: Section, model: ExportModel, memo: dict[str, str]) -> str:
             f"{level_chart(model)}</figure>"
         )
     elif section.id == "growth-map":
-        content = growth_map_html(model.growth_map)
+        content = growth_map_html(model.growth_map, with_suggested=model.options.include_suggested)
     elif section.id == "log":
         blocks = log_blocks(model)
         content = "\n".join(

@@ -41,24 +41,23 @@ svg.bar.ready .fill, svg.bar.done .fill { fill: #059669; }
 .status.gap { color: #b45309; }
 """
 
-_COLUMNS = (
-    '<colgroup><col class="skill"><col class="level"><col class="progress"><col class="num">'
-    '<col class="num"><col class="num"><col class="status"></colgroup>'
-)
 _HEADERS = (
-    ("Skill", ""),
-    ("Level", ""),
-    ("Next level", ""),
+    ("Skill", "skill"),
+    ("Level", "level"),
+    ("Next level", "progress"),
     ("Accepted", "num"),
     ("Suggested", "num"),
     ("This cycle", "num"),
-    ("", ""),
+    ("", "status"),
 )
 
 
-def growth_map_html(view: GrowthMapView) -> str:
+def growth_map_html(view: GrowthMapView, *, with_suggested: bool = True) -> str:
     """The map's head (as of, goal, review), a table per destination, then the mastery
-    suggestions, for the export's reader."""
+    suggestions, for the export's reader (the Suggested column `with_suggested` only)."""
+    headers = [h for h in _HEADERS if with_suggested or h[0] != "Suggested"]
+    columns = "".join(f'<col class="{css}">' for _, css in headers)
+    header = "".join(_th(text, css) for text, css in headers)
     head = "\n".join(map_head_markdown(view)[2:])  # the title is the section's heading
     parts = [render_blocks(head)]
     for destination in view.destinations:
@@ -66,10 +65,10 @@ def growth_map_html(view: GrowthMapView) -> str:
         if not destination.skills:
             parts.append("<p><em>No skills yet.</em></p>")
             continue
-        rows = "\n".join(_row(skill, view) for skill in destination.skills)
-        header = "".join(_th(text, css) for text, css in _HEADERS)
+        rows = "\n".join(_row(skill, view, with_suggested) for skill in destination.skills)
         parts.append(
-            f'<table class="skills">\n{_COLUMNS}\n<thead><tr>{header}</tr></thead>\n'
+            f'<table class="skills">\n<colgroup>{columns}</colgroup>\n'
+            f"<thead><tr>{header}</tr></thead>\n"
             f"<tbody>\n{rows}\n</tbody>\n</table>"
         )
     parts.append(render_blocks(demote("\n".join(map_tail_markdown(view, for_reader=True)))))
@@ -77,11 +76,10 @@ def growth_map_html(view: GrowthMapView) -> str:
 
 
 def _th(text: str, css: str) -> str:
-    attribute = f' class="{css}"' if css else ""
-    return f'<th scope="col"{attribute}>{text}</th>'
+    return f'<th scope="col" class="{css}">{text}</th>'
 
 
-def _row(skill: SkillView, view: GrowthMapView) -> str:
+def _row(skill: SkillView, view: GrowthMapView, with_suggested: bool) -> str:
     flag = skill_flag(skill, view)
     state = _state(flag)
     cells = (
@@ -89,7 +87,7 @@ def _row(skill: SkillView, view: GrowthMapView) -> str:
         f'<td class="level">{_text(skill.level)} → {_text(skill.target)}</td>',
         f'<td class="progress">{progress_bar(skill, state)}</td>',
         f'<td class="num">{skill.overall.accepted}</td>',
-        f'<td class="num">{skill.overall.suggested}</td>',
+        *([f'<td class="num">{skill.overall.suggested}</td>'] if with_suggested else []),
         f'<td class="num">{cycle_count(skill, view)}</td>',
         f'<td class="status {state}">{_text(flag)}</td>',
     )

@@ -100,7 +100,8 @@ def sections(model: ExportModel) -> list[Section]:
 
 
 def _growth_map(model: ExportModel) -> str:
-    page = demote(render_map_markdown(model.growth_map, for_reader=True))
+    suggested = model.options.include_suggested
+    page = demote(render_map_markdown(model.growth_map, for_reader=True, with_suggested=suggested))
     # The page's own title becomes the section heading: drop it.
     return page.split("\n", 1)[1] if page.startswith("## ") else page
 

@@ -136,20 +136,24 @@ def _text_tail(view: GrowthMapView) -> list[str]:
     return [*lines, "", *_wrap(f"Checklist: {check}", "  ")]
 
 
-def render_map_markdown(view: GrowthMapView, *, for_reader: bool = False) -> str:
+def render_map_markdown(
+    view: GrowthMapView, *, for_reader: bool = False, with_suggested: bool = True
+) -> str:
     """The same page as Markdown, a table per destination, with links; fit for an export
-    (`for_reader`: no command lines, and no lists the export holds whole)."""
+    (`for_reader`: no command lines, and no lists the export holds whole; without
+    `with_suggested`, no column of suggestions, for an export of accepted evidence)."""
     out = map_head_markdown(view)
     for destination in view.destinations:
         out += ["", destination_heading(view, destination.id, "##"), ""]
         if not destination.skills:
             out.append("_No skills yet._")
             continue
+        counts = ["Accepted", *(["Suggested"] if with_suggested else []), "This cycle"]
         out += [
-            "| Skill | Level | Progress | Accepted | Suggested | This cycle | Status |",
-            "|---|---|---|--:|--:|--:|---|",
+            "| Skill | Level | Progress | " + " | ".join(counts) + " | Status |",
+            "|---|---|---|" + "--:|" * len(counts) + "---|",
         ]
-        out += [_skill_row_md(skill, view) for skill in destination.skills]
+        out += [_skill_row_md(skill, view, with_suggested) for skill in destination.skills]
     out += map_tail_markdown(view, for_reader=for_reader)
     return "\n".join(out) + "\n"
 
@@ -177,13 +181,13 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
 
-def _skill_row_md(skill: SkillView, view: GrowthMapView) -> str:
+def _skill_row_md(skill: SkillView, view: GrowthMapView, with_suggested: bool) -> str:
     cells = (
         f"**{_cell(md_text(skill.name))}**",
         f"{skill.level} → {skill.target}",
         f"`{bar(skill.fraction)}`",
         str(skill.overall.accepted),
-        str(skill.overall.suggested),
+        *([str(skill.overall.suggested)] if with_suggested else []),
         cycle_count(skill, view),
         _cell(md_text(skill_flag(skill, view))),
     )
