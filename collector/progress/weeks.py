@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -38,8 +39,7 @@ class Week:
 
     @classmethod
     def of_date(cls, day: date) -> Week:
-        iso = day.isocalendar()
-        return cls(iso.year, iso.week)
+        return _week_of(day)
 
     @classmethod
     def of(cls, moment: datetime, zone: tzinfo) -> Week:
@@ -74,6 +74,13 @@ class Week:
         if first.month != last.month:
             return f"{day_label(first)} – {day_label(last)} {last.year}"
         return f"{first.day}–{day_label(last)} {last.year}"
+
+
+@functools.lru_cache(maxsize=4096)
+def _week_of(day: date) -> Week:
+    """The week of a day, kept: a year of evidence asks for the same few hundred days."""
+    iso = day.isocalendar()
+    return Week(iso.year, iso.week)
 
 
 def local_midnight(day: date, zone: tzinfo) -> datetime:
