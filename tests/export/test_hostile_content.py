@@ -11,7 +11,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from export_data import NOW, OWNER, pr
+from export_data import NOW, OWNER, pr, suggestion
 from export_support import export
 from sqlalchemy import select
 
@@ -20,7 +20,7 @@ from collector.export import ExportFormat, ExportOptions
 from collector.export.tables import CELL_LIMIT, csv_cell
 from collector.ledger import Ledger
 from collector.ledger.items import record_items
-from collector.ledger.models import ItemRow, LogEntryRow, SuggestionRow
+from collector.ledger.models import ItemRow, LogEntryRow
 
 # Set the window title, ring the bell, clear the screen, a backspace and a carriage return
 # that hide what came before, a right-to-left override that shows text backwards, a C1
@@ -42,19 +42,10 @@ def hostile_ledger(fixed_ledger: Ledger) -> Ledger:
     ]
     with fixed_ledger.write() as session:
         record_items(session, OWNER, items, NOW)
-        template = session.scalars(
-            select(SuggestionRow).where(SuggestionRow.status == "accepted").limit(1)
-        ).one()
         for row in session.scalars(select(ItemRow).where(ItemRow.external_id.like("%#50_"))):
-            session.add(
-                SuggestionRow(
-                    owner=OWNER, item_id=row.id, destination="A", skill="observability",
-                    status="accepted", origin="rule", weight=1.0, rules=["r"], rule_hash="",
-                    created_at=template.created_at, updated_at=template.updated_at,
-                    decided_at=template.decided_at, decided_item_hash=row.content_hash,
-                    note=f"note {TERMINAL}", noted_at=template.decided_at,
-                )
-            )  # fmt: skip
+            note = f"note {TERMINAL}"
+            session.add(suggestion(row.id, row.content_hash, "A", "observability", "accepted",
+                                   1.0, note))  # fmt: skip
         edited = session.get(LogEntryRow, (OWNER, "2026-W47"))
         assert edited is not None
         edited.text = f"## My week 47\n\nShipped {TERMINAL}.\r\n"
