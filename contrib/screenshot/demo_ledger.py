@@ -1,3 +1,4 @@
+# growthmap: the demo ledger the README screenshot of the HTML export is taken from.
 """A quarter of one engineer's work, as growthmap would have collected and the engineer
 reviewed it: the ledger the README's screenshot of the HTML export is taken from.
 Fixed data (no randomness, no clock), so the screenshot only changes with the export."""

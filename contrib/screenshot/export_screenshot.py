@@ -1,3 +1,4 @@
+# growthmap: regenerates docs/export-screenshot.png with headless Chromium.
 """Regenerate docs/export-screenshot.png: the HTML export of a demo ledger (a quarter of
 one engineer's reviewed work, `demo_ledger.py`), made by the real `growthmap export` and
 rendered by headless Chromium (Debian: `apt-get install chromium`).
