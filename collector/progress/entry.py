@@ -261,17 +261,26 @@ def for_reader(text: str) -> str:
     left empty (a Reflection section with none filled goes entirely)."""
     out: list[str] = []
     skipping = 0  # the heading level of a section being dropped
-    for line in text.splitlines():
+    lines = text.splitlines()
+    for n, line in enumerate(lines):
         found = _HEADING.match(line)
         if found and skipping and len(found.group(1)) <= skipping:
             skipping = 0
-        if skipping or _EMPTY_PROMPT.match(line) or _FOLD_HINT.match(line):
+        if skipping or _FOLD_HINT.match(line) or _empty_prompt(lines, n):
             continue
         if found and found.group(2) == NOT_YET_MAPPED:
             skipping = len(found.group(1))
             continue
         out.append(line)
     return _without_empty_sections(out, "Reflection")
+
+
+def _empty_prompt(lines: list[str], n: int) -> bool:
+    """A reflection prompt with no answer on its line nor indented under it."""
+    if not _EMPTY_PROMPT.match(lines[n]):
+        return False
+    after = lines[n + 1] if n + 1 < len(lines) else ""
+    return not (after.strip() and after[:1].isspace())
 
 
 def _without_empty_sections(lines: list[str], title: str) -> str:

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from collector.progress.artifacts import Artifact
+from collector.progress.entry import for_reader
 from collector.progress.lines import (
     artifact_line,
     md_link,
@@ -95,3 +96,20 @@ def test_lines_per_kind() -> None:
         endorser="Grace <grace@x>",
     )  # fmt: skip
     assert artifact_line(endorsement) == 'Endorsement from Grace \\<grace@x\\>: "Great mentor"'
+
+
+def test_a_reader_sees_the_prompts_the_engineer_answered_only() -> None:
+    text = (
+        "## Week 2026-W47\n\nShipped tracing.\n\n### Not yet mapped\n- Merged [a#1](https://x/1)\n\n"
+        "_`growthmap review` maps them to your skills._\n\n### Reflection\n"
+        "- What went well: the rollout\n- What was challenging:\n  - flaky canaries\n"
+        "- What to improve next sprint:\n- What support I need:\n"
+    )
+    assert for_reader(text) == (
+        "## Week 2026-W47\n\nShipped tracing.\n\n### Reflection\n"
+        "- What went well: the rollout\n- What was challenging:\n  - flaky canaries\n"
+    )
+    empty = (
+        "## Week 2026-W47\n\nShipped.\n\n### Reflection\n- What went well:\n- What support I need:"
+    )
+    assert for_reader(empty) == "## Week 2026-W47\n\nShipped.\n"
