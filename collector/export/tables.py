@@ -59,10 +59,12 @@ def _plain(text: str) -> bool:
 def _fit(text: str) -> str:
     if len(text) <= CELL_LIMIT // 2:  # even all astral characters would fit
         return text
+    if len(text.encode("utf-16-le")) // 2 <= CELL_LIMIT:
+        return text
     units = 0
     for index, char in enumerate(text):
         units += 2 if ord(char) > 0xFFFF else 1
-        if units > CELL_LIMIT - 1:
+        if units > CELL_LIMIT - 1:  # room for the `…` that says it was cut
             return text[:index] + "…"
     return text
 

@@ -69,6 +69,7 @@ def test_no_control_character_reaches_a_terminal(
 def test_json_keeps_every_character_escaped(hostile_ledger: Ledger, ex_settings: Settings) -> None:
     text = export(hostile_ledger, ex_settings, ExportFormat.json, ExportOptions())
     assert "\\u202e" in text and "\\u009b" in text and "\\u001b" in text
+    assert "\\u001f" not in text  # nothing of how the export was put together
     titles = {i["title"] for i in json.loads(text)["items"]}
     assert TERMINAL in titles and LONG in titles  # lossless: a program reads them back
 
@@ -101,6 +102,7 @@ def test_csv_cells_are_one_clean_line_no_longer_than_a_spreadsheet_holds(
         ("a\x1b]0;title\x07b", "ab"),
         ("two\nlines", "two lines"),
         ("😀" * 20_000, "😀" * 16_383 + "…"),  # 2 UTF-16 units each: 32,766 + 1
+        ("x" * CELL_LIMIT, "x" * CELL_LIMIT),  # exactly what a cell holds: whole
     ],
 )
 def test_a_cell_is_cleaned_before_it_is_checked_for_a_formula(value: str, shown: str) -> None:
