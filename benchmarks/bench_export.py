@@ -2,6 +2,10 @@
 SQLite ledger, each format timed end to end (read the ledger, build, render).
 
     python benchmarks/bench_export.py [--items N] [--seed S] [--repeat R] [--profile FMT]
+        [--compare REV]
+
+`--compare REV` times the code of git revision REV (an earlier approach) on the same
+ledger in the same run, each measurement in its own process, old and new in turn.
 
 Target: every format under 2 s. See benchmarks/bench_export.md for a recorded run.
 """
@@ -10,8 +14,12 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import json
+import os
 import pstats
 import random
+import subprocess
+import sys
 import tempfile
 import time
 import tomllib
@@ -202,13 +210,88 @@ def timed(
     return time.perf_counter() - started, time.process_time() - cpu, size
 
 
+ROWS = [(fmt, redact) for fmt in ExportFormat for redact in (False, True)]
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def options_for(fmt: ExportFormat, redact: bool) -> ExportOptions:
+    return ExportOptions(
+        include_suggested=True, redact_private=redact, with_rules=fmt is ExportFormat.json
+    )
+
+
+def best_of(
+    ledger: Ledger, settings: Settings, fmt: ExportFormat, redact: bool, repeat: int
+) -> tuple[float, float, int]:
+    runs = [timed(ledger, settings, fmt, options_for(fmt, redact)) for _ in range(repeat)]
+    return min(r[0] for r in runs), min(r[1] for r in runs), runs[0][2]
+
+
+def child(url: str, fmt: str, redact: str, repeat: int) -> None:
+    """One row, timed by whichever `collector` this process imports (see `--compare`)."""
+    settings = config(url)
+    ledger = open_ledger(url, OWNER)
+    wall, cpu, size = best_of(ledger, settings, ExportFormat(fmt), redact == "1", repeat)
+    ledger.close()
+    print(json.dumps({"wall": wall, "cpu": cpu, "bytes": size}))
+
+
+def in_child(
+    code: Path, url: str, fmt: ExportFormat, redact: bool, repeat: int
+) -> dict[str, float]:
+    """Time a row in a fresh process whose `collector` comes from `code`."""
+    environment = {**os.environ, "PYTHONPATH": str(code)}
+    argv = [sys.executable, __file__, "--child", url, fmt.value, "1" if redact else "0"]
+    done = subprocess.run(
+        [*argv, str(repeat)], env=environment, capture_output=True, text=True, check=True
+    )
+    found: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
+    return found
+
+
+def checkout(revision: str, folder: Path) -> Path:
+    """The packages of `revision`, unpacked into `folder` (`git archive`, no worktree)."""
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", revision, "collector", "connectors", "rules"],
+        capture_output=True,
+        check=True,
+    )
+    target = folder / "earlier"
+    target.mkdir()
+    subprocess.run(["tar", "-x", "-C", str(target)], input=archive.stdout, check=True)
+    return target
+
+
+def label(fmt: ExportFormat, redact: bool) -> str:
+    return f"{fmt.value:<4}{' --redact private' if redact else '':<17}"
+
+
+def compare(url: str, earlier: Path, revision: str, repeat: int) -> None:
+    """Both versions on the same ledger, row by row, old then new, each in its process."""
+    print(f"best of {repeat}, wall (CPU) seconds; earlier = {revision}")
+    print(f"{'':<21}{'this version':>20}{'earlier':>20}")
+    for fmt, redact in ROWS:
+        old = in_child(earlier, url, fmt, redact, repeat)
+        new = in_child(ROOT, url, fmt, redact, repeat)
+        print(
+            f"{label(fmt, redact)}    {new['wall']:>5.2f} ({new['cpu']:.2f}) {new['bytes']:>9,}"
+            f"    {old['wall']:>5.2f} ({old['cpu']:.2f}) {old['bytes']:>9,}"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--items", type=int, default=20_000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--profile", choices=[f.value for f in ExportFormat])
+    parser.add_argument("--compare", metavar="REV", help="also time git revision REV")
+    parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child:
+        url, fmt, redact, repeat = args.child
+        child(url, fmt, redact, int(repeat))
+        return
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{Path(folder) / 'bench.db'}"
         settings = config(url)
@@ -217,32 +300,25 @@ def main() -> None:
         populate(ledger, settings, args.items, args.seed)
         print(f"ledger: {args.items} items in {time.perf_counter() - started:.1f} s")
         if args.profile:
-            profiler = cProfile.Profile()
-            profiler.enable()
-            timed(
-                ledger,
-                settings,
-                ExportFormat(args.profile),
-                ExportOptions(include_suggested=True, redact_private=True),
-            )
-            profiler.disable()
-            pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
-            return
-        for fmt in ExportFormat:
-            for redact in (False, True):
-                options = ExportOptions(
-                    include_suggested=True,
-                    redact_private=redact,
-                    with_rules=fmt is ExportFormat.json,
-                )
-                runs = [timed(ledger, settings, fmt, options) for _ in range(args.repeat)]
-                wall, cpu = min(r[0] for r in runs), min(r[1] for r in runs)
-                label = " --redact private" if redact else ""
+            profile(ledger, settings, ExportFormat(args.profile))
+        elif args.compare:
+            compare(url, checkout(args.compare, Path(folder)), args.compare, args.repeat)
+        else:
+            for fmt, redact in ROWS:
+                wall, cpu, size = best_of(ledger, settings, fmt, redact, args.repeat)
                 print(
-                    f"{fmt.value:<4}{label:<17} best of {args.repeat}: {wall:.2f} s wall, "
-                    f"{cpu:.2f} s CPU ({runs[0][2]:,} bytes)"
+                    f"{label(fmt, redact)} best of {args.repeat}: {wall:.2f} s wall, "
+                    f"{cpu:.2f} s CPU ({size:,} bytes)"
                 )
         ledger.close()
+
+
+def profile(ledger: Ledger, settings: Settings, fmt: ExportFormat) -> None:
+    profiler = cProfile.Profile()
+    profiler.enable()
+    timed(ledger, settings, fmt, ExportOptions(include_suggested=True, redact_private=True))
+    profiler.disable()
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
 
 
 if __name__ == "__main__":

@@ -1,7 +1,9 @@
-"""The progress log as an export shows it. A week's draft is rendered again from the
-export's own view of the evidence — one destination only, suggested lines only when asked
-for, private work as the redacted artifact names it — rather than patched as text; the
-engineer's edit is kept as written (only private details are replaced in it)."""
+"""The progress log as an export shows it, for someone other than the engineer. A week's
+draft is rendered once from the export's own view of the evidence — one destination only,
+suggested lines only when asked for, private work as the redacted artifact names it, no
+items nobody mapped — rather than patched as text. The engineer's edit is kept as written
+(private details replaced, growthmap's own instructions and empty prompts left out). A
+week appears when it has evidence in that view or text the engineer wrote."""
 
 from __future__ import annotations
 
@@ -17,9 +19,11 @@ from collector.export.redact import Redaction
 from collector.ledger.models import LogEntryRow
 from collector.progress import Artifact, Evidence, EvidenceSet, ShownEntry, Week, level_history
 from collector.progress.drafting import new_since_block
-from collector.progress.entry import WeekEntry, render_week
+from collector.progress.entry import WeekEntry, demote, for_reader, heading, render_week
 from collector.progress.levels import levels_on
+from collector.progress.lines import LineBook
 from collector.progress.weeks import cycle_of_week
+from collector.textsafe import clean
 
 _NOTHING = EvidenceSet((), (), ())
 
@@ -34,10 +38,16 @@ class LogView:
 
 
 def export_entries(
-    session: Session, settings: Settings, period: Period, view: LogView, everything: EvidenceSet
+    session: Session,
+    settings: Settings,
+    period: Period,
+    view: LogView,
+    everything: EvidenceSet,
+    book: LineBook,
 ) -> list[ShownEntry]:
     """The period's stored log entries, oldest first: the edit, or the draft as `view`
-    sees the week. A week with nothing to show (no edit, no evidence) is left out."""
+    sees the week, each drafted once. `book` renders each artifact's line once for this
+    and the export's other sections."""
     query = select(LogEntryRow).where(LogEntryRow.owner == settings.owner.key)
     if period.first is not None:
         query = query.where(LogEntryRow.week >= Week.of_date(period.first).id)
@@ -51,37 +61,57 @@ def export_entries(
     shown = []
     for row in rows:
         week = Week.parse(row.week)
-        evidence = weeks.get(week, _NOTHING)
         if row.text is not None:
-            shown.append(_edited(row, week, evidence, view, settings))
+            edited = _edited(row, week, weeks.get(week, _NOTHING), view, settings, book)
+            if edited is not None:
+                shown.append(edited)
             continue
-        visible = narrow(evidence, view)
-        if visible.artifacts:
+        evidence = narrow(weeks.get(week, _NOTHING), view)
+        if evidence.artifacts:
             cycle = cycle_of_week(settings.growth_map.cycles, week)
-            entry = WeekEntry(week, cycle, visible, levels_on(history, week.sunday()))
-            text = render_week(entry, settings.growth_map)
+            entry = WeekEntry(week, cycle, evidence, levels_on(history, week.sunday()))
+            text = render_week(entry, settings.growth_map, for_reader=True, book=book)
             shown.append(ShownEntry(week, text, False, ()))
     return shown
 
 
 def _edited(
-    row: LogEntryRow, week: Week, evidence: EvidenceSet, view: LogView, settings: Settings
-) -> ShownEntry:
-    """The edit as written (private details replaced), then what the view shows of the
-    evidence that arrived after it."""
-    seen = set(row.evidence or [])
+    row: LogEntryRow,
+    week: Week,
+    evidence: EvidenceSet,
+    view: LogView,
+    settings: Settings,
+    book: LineBook,
+) -> ShownEntry | None:
+    """The edit as written (private details replaced, growthmap's instructions and empty
+    prompts left out), then what the view shows of the evidence that arrived after it;
+    None when neither holds anything."""
+    seen = set(row.evidence or [])  # the keys as stored, before any redaction
     later = narrow(_only(evidence, {a.key for a in evidence.artifacts if a.key not in seen}), view)
-    text = (view.redaction.text(row.text) or "").rstrip("\n") + "\n"
+    text = for_reader(clean(view.redaction.text(row.text), one_line=False))
+    if not _written(text) and not later.artifacts:
+        return None
+    if f"Week {week.id}" not in text.split("\n", 1)[0]:  # the reader needs to know the week
+        cycle = cycle_of_week(settings.growth_map.cycles, week)
+        text = heading(week, cycle) + "\n\n" + demote(text) + "\n"
     if later.artifacts:
-        block = new_since_block(later.artifacts, later, settings, row.edited_at)
+        block = new_since_block(
+            later.artifacts, later, settings, row.edited_at, for_reader=True, book=book
+        )
         text += "\n" + block + "\n"
     return ShownEntry(week, text, True, later.artifacts)
 
 
+def _written(text: str) -> bool:
+    """Whether an edit says anything beyond headings."""
+    return any(line.strip() and not line.startswith("#") for line in text.splitlines())
+
+
 def narrow(evidence: EvidenceSet, view: LogView) -> EvidenceSet:
-    """The part of a week's evidence the view shows, redacted. With a destination: only
-    its evidence. Without: every artifact of the week except those whose only mappings
-    are left out (suggested ones, unless asked for)."""
+    """The part of a week's evidence the view shows, redacted: the mappings it asks for
+    (one destination's, suggested ones only when asked for) and, without a destination,
+    manual artifacts naming no skill. Items nobody mapped are the engineer's to-do, not
+    evidence: they stay out."""
     kept = tuple(
         e
         for e in evidence.evidence
@@ -91,10 +121,9 @@ def narrow(evidence: EvidenceSet, view: LogView) -> EvidenceSet:
     keys = {e.artifact.key for e in kept}
     if view.destination is None:
         mapped = {e.artifact.key for e in evidence.evidence}
-        keys |= {a.key for a in evidence.artifacts if a.key not in mapped}
-    unmapped = evidence.unmapped if view.destination is None else ()
+        keys |= {a.key for a in evidence.artifacts if a.manual and a.key not in mapped}
     return _redacted(
-        EvidenceSet(tuple(a for a in evidence.artifacts if a.key in keys), kept, unmapped),
+        EvidenceSet(tuple(a for a in evidence.artifacts if a.key in keys), kept, ()),
         view.redaction,
     )
 
@@ -118,12 +147,15 @@ def _redacted(evidence: EvidenceSet, redaction: Redaction) -> EvidenceSet:
     def each(artifacts: Sequence[Artifact]) -> tuple[Artifact, ...]:
         return tuple(shown[a.key] for a in artifacts)
 
+    def redacted(item: Evidence) -> Evidence:
+        artifact, note = shown[item.artifact.key], redaction.text(item.note)
+        if artifact is item.artifact and note == item.note:
+            return item  # a copy only where something was redacted
+        return replace(item, artifact=artifact, note=note)
+
     return EvidenceSet(
         each(evidence.artifacts),
-        tuple(
-            replace(e, artifact=shown[e.artifact.key], note=redaction.text(e.note))
-            for e in evidence.evidence
-        ),
+        tuple(redacted(e) for e in evidence.evidence),
         each(evidence.unmapped),
     )
 

@@ -8,9 +8,11 @@ from html import escape
 
 from markdown_it import MarkdownIt
 
+from collector.export.html_map import MAP_STYLE, growth_map_html
 from collector.export.markdown import (
     NO_ENTRIES,
     Section,
+    figures,
     log_blocks,
     scope_line,
     sections,
@@ -19,6 +21,8 @@ from collector.export.markdown import (
 from collector.export.minimd import inline, render_blocks
 from collector.export.model import ExportModel
 from collector.export.svg import evidence_chart, level_chart
+from collector.progress.lines import unmarked
+from collector.textsafe import clean
 
 # For the engineer's own edits (full CommonMark): raw HTML off (it is shown as text),
 # images off (they would be fetched). growthmap's own Markdown goes through `minimd`.
@@ -38,6 +42,12 @@ h2 { font-size: 1.35rem; border-bottom: 1px solid var(--rule); padding-bottom: .
 h3 { font-size: 1.1rem; margin: 1.4rem 0 .4rem; }
 h4 { font-size: 1rem; margin: 1rem 0 .3rem; color: var(--muted); }
 .scope { color: var(--muted); margin: 0 0 .8rem; }
+ul.figures { display: flex; flex-wrap: wrap; gap: .6rem; list-style: none; padding: 0;
+  margin: 0 0 1.1rem; }
+ul.figures li { background: #f1f5f9; border-radius: 6px; padding: .45rem .8rem; margin: 0;
+  color: var(--muted); font-size: .9rem; }
+ul.figures .figure { display: block; font-size: 1.4rem; font-weight: 700; color: var(--ink);
+  line-height: 1.2; }
 nav ol { display: flex; flex-wrap: wrap; gap: .2rem 1.4rem; list-style: none; padding: 0;
   margin: 0 0 1rem; font-size: .92rem; }
 a { color: var(--accent); text-decoration: none; overflow-wrap: anywhere; }
@@ -46,6 +56,8 @@ li { margin: .15rem 0; }
 code { font: .85em ui-monospace, SFMono-Regular, Menlo, monospace; background: #f1f5f9;
   padding: 0 .25em; border-radius: 3px; }
 figure { margin: 1rem 0 1.8rem; }
+article.entry { border-left: 3px solid var(--rule); padding-left: 1rem; margin: 1.4rem 0; }
+article.entry h3 { margin-top: .2rem; }
 figcaption { color: var(--muted); font-size: .9rem; margin-bottom: .3rem; }
 svg.chart { width: 100%; height: auto; }
 svg .axis { stroke: #94a3b8; stroke-width: 1; }
@@ -67,28 +79,39 @@ svg .level { font: bold 11px system-ui, sans-serif; fill: #0f172a; }
 
 
 def render_html(model: ExportModel) -> str:
-    parts = sections(model)
+    growth_map, *rest = sections(model)
     charts = Section("charts", "Charts", "")
-    ordered = [charts, *parts]  # the overview first: a reader sees the shape at once
-    body = [_section(s, model) for s in ordered]
+    # The overview first: the skills with their progress, then the shape of the period.
+    ordered = [growth_map, charts, *rest]
+    memo: dict[str, str] = {}  # each artifact's line as HTML, for every section naming it
+    body = [_section(s, model, memo) for s in ordered]
     nav = "".join(f'<li><a href="#{s.id}">{inline(s.title)}</a></li>' for s in ordered)
-    title = escape(f"Evidence for review · {model.owner_name}")
+    title = escape(clean(f"Evidence for review · {model.owner_name}"))
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
         '<meta name="referrer" content="no-referrer">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{title}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
+        f"<title>{title}</title>\n<style>{STYLE}{MAP_STYLE}</style>\n</head>\n<body>\n"
         f"<header>\n<h1>{inline(title_line(model))}</h1>\n"
-        f'<p class="scope">{inline(scope_line(model))}</p>\n</header>\n'
+        f'<p class="scope">{inline(scope_line(model))}</p>\n{_figures(model)}</header>\n'
         f'<nav aria-label="Sections"><ol>{nav}</ol></nav>\n'
         + "\n".join(body)
         + "\n</body>\n</html>\n"
     )
 
 
-def _section(section: Section, model: ExportModel) -> str:
+def _figures(model: ExportModel) -> str:
+    """The period at a glance, as a row of figures."""
+    cells = "".join(
+        f'<li><span class="figure">{number}</span> {escape(label)}</li>'
+        for number, label in figures(model)
+    )
+    return f'<ul class="figures" aria-label="At a glance">{cells}</ul>\n'
+
+
+def _section(section: Section, model: ExportModel, memo: dict[str, str]) -> str:
     heading = f"<h2>{inline(section.title)}</h2>"
     if section.id == "charts":
         content = (
@@ -97,13 +120,16 @@ def _section(section: Section, model: ExportModel) -> str:
             "<figure><figcaption>Skill levels over time</figcaption>\n"
             f"{level_chart(model)}</figure>"
         )
+    elif section.id == "growth-map":
+        content = growth_map_html(model.growth_map, with_suggested=model.options.include_suggested)
     elif section.id == "log":
         blocks = log_blocks(model)
         content = "\n".join(
-            f'<article class="entry">{_MD.render(text) if edited else render_blocks(text)}'
-            "</article>"
+            '<article class="entry">'
+            + (_MD.render(unmarked(text)) if edited else render_blocks(text, memo))
+            + "</article>"
             for edited, text in blocks
         ) or render_blocks(NO_ENTRIES)
     else:
-        content = render_blocks(section.body)
+        content = render_blocks(section.body, memo)
     return f'<section id="{escape(section.id)}">\n{heading}\n{content}\n</section>'

@@ -11,11 +11,12 @@ from functools import lru_cache
 from collector.export.model import ExportModel, Mapping, SkillLevels
 from collector.progress import render_map_markdown
 from collector.progress.artifacts import Artifact
+from collector.progress.entry import demote
 from collector.progress.growth import StrongArtifact
-from collector.progress.lines import artifact_line, md_link, md_text
-from collector.progress.weeks import date_label
+from collector.progress.lines import md_link, md_text, unmarked
+from collector.progress.weeks import Week, date_label
 
-CHANGED_UPSTREAM = "⚠ changed upstream since you accepted it"
+CHANGED_UPSTREAM = "⚠ changed upstream after it was accepted"
 
 
 @dataclass(frozen=True)
@@ -29,10 +30,13 @@ class Section:
 
 
 def render_markdown(model: ExportModel) -> str:
-    """The whole export: a title, the scope line, then every section."""
+    """The whole export: a title, the scope line, the period at a glance, then every
+    section."""
+    glance = " · ".join(f"{number} {label}" for number, label in figures(model))
     parts = [f"# {title_line(model)}", "", f"_{scope_line(model)}_", ""]
+    parts += [f"**At a glance:** {glance}", ""]
     parts += [s.markdown() for s in sections(model)]
-    return "\n".join(parts).rstrip("\n") + "\n"
+    return unmarked("\n".join(parts).rstrip("\n") + "\n")
 
 
 def title_line(model: ExportModel) -> str:
@@ -54,6 +58,36 @@ def scope_line(model: ExportModel) -> str:
     return " · ".join(parts)
 
 
+def figures(model: ExportModel) -> list[tuple[int, str]]:
+    """The period in a few numbers: evidence, the weeks it came in, what changed."""
+    accepted = {m.artifact.key: m.artifact for m in model.mappings if m.evidence.accepted}
+    accepted |= {a.key: a for a in model.artifacts if a.manual}
+    suggested = {m.artifact.key for m in model.mappings if not m.evidence.accepted}
+    weeks = {Week.of_date(a.day) for a in accepted.values()}
+    first, last = model.period.first, model.period.last
+    changes = sum(
+        1
+        for levels in model.levels
+        for c in levels.changes
+        if c.effective
+        and (first is None or c.effective >= first)
+        and (last is None or c.effective <= last)
+    )
+    found = [
+        (len(accepted), _noun(len(accepted), "accepted artifact")),
+        (len(weeks), _noun(len(weeks), "week", "weeks") + " with evidence"),
+        (len(model.endorsements), _noun(len(model.endorsements), "endorsement")),
+        (changes, _noun(changes, "level change")),
+    ]
+    if suggested - accepted.keys():
+        found.insert(1, (len(suggested - accepted.keys()), "suggested"))
+    return found
+
+
+def _noun(count: int, one: str, many: str | None = None) -> str:
+    return one if count == 1 else (many or one + "s")
+
+
 def sections(model: ExportModel) -> list[Section]:
     return [
         Section("growth-map", "Growth map", _growth_map(model)),
@@ -65,16 +99,9 @@ def sections(model: ExportModel) -> list[Section]:
     ]
 
 
-def demote(text: str, levels: int = 1) -> str:
-    """Markdown headings moved `levels` down, so embedded pages nest under a section."""
-    out = []
-    for line in text.splitlines():
-        out.append("#" * levels + line if line.startswith("#") else line)
-    return "\n".join(out)
-
-
 def _growth_map(model: ExportModel) -> str:
-    page = demote(render_map_markdown(model.growth_map))
+    suggested = model.options.include_suggested
+    page = demote(render_map_markdown(model.growth_map, for_reader=True, with_suggested=suggested))
     # The page's own title becomes the section heading: drop it.
     return page.split("\n", 1)[1] if page.startswith("## ") else page
 
@@ -94,7 +121,7 @@ def _strong(model: ExportModel, strong: StrongArtifact, number: int) -> str:
     artifact = strong.artifact
     places = ", ".join(md_text(model.skill_name(d, s)) for d, s in strong.places)
     line = (
-        f"{number}. {artifact_line(artifact, model.period.first)} · "
+        f"{number}. {model.book.line(artifact, model.period.first)} · "
         f"{date_label(artifact.day)} · {places}"
     )
     if strong.notes and not artifact.outcome:
@@ -104,7 +131,7 @@ def _strong(model: ExportModel, strong: StrongArtifact, number: int) -> str:
     return line
 
 
-NO_ENTRIES = "_No progress-log entries in this period (`growthmap log draft WEEK`)._"
+NO_ENTRIES = "_No progress-log entries in this period._"
 
 
 def _log(model: ExportModel) -> str:
@@ -130,37 +157,32 @@ def _evidence(model: ExportModel) -> str:
         by_skill.setdefault((mapping.evidence.destination, mapping.evidence.skill), []).append(
             mapping
         )
-    lines: dict[str, str] = {}  # an artifact counting for several skills: one line
     blocks = []
     for destination in model.growth_map.destinations:
         skill_blocks = [f"### {md_text(destination.id)} · {md_text(destination.title)}"]
         for skill in destination.skills:
             mine = by_skill.get((destination.id, skill.id), [])
             title = f"#### {md_text(skill.name)} ({skill.level} → {skill.target})"
-            shown = [_mapping_line(m, lines, model.period.first) for m in mine] or [
-                "- _no evidence in this period_"
-            ]
+            shown = [_mapping_line(m, model) for m in mine] or ["- _no evidence in this period_"]
             skill_blocks.append(title + "\n\n" + "\n".join(shown))
         blocks.append("\n\n".join(skill_blocks))
     mapped = {m.artifact.key for m in model.mappings}
     unmapped = [a for a in model.artifacts if a.manual and a.key not in mapped]
     if unmapped:
-        rows = [f"- {date_label(a.day)} · {artifact_line(a, model.period.first)}" for a in unmapped]
+        since = model.period.first
+        rows = [f"- {date_label(a.day)} · {model.book.line(a, since)}" for a in unmapped]
         blocks.append("### Manual artifacts without a skill\n\n" + "\n".join(rows))
     if not model.mappings and not unmapped:
         blocks.append("_No evidence in this period._")
     return "\n\n".join(blocks)
 
 
-def _mapping_line(mapping: Mapping, lines: dict[str, str], since: date | None) -> str:
+def _mapping_line(mapping: Mapping, model: ExportModel) -> str:
     """A design doc created in the period is `new` here, as in the week's log entry."""
     evidence = mapping.evidence
     artifact = evidence.artifact
     mark = "" if evidence.accepted else "*suggested* "
-    text = lines.get(artifact.key)
-    if text is None:
-        text = lines[artifact.key] = artifact_line(artifact, since)
-    line = f"- {_day(artifact.day)} · {mark}{text}"
+    line = f"- {_day(artifact.day)} · {mark}{model.book.line(artifact, model.period.first)}"
     if evidence.note:
         line += f" — note: {md_text(evidence.note, 500)}"
     if mapping.changed_upstream:
@@ -176,7 +198,7 @@ def _day(day: date) -> str:
 def _endorsements(model: ExportModel) -> str:
     found = model.endorsements
     if not found:
-        return "_No endorsements in this period (`growthmap add endorsement …`)._"
+        return "_No endorsements in this period._"
     return "\n".join(f"- {date_label(a.day)} · {_endorsement(a)}" for a in found)
 
 

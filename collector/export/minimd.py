@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from html import escape
 
+from collector.progress.lines import LINE_MARK, unmarked
+
 _HEADING = re.compile(r"^(#{1,6}) +(.*?)\s*$")
 _BULLET = re.compile(r"^[-*+] +(.*)$")
 _NUMBERED = re.compile(r"^\d{1,9}[.)] +(.*)$")
@@ -21,17 +23,33 @@ _LINK_TAIL = re.compile(r"\]\(([^()\s]*)\)")
 
 
 class _Blocks:
-    def __init__(self) -> None:
+    def __init__(self, memo: dict[str, str] | None) -> None:
         self.out: list[str] = []
         self.paragraph: list[str] = []
         self.items: list[str] = []
         self.kind = ""
+        self.memo = memo
+
+    def inline(self, text: str) -> str:
+        """`inline`, each part between LINE_MARKs rendered once for the whole `memo`."""
+        memo = self.memo
+        if memo is None or LINE_MARK not in text:
+            return inline(text)
+        html = []
+        for part in text.split(LINE_MARK):
+            found = memo.get(part)
+            if found is None:
+                found = memo[part] = inline(part)
+            html.append(found)
+        return "".join(html)
 
     def close(self) -> None:
         if self.paragraph:
             lines = self.paragraph
             html = "".join(
-                inline(line[:-2]) + "<br>\n" if line.endswith("  ") else inline(line) + "\n"
+                self.inline(line[:-2]) + "<br>\n"
+                if line.endswith("  ")
+                else self.inline(line) + "\n"
                 for line in lines
             )
             self.out.append(f"<p>{html.rstrip()}</p>")
@@ -46,15 +64,17 @@ class _Blocks:
             self.close()
         self.kind = kind
         box = _TASK.get(text[:4])
-        self.items.append(box + inline(text[4:]) if box else inline(text))
+        self.items.append(box + self.inline(text[4:]) if box else self.inline(text))
 
     def line(self, line: str) -> None:
-        if not line.strip():
+        if line[:2] == "- " and line[2:3] not in ("", " ", "-", "*", "_"):
+            self.item("ul", line[2:])  # most lines growthmap writes: no rule, one space
+        elif not line.strip():
             self.close()
         elif heading := _HEADING.match(line):
             self.close()
             level = len(heading.group(1))
-            self.out.append(f"<h{level}>{inline(heading.group(2))}</h{level}>")
+            self.out.append(f"<h{level}>{self.inline(heading.group(2))}</h{level}>")
         elif _RULE.match(line):
             self.close()
             self.out.append("<hr>")
@@ -63,16 +83,17 @@ class _Blocks:
         elif numbered := _NUMBERED.match(line):
             self.item("ol", numbered.group(1))
         elif self.items and line.startswith("  "):  # a list item's continuation
-            self.items[-1] += " " + inline(line.strip())
+            self.items[-1] += " " + self.inline(line.strip())
         else:
             if self.items:
                 self.close()
             self.paragraph.append(line)
 
 
-def render_blocks(text: str) -> str:
-    """Markdown blocks as HTML; fenced code is shown verbatim (escaped)."""
-    blocks = _Blocks()
+def render_blocks(text: str, memo: dict[str, str] | None = None) -> str:
+    """Markdown blocks as HTML; fenced code is shown verbatim (escaped). With a `memo`,
+    the lines a marked LineBook set between LINE_MARKs are rendered once across calls."""
+    blocks = _Blocks(memo)
     fence = ""
     for line in text.splitlines():
         if fence:
@@ -80,7 +101,7 @@ def render_blocks(text: str) -> str:
                 blocks.out.append("</code></pre>")
                 fence = ""
             else:
-                blocks.out.append(escape(line))
+                blocks.out.append(escape(unmarked(line)))
             continue
         opening = _FENCE.match(line)
         if opening:

@@ -4,7 +4,7 @@ ledger and the config. Sorted throughout, so the same ledger gives the same byte
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from zoneinfo import ZoneInfo
 
@@ -32,6 +32,7 @@ from collector.progress.artifacts import item_key
 from collector.progress.gather import EvidenceSet
 from collector.progress.growth import StrongArtifact
 from collector.progress.levels import LevelChange
+from collector.progress.lines import LineBook
 from collector.progress.weeks import local_date
 from collector.review import changed_since_acceptance
 
@@ -94,6 +95,8 @@ class ExportModel:
     entries: tuple[ShownEntry, ...]
     levels: tuple[SkillLevels, ...]
     private_keys: frozenset[str]  # artifacts redacted (or that would be, unredacted)
+    # Each artifact's line, rendered once for the progress log and the other sections.
+    book: LineBook = field(default_factory=LineBook, compare=False, repr=False)
 
     @property
     def endorsements(self) -> tuple[Artifact, ...]:
@@ -138,10 +141,11 @@ def gather_export(
     artifacts = tuple(
         a for a in shown if a.key in kept or (a.manual and options.destination is None)
     )
-    view = _growth_map(session, settings, as_of, options.destination, redaction, everything)
+    view = _growth_map(session, settings, as_of, options.destination, everything)
+    book = LineBook(marked=True)  # the HTML renders each marked line once
     return ExportModel(
         owner_key=owner,
-        owner_name=settings.owner.name or owner,
+        owner_name=view.owner,
         timezone=settings.owner.timezone,
         as_of=as_of,
         period=period,
@@ -157,6 +161,7 @@ def gather_export(
                 period,
                 LogView(options.destination, options.include_suggested, redaction),
                 everything,
+                book,
             )
             if options.with_log
             else ()
@@ -165,6 +170,7 @@ def gather_export(
         private_keys=frozenset(
             redaction.artifact(a).key for a in evidence.artifacts if redaction.private(a)
         ),
+        book=book,
     )
 
 
@@ -295,21 +301,11 @@ def _growth_map(
     settings: Settings,
     as_of: date,
     destination: str | None,
-    redaction: Redaction,
     everything: EvidenceSet,
 ) -> GrowthMapView:
-    """The one-page map as of `as_of`; one destination only when asked; redacted."""
-    view = build_growth_map(session, settings, as_of, evidence=everything)
-    strongest = tuple(
-        replace(
-            s,
-            artifact=redaction.artifact(s.artifact),
-            notes=tuple(redaction.text(n) or "" for n in s.notes),
-        )
-        for s in view.strongest
-        if destination is None or any(d == destination for d, _ in s.places)
-    )
-    view = replace(view, strongest=strongest)
+    """The one-page map as of `as_of`; one destination only when asked. Without its
+    recent weeks and strongest artifacts: the export's log and portfolio hold them."""
+    view = build_growth_map(session, settings, as_of, evidence=everything, recent=0, strongest=0)
     if destination is None:
         return view
     return replace(

@@ -11,17 +11,19 @@ from html import escape
 from collector.export.model import ExportModel, SkillLevels
 from collector.progress.levels import level_on
 from collector.progress.weeks import Week, date_label
+from collector.textsafe import clean
 
 PALETTE = ("#2563eb", "#d97706", "#059669", "#9333ea", "#dc2626", "#0891b2", "#65a30d", "#db2777")
 LEVEL_COLOURS = {"N": "#cbd5e1", "P": "#60a5fa", "E": "#1d4ed8"}
 LEVEL_NAMES = {"N": "Novice", "P": "Practitioner", "E": "Expert"}
 MAX_WEEKS = 156  # three years of bars; a longer period shows its last three years
 WIDTH = 960
-LEFT = 200
+LEFT = 250
+LABEL_CHARS = 36  # a level chart's row label; longer names end in …
 
 
 def _text(value: str) -> str:
-    return escape(value, quote=True)
+    return escape(clean(value), quote=True)
 
 
 def weekly_counts(model: ExportModel) -> tuple[list[Week], dict[tuple[str, str], int]]:
@@ -54,12 +56,10 @@ def evidence_chart(model: ExportModel) -> str:
     destinations = [d.id for d in model.growth_map.destinations]
     totals = [sum(counts.get((w.id, d), 0) for d in destinations) for w in weeks]
     top = max([*totals, 1])
-    height, plot_top, plot_bottom = 300, 20, 240
+    plot_top, plot_bottom = 20, 240
     step = (WIDTH - 60) / max(len(weeks), 1)
     bar = max(step * 0.8, 1.0)
     out = [
-        f'<svg class="chart" role="img" viewBox="0 0 {WIDTH} {height}" '
-        f'xmlns="http://www.w3.org/2000/svg" aria-labelledby="evidence-chart-title">',
         '<title id="evidence-chart-title">Evidence per week per destination</title>',
         f'<line x1="40" y1="{plot_bottom}" x2="{WIDTH - 20}" y2="{plot_bottom}" class="axis"/>',
         f'<text x="34" y="{plot_top + 4}" class="tick" text-anchor="end">{top}</text>',
@@ -86,26 +86,32 @@ def evidence_chart(model: ExportModel) -> str:
                 f'<text x="{x + bar / 2:.1f}" y="{plot_bottom + 16}" class="tick" '
                 f'text-anchor="middle">{_text(week.id[2:])}</text>'
             )
-    out += _legend(model, destinations, plot_bottom + 44)
-    out.append("</svg>")
-    return "\n".join(out)
+    legend, bottom = _legend(model, destinations, plot_bottom + 44)
+    head = (
+        f'<svg class="chart" role="img" viewBox="0 0 {WIDTH} {bottom + 16}" '
+        'xmlns="http://www.w3.org/2000/svg" aria-labelledby="evidence-chart-title">'
+    )
+    return "\n".join([head, *out, *legend, "</svg>"])
 
 
-def _legend(model: ExportModel, destinations: Sequence[str], y: int) -> list[str]:
+def _legend(model: ExportModel, destinations: Sequence[str], y: int) -> tuple[list[str], int]:
+    """One entry per destination, on as many lines as the names need (never cut); and
+    where the last line sits."""
     titles = {d.id: d.title for d in model.growth_map.destinations}
     out = []
     x = 40.0
     for index, destination in enumerate(destinations):
         label = f"{destination} · {titles.get(destination, '')}"
-        if len(label) > 44:
-            label = label[:43] + "…"
+        width = 18 + 6.6 * len(label) + 24  # about 6.6 px a character at 12 px
+        if x > 40 and x + width > WIDTH - 20:
+            x, y = 40.0, y + 20
         out.append(
             f'<rect x="{x:.0f}" y="{y - 10}" width="12" height="12" '
             f'fill="{PALETTE[index % len(PALETTE)]}"/>'
             f'<text x="{x + 18:.0f}" y="{y}" class="legend">{_text(label)}</text>'
         )
-        x += 18 + 7.2 * len(label) + 24
-    return out
+        x += width
+    return out, y
 
 
 @dataclass(frozen=True)
@@ -160,7 +166,7 @@ def level_chart(model: ExportModel) -> str:
 
 def _level_row(levels: SkillLevels, y: int, axis: _Axis, known: date) -> list[str]:
     name = f"{levels.destination} · {levels.name}"
-    name = name if len(name) <= 28 else name[:27] + "…"
+    name = name if len(name) <= LABEL_CHARS else name[: LABEL_CHARS - 1] + "…"
     out = [
         f'<text x="{LEFT - 8}" y="{y + 16}" class="label" text-anchor="end">{_text(name)}</text>'
     ]

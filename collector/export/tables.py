@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from datetime import date, datetime
 from typing import Any
 
@@ -13,6 +14,8 @@ from collector.export.model import ExportModel, Mapping, SkillLevels
 from collector.progress import ShownEntry
 from collector.progress.artifacts import Artifact
 from collector.progress.growth import GrowthMapView, SkillView, StrongArtifact
+from collector.progress.lines import unmarked
+from collector.textsafe import clean
 
 SCHEMA = "growthmap.export/1"
 CSV_COLUMNS = (
@@ -27,13 +30,43 @@ CSV_COLUMNS = (
     "status",
     "source",
 )
-# A spreadsheet runs a cell that starts with one of these as a formula.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A spreadsheet runs a cell that starts with one of these as a formula (the full-width
+# forms too: some spreadsheets fold them to ASCII). Tabs and carriage returns, which also
+# start formulas, never reach a cell: `clean` removes them first.
+_FORMULA_START = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+# What one spreadsheet cell holds (Excel and LibreOffice, in UTF-16 code units): a longer
+# cell is cut by the spreadsheet without a word, so it is cut here, visibly.
+CELL_LIMIT = 32_767
 
 
 def csv_cell(value: object) -> str:
+    """A value as a cell a spreadsheet and a terminal take as text: one line without
+    control characters (ESC, BEL, NUL, CR, bidi overrides), never a formula, and no
+    longer than a spreadsheet cell holds."""
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    if not _plain(text):
+        text = clean(text)
+    if text.startswith(_FORMULA_START):
+        text = "'" + text
+    return _fit(text)
+
+
+def _plain(text: str) -> bool:
+    """Already one clean line (most cells): `clean` would return it unchanged."""
+    return text.isprintable() and "  " not in text and text == text.strip()
+
+
+def _fit(text: str) -> str:
+    if len(text) <= CELL_LIMIT // 2:  # even all astral characters would fit
+        return text
+    if len(text.encode("utf-16-le")) // 2 <= CELL_LIMIT:
+        return text
+    units = 0
+    for index, char in enumerate(text):
+        units += 2 if ord(char) > 0xFFFF else 1
+        if units > CELL_LIMIT - 1:  # room for the `…` that says it was cut
+            return text[:index] + "…"
+    return text
 
 
 def render_csv(model: ExportModel) -> str:
@@ -77,12 +110,18 @@ def source_of(artifact: Artifact) -> str:
     return artifact.key.split(":", 2)[1]
 
 
+# JSON escapes C0 controls itself; these it leaves raw, and a terminal acts on them (DEL,
+# C1 controls such as CSI) or shows text backwards (bidi overrides). Inside JSON strings
+# the escape is lossless: a reader of the document gets every character back.
+_RAW_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
 def render_json(model: ExportModel) -> str:
     document = export_document(model)
     # Compact: a year of evidence is megabytes, and only the compact form takes the C
     # encoder (pretty-print it with `jq .` or `python -m json.tool`).
     text = json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return text + "\n"
+    return _RAW_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
 
 
 def export_document(model: ExportModel) -> dict[str, Any]:
@@ -128,7 +167,7 @@ def _entry(entry: ShownEntry) -> dict[str, Any]:
         "first": entry.week.monday().isoformat(),
         "last": entry.week.sunday().isoformat(),
         "edited": entry.edited,
-        "text": entry.text,
+        "text": unmarked(entry.text),
         "new_since_edit": [a.key for a in entry.new_since_edit],
     }
 

@@ -110,7 +110,7 @@ def artifact_from_item(row: StoredItem, day: date, created_day: date) -> Artifac
         created_day=created_day,
         additions=row.additions,
         deletions=row.deletions,
-        extra=dict(row.extra or {}),
+        extra=row.extra or {},  # decoded afresh for this row: no copy needed
     )
 
 

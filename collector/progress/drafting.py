@@ -15,13 +15,22 @@ from collector.config import Settings
 from collector.ledger import Ledger
 from collector.ledger.models import LogEntryRow
 from collector.progress.artifacts import Artifact
-from collector.progress.entry import NEW_SINCE_EDIT, WeekEntry, headline, render_week
+from collector.progress.entry import (
+    NEW_SINCE_EDIT,
+    Placed,
+    WeekEntry,
+    headline,
+    place,
+    placed_suffix,
+    render_week,
+)
 from collector.progress.gather import EvidenceSet, gather_evidence
 from collector.progress.levels import level_history, levels_on
-from collector.progress.lines import artifact_line, md_text, plural
+from collector.progress.lines import LineBook, md_text, plural
 from collector.progress.weeks import Week, cycle_of_week, weeks_of
 
 SUMMARY_LIMIT = 3
+ADDED_AFTER = "Added after this entry was written"
 
 
 def build_week_entry(session: Session, settings: Settings, week: Week) -> WeekEntry:
@@ -115,28 +124,52 @@ def shown_entry(row: LogEntryRow, entry: WeekEntry, settings: Settings) -> Shown
 
 
 def new_since_block(
-    new: tuple[Artifact, ...], evidence: EvidenceSet, settings: Settings, edited: datetime | None
+    new: tuple[Artifact, ...],
+    evidence: EvidenceSet,
+    settings: Settings,
+    edited: datetime | None,
+    *,
+    for_reader: bool = False,
+    book: LineBook | None = None,
 ) -> str:
-    """The clearly marked block under an edited entry: evidence that arrived later."""
+    """The clearly marked block under an edited entry: evidence that arrived later. For
+    the engineer it says how to fold it in; an export's reader sees only the evidence."""
+    book = book or LineBook()
     names = {(d.id, s.id): s.name for d in settings.growth_map.destinations for s in d.skills}
     when = f" on {edited.astimezone(settings.owner.zone):%Y-%m-%d}" if edited else ""
     week = Week.of_date(new[0].day).id
-    lines = [
-        "---",
-        "",
-        f"### {NEW_SINCE_EDIT} ({plural(len(new), 'item')})",
-        f"_Arrived after you edited this entry{when}; `growthmap log edit {week}` to fold it in._",
-        "",
-    ]
+    if for_reader:
+        lines = ["---", "", f"### {ADDED_AFTER} ({plural(len(new), 'item')})", ""]
+    else:
+        lines = [
+            "---",
+            "",
+            f"### {NEW_SINCE_EDIT} ({plural(len(new), 'item')})",
+            f"_Arrived after you edited this entry{when}; `growthmap log edit {week}` to fold "
+            "it in._",
+            "",
+        ]
+    placed = {p.artifact.key: p for p in place(evidence.evidence, settings.growth_map)}
+    mapped = {e.artifact.key for e in evidence.evidence}
     for artifact in new:
-        mapped = [e for e in evidence.evidence if e.artifact.key == artifact.key]
-        where = "; ".join(
-            ("" if e.accepted else "*suggested* ")
-            + md_text(f"{e.destination} · {names.get((e.destination, e.skill), e.skill)}")
-            for e in mapped
-        )
-        lines.append(f"- {where or 'not yet mapped'}: {artifact_line(artifact)}")
+        item = placed.get(artifact.key)
+        if item is not None:
+            where = md_text(
+                f"{item.evidence.destination} · {names.get(_place(item), item.evidence.skill)}"
+            )
+            mark = "" if item.evidence.accepted else "*suggested* "
+            line = book.line(artifact, None) + placed_suffix(item, names)
+            lines.append(f"- {mark}{where}: {line}")
+        elif artifact.key not in mapped:  # (a ticket mapped with its pull request: on its line)
+            lines.append(
+                f"- {'other artifact' if artifact.manual else 'not yet mapped'}: "
+                f"{book.line(artifact, None)}"
+            )
     return "\n".join(lines)
+
+
+def _place(item: Placed) -> tuple[str, str]:
+    return item.evidence.destination, item.evidence.skill
 
 
 def show_week(ledger: Ledger, settings: Settings, week: Week) -> ShownEntry:
@@ -191,9 +224,11 @@ def list_entries(
     first: Week | None = None,
     last: Week | None = None,
     limit: int | None = None,
+    evidence: EvidenceSet | None = None,
 ) -> list[EntrySummary]:
     """Stored entries, newest first, each with a one-line headline of its evidence. A week
-    with neither evidence nor an edit is no entry (a draft saying there is nothing)."""
+    with neither evidence nor an edit is no entry (a draft saying there is nothing).
+    `evidence`: all of the ledger's, when the caller has read it already."""
     query = select(LogEntryRow).where(LogEntryRow.owner == settings.owner.key)
     if first is not None:
         query = query.where(LogEntryRow.week >= first.id)
@@ -204,17 +239,21 @@ def list_entries(
     batch = limit or len(rows) or 1
     # A batch at a time: the evidence read spans only the weeks a batch covers.
     for start in range(0, len(rows), batch):
-        summaries += _summaries(session, settings, rows[start : start + batch])
+        summaries += _summaries(session, settings, rows[start : start + batch], evidence)
         if limit and len(summaries) >= limit:
             return summaries[:limit]
     return summaries
 
 
-def _summaries(session: Session, settings: Settings, rows: list[LogEntryRow]) -> list[EntrySummary]:
+def _summaries(
+    session: Session, settings: Settings, rows: list[LogEntryRow], known: EvidenceSet | None
+) -> list[EntrySummary]:
     weeks = [Week.parse(r.week) for r in rows]
     zone = settings.owner.zone
     start, end = min(weeks).bounds(zone)[0], max(weeks).bounds(zone)[1]
-    evidence = gather_evidence(session, settings.owner.key, zone, settings.growth_map, start, end)
+    evidence = known or gather_evidence(
+        session, settings.owner.key, zone, settings.growth_map, start, end
+    )
     summaries = []
     for row, week in zip(rows, weeks, strict=True):
         part = evidence.within(week.monday(), week.sunday())

@@ -3,6 +3,7 @@ Markdown, the terminal and the exports all render this same model."""
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from collector.progress.drafting import EntrySummary, list_entries
 from collector.progress.gather import EvidenceSet, gather_evidence
 from collector.progress.levels import LevelChange, level_history, level_on
 from collector.progress.mastery import MasteryProgress, MasterySuggestion, mastery_progress
+from collector.progress.owner import display_name
 from collector.progress.weeks import CycleWeek, Week, cycle_on
 from collector.settings_model import LEVEL_ORDER, Destination, Skill
 
@@ -58,6 +60,11 @@ class SkillView:
     @property
     def below_target(self) -> bool:
         return LEVEL_ORDER.get(self.level, 0) < LEVEL_ORDER.get(self.target, 0)
+
+    @property
+    def fraction(self) -> float:
+        """0..1 toward the next level; 1 once the target is reached."""
+        return self.progress.fraction if self.below_target else 1.0
 
 
 @dataclass(frozen=True)
@@ -133,7 +140,8 @@ def build_growth_map(
     evidence: EvidenceSet | None = None,
 ) -> GrowthMapView:
     """The growth map as of `today` (the owner's local date). `evidence`: all of the
-    ledger's evidence when the caller has already gathered it (the export does)."""
+    ledger's evidence when the caller has already gathered it (the export does); `recent`
+    weeks and `strongest` artifacts: how many to list (0: none, and no work for them)."""
     owner, growth_map = settings.owner.key, settings.growth_map
     if evidence is None:
         evidence = gather_evidence(session, owner, settings.owner.zone, growth_map)
@@ -145,14 +153,20 @@ def build_growth_map(
         for d in growth_map.destinations
     )
     skills = [s for d in destinations for s in d.skills]
-    recent_rows = list_entries(session, settings, last=Week.of_date(today), limit=recent)
+    recent_rows = (
+        list_entries(session, settings, last=Week.of_date(today), limit=recent, evidence=evidence)
+        if recent
+        else []
+    )
     return GrowthMapView(
-        owner=settings.owner.name or owner,
+        owner=display_name(session, settings),
         today=today,
         destinations=destinations,
         cycle=_cycle_view(running),
         recent_weeks=tuple(recent_rows),
-        strongest=tuple(strongest_artifacts(evidence.evidence, limit=strongest)),
+        strongest=tuple(
+            strongest_artifacts(evidence.evidence, limit=strongest) if strongest else ()
+        ),
         gaps=tuple(find_gaps(skills, today, settings.mastery.gap_weeks)),
         checklist=tuple(checklist(settings, evidence, today)),
         suggestions=tuple(mastery_suggestions(skills)),
@@ -235,22 +249,30 @@ def strongest_artifacts(
 ) -> list[StrongArtifact]:
     """The strongest accepted artifacts (optionally of one destination): the weight the
     rules gave, the kind, the size, and whether a note or outcome ties it to an impact."""
+    if limit <= 0:
+        return []
     by_key: dict[str, list[Evidence]] = {}
     for item in pieces_of_work(evidence):
         if item.accepted and (destination is None or item.destination == destination):
             by_key.setdefault(item.artifact.key, []).append(item)
-    ranked = []
+    scored = []
     for group in by_key.values():
         artifact = group[0].artifact
-        notes = tuple(dict.fromkeys(n for e in group if (n := e.note)))
-        if artifact.outcome:
-            notes = (artifact.outcome, *notes)
+        has_notes = bool(artifact.outcome) or any(e.note for e in group)
         score = sum(e.weight for e in group) + KIND_STRENGTH.get(artifact.kind, 1.0)
-        score += math.log10(1 + artifact.size) + (1.0 if notes else 0.0)
-        places = tuple(sorted({(e.destination, e.skill) for e in group}))
-        ranked.append(StrongArtifact(artifact, round(score, 6), places, notes))
-    ranked.sort(key=lambda s: (-s.score, -s.artifact.day.toordinal(), s.artifact.key))
-    return ranked[:limit]
+        score = round(score + math.log10(1 + artifact.size) + (1.0 if has_notes else 0.0), 6)
+        scored.append((-score, -artifact.day.toordinal(), artifact.key, group))
+    # Only the strongest few become values: a year of evidence holds thousands of groups.
+    return [_strong(-s[0], s[3]) for s in heapq.nsmallest(limit, scored, key=lambda s: s[:3])]
+
+
+def _strong(score: float, group: list[Evidence]) -> StrongArtifact:
+    artifact = group[0].artifact
+    notes = tuple(dict.fromkeys(n for e in group if (n := e.note)))
+    if artifact.outcome:
+        notes = (artifact.outcome, *notes)
+    places = tuple(sorted({(e.destination, e.skill) for e in group}))
+    return StrongArtifact(artifact, score, places, notes)
 
 
 def find_gaps(skills: Sequence[SkillView], today: date, gap_weeks: int) -> list[Gap]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -92,6 +92,48 @@ def ticket_label(ticket: Artifact) -> str:
     return text
 
 
+# Where an artifact's line starts and ends in an export's Markdown, when its book marks
+# them: a control character, which no upstream or engineer's text keeps (`clean` removes
+# them all). The HTML renderer then turns each line into HTML once, for every section
+# that names it; every output drops the marks (`unmarked`).
+LINE_MARK = "\x1f"
+
+
+class LineBook:
+    """Each artifact's line, rendered once: an export names most artifacts twice (its
+    progress log and its evidence section), and a year of evidence holds thousands. One
+    book serves one view of the evidence (the same key always names the same artifact);
+    a `marked` book sets each line between LINE_MARKs."""
+
+    def __init__(self, *, marked: bool = False) -> None:
+        self._lines: dict[tuple[str, bool], str] = {}
+        self._marked = marked
+
+    def line(self, artifact: Artifact, since: date | None = None) -> str:
+        key = (artifact.key, is_new_doc(artifact, since))
+        found = self._lines.get(key)
+        if found is None:
+            found = artifact_line(artifact, since)
+            if self._marked:
+                found = LINE_MARK + found + LINE_MARK
+            self._lines[key] = found
+        return found
+
+
+def unmarked(text: str) -> str:
+    """Markdown without the LINE_MARKs a marked book set in it."""
+    return text.replace(LINE_MARK, "")
+
+
+def is_new_doc(artifact: Artifact, since: date | None) -> bool:
+    """A design doc added, or created on or after `since` (the week's or period's start)."""
+    if artifact.kind != "design_doc":
+        return False
+    return artifact.state.lower() == "added" or (
+        since is not None and artifact.created_day is not None and artifact.created_day >= since
+    )
+
+
 def artifact_line(artifact: Artifact, since: date | None = None) -> str:
     """The line that names an artifact, e.g. `Merged [acme/checkout#412](…) "Add tracing
     spans" (+420/−80) — linked [CORE-118](…)`."""
@@ -108,16 +150,13 @@ def artifact_line(artifact: Artifact, since: date | None = None) -> str:
             )
         return line
     if artifact.kind == "design_doc":
-        new = artifact.state.lower() == "added" or (
-            since is not None and artifact.created_day is not None and artifact.created_day >= since
-        )
-        return f"Design doc {ref} ({'new' if new else 'updated'})"
+        return f"Design doc {ref} ({'new' if is_new_doc(artifact, since) else 'updated'})"
     if artifact.kind == "ticket":
         verb = "Closed" if artifact.is_closed_ticket else "Ticket"
         return f"{verb} {ticket_label(artifact)}"
     if artifact.kind == "review":
-        verdict = review_verdict(artifact.extra)
-        return f'Reviewed {ref} "{title}"' + (f" ({verdict})" if verdict else "")
+        detail = review_detail(artifact.extra)
+        return f'Reviewed {ref} "{title}"' + (f" ({detail})" if detail else "")
     kind = md_text(artifact.kind.replace("_", " ").capitalize(), 40)
     return f'{kind} {ref} "{title}"'
 
@@ -134,48 +173,74 @@ def _manual_line(artifact: Artifact) -> str:
 
 
 def review_verdict(extra: Mapping[str, Any]) -> str:
-    states = _states(extra)
-    if "CHANGES_REQUESTED" in states:
-        return "changes requested"
-    if "APPROVED" in states or extra.get("approved") is True:
-        return "approved"
-    return "commented" if states else ""
-
-
-def reviews_summary(reviews: Sequence[Artifact]) -> str:
-    """`Reviewed 7 pull requests: 4 approvals, 2 change requests, 11 comments (acme/a, acme/b)`."""
-    # A review round can both request changes and, later, approve: it counts for both.
-    approvals = sum(
-        1 for r in reviews if "APPROVED" in _states(r.extra) or r.extra.get("approved") is True
+    """The reviewer's decisions in order: `approved`, `changes requested, then approved`."""
+    decided = [_DECISIONS[state] for state in _state_list(extra) if state in _DECISIONS] or (
+        ["approved"] if extra.get("approved") is True else []
     )
-    changes = sum(1 for r in reviews if "CHANGES_REQUESTED" in _states(r.extra))
-    comments = sum(_count(r.extra) for r in reviews)
-    parts = [
-        plural(count, noun)
-        for count, noun in (
-            (approvals, "approval"),
-            (changes, "change request"),
-            (comments, "comment"),
-        )
-        if count
-    ]
-    repos = sorted({r.repo for r in reviews if r.repo})
-    shown = ", ".join(md_text(r, 80) for r in repos[:5])
-    if len(repos) > 5:
-        shown += f", +{len(repos) - 5} more"
-    line = f"Reviewed {plural(len(reviews), 'pull request')}" + (
-        f": {', '.join(parts)}" if parts else ""
-    )
-    return line + (f" ({shown})" if shown else "")
+    shown = [d for n, d in enumerate(decided) if n == 0 or decided[n - 1] != d]
+    if shown:
+        return ", then ".join(shown)
+    return "commented" if _states(extra) else ""
 
 
-def _states(extra: Mapping[str, Any]) -> set[str]:
+def review_detail(extra: Mapping[str, Any]) -> str:
+    """`approved, 3 comments`; `5 comments` when the review only commented."""
+    verdict = review_verdict(extra)
+    comments = _count(extra)
+    parts = [verdict] if verdict and not (verdict == "commented" and comments) else []
+    if comments:
+        parts.append(plural(comments, "comment"))
+    return ", ".join(parts)
+
+
+# Reviews of one repository on one line from this many on ("Reviewed 7 pull requests in …").
+GROUP_REVIEWS_FROM = 3
+
+
+LineOf = Callable[[Artifact, date | None], str]
+
+
+def review_lines(
+    reviews: Sequence[Artifact], suffix: str = "", line: LineOf | None = None
+) -> list[str]:
+    """Each review given with its pull request's link: one line per review (`line`
+    renders it), or one line per repository when it holds many, each one linked in it."""
+    line = line or artifact_line
+    by_repo: dict[str, list[Artifact]] = {}
+    for review in reviews:
+        by_repo.setdefault(review.repo or "", []).append(review)
+    lines = []
+    for repo, mine in by_repo.items():
+        if len(mine) < GROUP_REVIEWS_FROM or not repo:
+            lines += [line(r, None) + suffix for r in mine]
+            continue
+        noun = "merge requests" if any("!" in r.ref for r in mine) else "pull requests"
+        shown = ", ".join(_short_review(r, repo) for r in mine)
+        lines.append(f"Reviewed {len(mine)} {noun} in {md_text(repo, 80)}: {shown}{suffix}")
+    return lines
+
+
+def _short_review(review: Artifact, repo: str) -> str:
+    """`[#15](url) (changes requested, 4 comments)`: the number within its repository."""
+    number = review.ref[len(repo) :] if review.ref.startswith(repo) else review.ref
+    detail = review_detail(review.extra)
+    return md_link(md_text(number, 80), review.url) + (f" ({detail})" if detail else "")
+
+
+_DECISIONS = {"APPROVED": "approved", "CHANGES_REQUESTED": "changes requested"}
+
+
+def _state_list(extra: Mapping[str, Any]) -> list[str]:
     value = extra.get("review_states") or extra.get("states") or []
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list | tuple):
-        return set()
-    return {str(s).upper().replace(" ", "_") for s in value}
+        return []
+    return [str(s).upper().replace(" ", "_") for s in value]
+
+
+def _states(extra: Mapping[str, Any]) -> set[str]:
+    return set(_state_list(extra))
 
 
 def _count(extra: Mapping[str, Any]) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
@@ -25,8 +26,7 @@ class Week:
 
     @classmethod
     def of_date(cls, day: date) -> Week:
-        iso = day.isocalendar()
-        return cls(iso.year, iso.week)
+        return _week_of(day)
 
     @classmethod
     def of(cls, moment: datetime, zone: tzinfo) -> Week:
@@ -61,6 +61,13 @@ class Week:
         if first.month != last.month:
             return f"{day_label(first)} – {day_label(last)} {last.year}"
         return f"{first.day}–{day_label(last)} {last.year}"
+
+
+@functools.lru_cache(maxsize=4096)
+def _week_of(day: date) -> Week:
+    """The week of a day, kept: a year of evidence asks for the same few hundred days."""
+    iso = day.isocalendar()
+    return Week(iso.year, iso.week)
 
 
 def local_midnight(day: date, zone: tzinfo) -> datetime:

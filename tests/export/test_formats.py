@@ -82,13 +82,14 @@ def test_html_parses_and_has_both_charts(fixed_ledger: Ledger, ex_settings: Sett
     titles = ["".join(t.itertext()) for s in svgs for t in s.iter(f"{SVG}title")]
     assert "Evidence per week per destination" in titles
     assert "Skill levels over time" in titles
-    bars = [r for r in svgs[0].iter(f"{SVG}rect") if r.find(f"{SVG}title") is not None]
+    chart = next(s for s in svgs if s.get("aria-labelledby") == "evidence-chart-title")
+    bars = [r for r in chart.iter(f"{SVG}rect") if r.find(f"{SVG}title") is not None]
     # 2026-W47 holds accepted evidence for A (412, CORE-118, 90, 91), B (15) and C (talk).
     assert any("2026-W47 · A: 4" in "".join(r.itertext()) for r in bars)
     sections = [s.get("id") for s in tree.iter(f"{NS}section")]
     assert sections == [
-        "charts",
         "growth-map",
+        "charts",
         "portfolio",
         "log",
         "evidence",
@@ -96,6 +97,33 @@ def test_html_parses_and_has_both_charts(fixed_ledger: Ledger, ex_settings: Sett
         "levels",
     ]
     assert "break-before: page" in page and "@media print" in page
+
+
+def test_html_draws_progress_as_bars(fixed_ledger: Ledger, ex_settings: Settings) -> None:
+    page = export(fixed_ledger, ex_settings, ExportFormat.html)
+    tree = parse_html(page)
+    growth_map = next(s for s in tree.iter(f"{NS}section") if s.get("id") == "growth-map")
+    rows = {
+        "".join(r.find(f"{NS}th").itertext()): r
+        for r in growth_map.iter(f"{NS}tr")
+        if r.find(f"{NS}th") is not None and r.find(f"{NS}td") is not None
+    }
+    assert set(rows) == {
+        "Observability",
+        "Distributed systems design",
+        "Mentoring and feedback",
+        "Public speaking",
+    }
+    fills = {}
+    for name, row in rows.items():
+        bar = next(row.iter(f"{SVG}svg"))
+        fill = next(r for r in bar.iter(f"{SVG}rect") if r.get("class") == "fill")
+        fills[name] = int(fill.get("width"))
+        assert "".join(bar.find(f"{SVG}title").itertext())  # what the bar means, for a reader
+    assert fills["Observability"] == 100  # at its target
+    assert 0 < fills["Distributed systems design"] < fills["Mentoring and feedback"] < 100
+    assert "█" not in page and "░" not in page  # no text blocks standing in for bars
+    assert not list(tree.iter(f"{NS}script")) and "default-src 'none'" in page
 
 
 def test_html_shows_hostile_text_as_text(fixed_ledger: Ledger, ex_settings: Settings) -> None:
@@ -137,7 +165,7 @@ def test_csv_reads_back_with_documented_columns(
     by_title = {r[4]: dict(zip(CSV_COLUMNS, r, strict=True)) for r in rows[1:]}
     assert by_title[HOSTILE]["url"] == "https://github.example/acme/platform/pull/90"
     assert by_title["'" + FORMULA]["outcome"] == "'-1 incidents since"
-    assert by_title['Canary stage, retries; "quoted"\nline']["repo"] == "acme/deploy"
+    assert by_title['Canary stage, retries; "quoted" line']["repo"] == "acme/deploy"
     assert by_title["Tracing in practice"]["source"] == "manual"
     changed = by_title["Add tracing spans to checkout (CORE-118), v2"]
     assert changed["status"] == "accepted, changed upstream"
@@ -151,8 +179,8 @@ def test_csv_reads_back_with_documented_columns(
         ("+41 79", "'+41 79"),
         ("-2", "'-2"),
         ("@SUM(A1)", "'@SUM(A1)"),
-        ("\tx", "'\tx"),
-        ("\rx", "'\rx"),
+        ("-", "'-"),
+        ("＠x", "'＠x"),
         ("a=b", "a=b"),
         ("", ""),
         (None, ""),

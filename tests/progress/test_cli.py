@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -91,15 +92,15 @@ def test_log_edit_failures_are_messages(config: Path) -> None:
 def test_map_and_skill_set(config: Path) -> None:
     code, stdout, stderr = run("map", "--config", str(config))
     assert code == 0, stderr
-    assert "Observability .............. N → P" in stdout
-    assert "`growthmap skill set A/observability P`" in stdout
+    assert re.search(r"^   Observability +N → P  █+ +4 +1 +\d+  ↑ suggest P$", stdout, re.M)
+    assert "\n    growthmap skill set A/observability P\n" in stdout
     code, _, stderr = run(
         "skill", "set", "observability", "p", "--date", "2026-11-24", "--config", str(config)
     )
     assert code == 0, stderr
     assert "A/observability is P from 2026-11-24" in stderr
     code, stdout, _ = run("map", "--format", "md", "--config", str(config))
-    assert "- **Observability** P → P" in stdout
+    assert "| **Observability** | P → P |" in stdout
     assert "## Mastery suggestions" not in stdout  # the count restarts at the new level
     code, stdout, _ = run("skill", "history", "A/observability", "--config", str(config))
     assert stdout == "A/observability: N (start) → P (2026-11-24)\n"
@@ -108,6 +109,50 @@ def test_map_and_skill_set(config: Path) -> None:
         rows = session.query(SkillLevelRow).filter_by(skill="observability").all()
     ledger.close()
     assert [(r.destination, r.level) for r in rows] == [("A", "P")]
+
+
+LONG_NAMES = {
+    '"Observability"': '"Observability (metrics, tracing, structured logs and alerting)"',
+    '"Release engineering"': '"Release engineering (CI/CD pipelines, canaries, rollbacks)"',
+    '"Design and implement a fault-tolerant microservice"': (
+        '"Design, implement and run in production a fault-tolerant microservice with '
+        'end-to-end tracing, canary releases and a written incident runbook"'
+    ),
+}
+
+
+def test_map_fits_100_columns_and_wraps_long_names_whole(config: Path) -> None:
+    text = config.read_text()
+    for short, long in LONG_NAMES.items():
+        text = text.replace(short, long, 1)
+    config.write_text(text)
+    code, stdout, stderr = run("map", "--config", str(config))
+    assert code == 0, stderr
+    lines = stdout.splitlines()
+    assert max(len(line) for line in lines) <= 100, max(lines, key=len)
+    for name in list(LONG_NAMES.values())[:2]:  # wrapped in their column, never cut
+        assert _name_column(lines, name.strip('"')[:13]) == name.strip('"')
+    title = list(LONG_NAMES.values())[2].strip('"')
+    assert title in " ".join(stdout.split())
+    assert "…" not in stdout and ".." not in stdout
+    # One count per column, under a header; the suggestion and the gap on the skill's line.
+    header = next(line for line in lines if line.lstrip().startswith("skill"))
+    assert header.split()[-4:] == ["accepted", "suggested", "this", "cycle"]
+    observability = next(line for line in lines if line.startswith("   Observability (metrics"))
+    assert observability.split()[-6:] == ["4", "1", "3", "↑", "suggest", "P"]
+    release = next(line for line in lines if line.startswith("   Release engineering (CI/CD"))
+    assert re.search(r"  ⚠ none in \d+ weeks$", release)
+
+
+def _name_column(lines: list[str], start: str, width: int = 26) -> str:
+    """A skill's name as the map's name column holds it, over as many lines as it takes."""
+    first = next(n for n, line in enumerate(lines) if line.startswith("   " + start))
+    parts = [lines[first][3 : 3 + width].strip()]
+    for line in lines[first + 1 :]:
+        if not line.startswith("   ") or line[3:4] == " " or line[3 + width :].strip():
+            break
+        parts.append(line[3 : 3 + width].strip())
+    return " ".join(parts)
 
 
 def test_skill_set_rejects_unknown_skills_and_levels(config: Path) -> None:

@@ -79,7 +79,9 @@ def test_edit_survives_a_collect_and_new_evidence_is_shown_apart(
     with fixed_ledger.read() as session:
         row = session.get(LogEntryRow, (OWNER, W47.id))
         assert row is not None and row.text == MY_TEXT
-        assert "- 2 items — run `growthmap review`" in row.draft  # the draft follows the ledger
+        # the draft follows the ledger
+        unmapped = row.draft.split("### Not yet mapped\n", 1)[1].split("\n\n", 1)[0]
+        assert "Late tracing fix" in unmapped and "[acme/platform#91]" in unmapped
 
     # Closing the editor without a change acknowledges nothing; folding the block in does.
     assert save_edit(fixed_ledger, conf, W47, shown.text, NOW) == "unchanged"
