@@ -264,5 +264,6 @@ def test_status_masks_a_credential_an_older_growthmap_stored(
 
     code, stdout, stderr = run3("status", "--config", str(config))
     assert code == 0, stderr
-    assert "HTTP 401: Basic ***" in stdout
+    # The row is shown, masked (how much of it fits depends on the output's width).
+    assert "failed" in stdout and "***" in stdout
     assert leaks({"stdout": stdout, "stderr": stderr}, forbidden) == {}
