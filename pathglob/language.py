@@ -74,6 +74,8 @@ def _check_shape(glob: str) -> None:
         )
     core = glob[1:] if glob.startswith("/") else glob
     core = core[:-1] if core.endswith("/") else core
+    if not core:
+        raise GlobError(f"invalid glob {glob!r}: it names no path")
     for segment in core.split("/"):
         _check_segment(glob, segment)
 
