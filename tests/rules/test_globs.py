@@ -8,6 +8,7 @@ import json
 import pytest
 
 from connectors.github import GitHubConfig
+from connectors.github.search import scope_qualifiers
 from connectors.gitlab.normalize import is_design_doc, project_allowed
 from pathglob import GlobError, check_glob
 from rules import Evidence, evaluate, parse_rules
@@ -120,3 +121,19 @@ def test_invalid_globs(glob: str, message: str) -> None:
 def test_an_invalid_glob_in_the_config_names_the_key() -> None:
     with pytest.raises(ValueError, match=r"design_doc_paths\n.*'\[' is never closed"):
         _github(design_doc_paths=["docs/[design"])
+
+
+@pytest.mark.parametrize(
+    ("repos", "orgs", "scope"),
+    [
+        (["acme/payments"], [], "repo:acme/payments"),
+        (["payments"], [], ""),  # any owner's payments: filtered after the search
+        (["acme/*"], ["acme"], "org:acme"),
+        ([], ["/acme"], ""),
+        ([], ["ac\\me"], ""),
+    ],
+)
+def test_github_search_is_narrowed_only_by_literal_names(
+    repos: list[str], orgs: list[str], scope: str
+) -> None:
+    assert scope_qualifiers(repos, orgs) == scope
