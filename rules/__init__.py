@@ -20,10 +20,10 @@ Rule file semantics (see rules/examples/starter.toml for a commented example):
   resolution, parent, and `repo` globs. Case-sensitive: `paths` globs (as git is).
   Regexes (title, body, text = title + newline + body) run on RE2 exactly as written;
   add `(?i)` to ignore case. RE2 refuses lookaround and backreferences.
-- `paths` globs follow .gitignore: `**` spans folders, a glob without `/` matches a name
-  at any depth, a leading `/` anchors at the root, a trailing `/` means inside a folder,
-  and a glob matching a folder matches everything in it. The item's own `path` (a
-  design doc's file) counts as one of its paths. `repo` globs match the whole name.
+- `paths` and `repo` globs are .gitignore patterns, the one language of `pathglob` (its
+  docstring has the rules). The item's own `path` (a design doc's file) counts as one of
+  its paths. Patterns that match differently than before that language are warnings
+  (`RuleSet.warnings`, logged by `load_rules`), not problems.
 - Sizes: min_lines / max_lines compare additions + deletions; min_files compares
   changed_files (else the number of paths). An unknown size satisfies no bound.
 """

@@ -2,8 +2,8 @@
 
 Case: kind, source, author, state, review_state, labels, labels_all and the ticket
 fields compare case-insensitively; `repo` globs too (hosts treat repository names so).
-`paths` globs are case-sensitive, as git is. Regexes match exactly as written: add
-`(?i)` for case-insensitive matching.
+`paths` globs are case-sensitive, as git is (globs: the language of `pathglob`).
+Regexes match exactly as written: add `(?i)` for case-insensitive matching.
 """
 
 from __future__ import annotations

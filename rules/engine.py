@@ -6,7 +6,15 @@ from collections.abc import Iterable, Iterator
 
 from rules.conditions import MATCH_KEYS, Facts
 from rules.index import CompiledRule, ConditionTable
-from rules.model import Evidence, KeyCheck, Rule, RuleVerdict, Suggestion, combined_hash
+from rules.model import (
+    Evidence,
+    KeyCheck,
+    Rule,
+    RuleProblem,
+    RuleVerdict,
+    Suggestion,
+    combined_hash,
+)
 
 _KEY_ORDER = {key: i for i, key in enumerate(MATCH_KEYS)}
 _MAX_BUCKETS = 4096  # (kind, sources) combinations seen; real ledgers have a handful
@@ -18,7 +26,9 @@ class RuleSet:
     `parse_rules`. Immutable once built: its bucket index and the suggestions several
     rules give together are remembered as items arrive (bounded), which changes no answer."""
 
-    def __init__(self, rules: Iterable[Rule]) -> None:
+    def __init__(self, rules: Iterable[Rule], warnings: Iterable[RuleProblem] = ()) -> None:
+        # Patterns that match differently than they used to: the rules still load.
+        self.warnings: tuple[RuleProblem, ...] = tuple(warnings)
         ordered = sorted(rules, key=lambda r: r.id)
         ids = [r.id for r in ordered]
         if len(set(ids)) != len(ids):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import tomllib
 from collections.abc import Collection, Iterable, Mapping
 from importlib import resources
@@ -12,6 +13,7 @@ from rules.model import GrowthMap, RuleProblem, RulesInvalid
 from rules.parse import Expectations, ParsedFile, parse_document
 
 STARTER_FILE = "starter.toml"
+log = logging.getLogger("growthmap.rules")
 
 
 def load_rules(
@@ -26,12 +28,16 @@ def load_rules(
     With `growth_map` (destination id -> skill ids), every destination and skill must be
     one it has; None skips that check. `known_values` (match key -> possible values, e.g.
     {"kind": KINDS}) catches values no item can have. Raises RulesInvalid listing every
-    problem found.
+    problem found. Patterns that match differently than they used to are logged as
+    warnings (and kept in `RuleSet.warnings`).
     """
     expect = Expectations(growth_map, known_values)
     files, problems = _rule_files(paths)
     parsed = [_read_file(file, expect) for file in files]
-    return _finish(parsed, problems)
+    ruleset = _finish(parsed, problems)
+    for warning in ruleset.warnings:  # said on every load until the pattern is rewritten
+        log.warning("%s", warning)
+    return ruleset
 
 
 def parse_rules(
@@ -51,7 +57,8 @@ def _finish(parsed: list[ParsedFile], problems: list[RuleProblem]) -> RuleSet:
     problems.extend(_duplicate_ids(parsed))
     if problems:
         raise RulesInvalid(problems)
-    return RuleSet(rule for one in parsed for rule in one.rules)
+    warnings = [warning for one in parsed for warning in one.warnings]
+    return RuleSet((rule for one in parsed for rule in one.rules), warnings)
 
 
 def starter_rules_text() -> str:

@@ -1,4 +1,4 @@
-"""Rule regexes on RE2, and gitignore-style globs translated to RE2 patterns.
+"""Rule regexes on RE2, and the globs of `pathglob` run by the same RE2 machinery.
 
 Titles and bodies are written by other people, so every pattern runs on RE2: matching
 time stays linear in the text whatever the pattern. Python's `re` only compiles a refused
@@ -12,6 +12,9 @@ from collections.abc import Callable
 from typing import Any
 
 import re2
+
+import pathglob
+from pathglob.language import RE2_OPTIONS as GLOB_OPTIONS
 
 _OPTIONS = re2.Options()
 _OPTIONS.log_errors = False  # errors come back as values; RE2 must not write to stderr
@@ -32,6 +35,10 @@ class PatternError(ValueError):
     """A regex or glob that cannot be used; the message says why and what to do."""
 
 
+# A glob's source is RE2 syntax that needs its own options (`never_nl`): the repo globs
+# of a rule set join one PatternSet, which has no newline to cross in a repository name.
+
+
 class Regex:
     """An RE2 pattern that answers one question: does it occur in this UTF-8 text?
 
@@ -40,9 +47,9 @@ class Regex:
 
     __slots__ = ("found", "pattern", "source")
 
-    def __init__(self, pattern: str) -> None:
+    def __init__(self, pattern: str, options: Any = _OPTIONS) -> None:
         try:
-            compiled = re2.compile(pattern, _OPTIONS)
+            compiled = re2.compile(pattern, options)
         except re2.error as exc:
             raise PatternError(_explain_regex_error(pattern, _decode(exc))) from None
         self.pattern = pattern
@@ -170,119 +177,13 @@ def _explain_regex_error(pattern: str, re2_message: str) -> str:
 
 
 def compile_globs(globs: tuple[str, ...], *, paths: bool) -> Regex:
-    """One RE2 pattern for a list of globs (any of them).
+    """One RE2 pattern for a list of globs (any of them), in the language of `pathglob`.
 
-    `paths=True`: gitignore rules, searched over all paths joined by newlines. A glob
-    without a slash matches a name at any depth, a leading `/` anchors at the root, a
-    trailing `/` matches only inside a directory, and a glob that matches a directory
-    matches everything inside it. Case-sensitive, as in git.
-    `paths=False` (repositories): the whole name must match, case-insensitively.
+    `paths=True`: file paths, case-sensitive, searched over all paths joined by newlines.
+    `paths=False`: repository names (`owner/name`), case-insensitive.
     """
-    bodies = [translate_glob(g, paths=paths) for g in globs]
-    alternation = "|".join(f"(?:{b})" for b in bodies)
-    flags = "(?m)" if paths else "(?i)"
-    return compile_regex(f"{flags}^(?:{alternation})$")
-
-
-def translate_glob(glob: str, *, paths: bool) -> str:
-    """The RE2 pattern body for one glob; PatternError if the glob is malformed."""
-    if not glob.strip():
-        raise PatternError("invalid glob: it is empty")
-    text, anchored, dir_only = glob, not paths, False
-    if paths:
-        if text.startswith("/"):
-            text, anchored = text[1:], True
-        if text.endswith("/"):
-            text, dir_only = text[:-1], True
-        anchored = anchored or "/" in text
-    segments = text.split("/")
-    if any(not s for s in segments):
-        raise PatternError(f"invalid glob {glob!r}: it has an empty path segment ('//')")
-    body = _join_segments(glob, segments)
-    if paths:
-        if not anchored and segments[0] != "**":
-            body = "(?:.*/)?" + body
-        body += "/.+" if dir_only else "(?:/.*)?"
-    return body
-
-
-def _join_segments(glob: str, segments: list[str]) -> str:
-    out: list[str] = []
-    last = len(segments) - 1
-    for i, segment in enumerate(segments):
-        if segment == "**":
-            # `**/` may stand for no directory at all; a final `**` is everything inside.
-            out.append((".+" if i else ".*") if i == last else "(?:.*/)?")
-            continue
-        if "**" in segment:
-            raise PatternError(
-                f"invalid glob {glob!r}: '**' must be a whole path segment "
-                "(e.g. 'src/**/tracing'); use '*' inside a name"
-            )
-        out.append(_translate_segment(glob, segment))
-        if i != last:
-            out.append("/")
-    return "".join(out)
-
-
-def _translate_segment(glob: str, segment: str) -> str:
-    out: list[str] = []
-    i = 0
-    while i < len(segment):  # each step consumes at least one character
-        char = segment[i]
-        if char == "*":
-            out.append("[^/\n]*")
-        elif char == "?":
-            out.append("[^/\n]")
-        elif char == "[":
-            cls, i = _char_class(glob, segment, i)
-            out.append(cls)
-            continue
-        elif char == "\\":
-            if i + 1 == len(segment):
-                raise PatternError(f"invalid glob {glob!r}: it ends with a lone backslash")
-            i += 1
-            out.append(_literal(segment[i]))
-        else:
-            out.append(_literal(char))
-        i += 1
-    return "".join(out)
-
-
-def _literal(char: str) -> str:
-    return char if char.isalnum() or char == "_" or ord(char) > 127 else "\\" + char
-
-
-def _char_class(glob: str, segment: str, start: int) -> tuple[str, int]:
-    """Translate `[...]` starting at `start`; return the class and the index after it."""
-    i = start + 1
-    negate = i < len(segment) and segment[i] in "!^"
-    i += negate
-    items: list[str] = []
-    first = True
-    while i < len(segment) and (segment[i] != "]" or first):
-        first = False
-        low, i = _class_char(glob, segment, i)
-        if i + 1 < len(segment) and segment[i] == "-" and segment[i + 1] != "]":
-            high, i = _class_char(glob, segment, i + 1)
-            if high < low:
-                raise PatternError(f"invalid glob {glob!r}: range {low}-{high} is reversed")
-            items.append(f"{_class_literal(low)}-{_class_literal(high)}")
-        else:
-            items.append(_class_literal(low))
-    if i >= len(segment):
-        raise PatternError(f"invalid glob {glob!r}: '[' is never closed with ']'")
-    inner = "".join(items)
-    return (f"[^/\n{inner}]" if negate else f"[{inner}]"), i + 1
-
-
-def _class_char(glob: str, segment: str, i: int) -> tuple[str, int]:
-    if segment[i] == "\\":
-        if i + 1 == len(segment):
-            raise PatternError(f"invalid glob {glob!r}: it ends with a lone backslash")
-        return segment[i + 1], i + 2
-    return segment[i], i + 1
-
-
-def _class_literal(char: str) -> str:
-    return "\\" + char if char in "\\]^-[" else char
+    try:
+        compiled = pathglob.paths(globs) if paths else pathglob.names(globs)
+    except pathglob.GlobError as exc:
+        raise PatternError(str(exc)) from None
+    return Regex(compiled.source, GLOB_OPTIONS)

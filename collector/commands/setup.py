@@ -22,6 +22,7 @@ from collector.setup import CONFIG_NAME, InitResult, write_starter_files
 from collector.sources import token_status
 from collector.suggest import load_ruleset, rule_paths
 from collector.textsafe import clean
+from connectors.globs import pattern_warnings
 
 
 @handles_errors
@@ -87,6 +88,7 @@ def config_check(
     settings = app.settings()
     _print_settings(settings, app.env)
     warnings = config_file_warnings(settings.path, settings.sources)
+    warnings += pattern_warnings(settings.path or "config", settings.sources)
     for warning in [*warnings, *ledger_file_warnings(settings.ledger_url)]:
         err.print(f"warning: {escape(warning)}")
     ruleset = load_ruleset(settings)

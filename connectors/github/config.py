@@ -1,4 +1,5 @@
-"""The `[[sources]]` section of a GitHub source, and the glob matching it uses."""
+"""The `[[sources]]` section of a GitHub source, and the allow-list and design-doc
+matching it does (globs in the language of `pathglob`)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
+import pathglob
 from connectors.base import SourceConfig
-from connectors.globs import DEFAULT_DESIGN_DOC_PATHS, glob_match
+from connectors.globs import DEFAULT_DESIGN_DOC_PATHS, DesignDocPaths, OwnerNames, RepositoryNames
 
 STREAM_NAMES = ("pull_requests", "reviews", "design_docs", "issues")
 
@@ -27,9 +29,9 @@ class GitHubConfig(SourceConfig):
     login: str | None = Field(
         default=None, description="whose work to collect; default: the token's own user"
     )
-    repos: list[str] = Field(default_factory=list, description="allow-list of owner/name globs")
-    orgs: list[str] = Field(default_factory=list, description="allow-list of owner globs")
-    design_doc_paths: list[str] = Field(default_factory=lambda: list(DEFAULT_DESIGN_DOC_PATHS))
+    repos: RepositoryNames = Field(default_factory=list, description="owner/name globs")
+    orgs: OwnerNames = Field(default_factory=list, description="allow-list of owner globs")
+    design_doc_paths: DesignDocPaths = Field(default_factory=lambda: [*DEFAULT_DESIGN_DOC_PATHS])
     lag_minutes: int = Field(default=10, ge=0, le=24 * 60)
     page_size: int = Field(default=100, ge=1, le=100)
 
@@ -55,9 +57,9 @@ class GitHubConfig(SourceConfig):
     def repo_allowed(self, name_with_owner: str) -> bool:
         """Whether a repository passes the `repos` and `orgs` allow-lists (empty = all)."""
         owner = name_with_owner.split("/", 1)[0]
-        if self.orgs and not any(glob_match(g, owner) for g in self.orgs):
+        if self.orgs and not pathglob.names(self.orgs).matches(owner):
             return False
-        return not self.repos or any(glob_match(g, name_with_owner) for g in self.repos)
+        return not self.repos or pathglob.names(self.repos).matches(name_with_owner)
 
     def is_design_doc(self, path: str) -> bool:
-        return any(glob_match(g, path) for g in self.design_doc_paths)
+        return pathglob.paths(self.design_doc_paths).matches(path)

@@ -54,12 +54,17 @@ def scope_qualifiers(repos: list[str], orgs: list[str]) -> str:
     Glob entries cannot be expressed in search syntax; those are filtered client-side.
     """
 
-    def literal(values: list[str]) -> bool:
-        return bool(values) and not any(ch in v for v in values for ch in "*?[")
+    def literal(values: list[str], slashes: int) -> bool:
+        # A name without wildcards or escapes, of the shape search takes: `owner/name`
+        # or `owner` (a bare `payments` in `repos` means any owner's, see pathglob).
+        return bool(values) and all(
+            v.count("/") == slashes and not v.startswith("/") and not set(v) & set("*?[\\")
+            for v in values
+        )
 
-    if literal(repos):
+    if literal(repos, 1):
         return " ".join(f"repo:{r}" for r in repos)
-    if literal(orgs):
+    if literal(orgs, 0):
         return " ".join(f"org:{o}" for o in orgs)
     return ""
 

@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import Field
 
 from connectors.base import SourceConfig
-from connectors.globs import DEFAULT_DESIGN_DOC_PATHS
+from connectors.globs import DEFAULT_DESIGN_DOC_PATHS, DesignDocPaths, GroupPaths, ProjectPaths
 
 
 class GitLabConfig(SourceConfig):
@@ -23,11 +23,11 @@ class GitLabConfig(SourceConfig):
     username: str | None = Field(
         default=None, min_length=1, description="whose work to collect; default: the token's user"
     )
-    groups: list[str] = Field(
+    groups: GroupPaths = Field(
         default_factory=list, description="globs of group paths; empty with projects = all"
     )
-    projects: list[str] = Field(
+    projects: ProjectPaths = Field(
         default_factory=list, description="globs of project paths (group/sub/project)"
     )
-    design_doc_paths: list[str] = Field(default_factory=lambda: list(DEFAULT_DESIGN_DOC_PATHS))
+    design_doc_paths: DesignDocPaths = Field(default_factory=lambda: [*DEFAULT_DESIGN_DOC_PATHS])
     page_size: int = Field(default=100, ge=1, le=100)

@@ -21,7 +21,7 @@ from connectors.gitlab.normalize import (
     DiffSummary,
     Project,
     extra_visibility,
-    glob_match,
+    is_design_doc,
     parse_time,
 )
 from connectors.gitlab.owner_mrs import (
@@ -67,7 +67,7 @@ class DocCollector:
         patterns = self.source.config.design_doc_paths
         web = project.web(self.source.config.base_url)
         for path in summary.paths:
-            if path in summary.deleted or not glob_match(path, patterns):
+            if path in summary.deleted or not is_design_doc(path, patterns):
                 continue
             doc = self.docs.setdefault(
                 (project.path, path), DocChanges(project, path, f"{web}/-/blob/{branch}/{path}")

@@ -15,7 +15,7 @@ from typing import Any
 from connectors.gitlab import shapes
 from connectors.gitlab.client import Skipped
 from connectors.gitlab.graphql import PageSize, decided
-from connectors.gitlab.normalize import DiffSummary, first_heading, glob_match, summarize_diffs
+from connectors.gitlab.normalize import DiffSummary, first_heading, is_design_doc, summarize_diffs
 from connectors.gitlab.owner_mrs import OwnerMr, fetch_diffs
 from connectors.gitlab.parallel import ordered_map
 from connectors.gitlab.queries import MAX_DOCUMENT_ALIASES, PUSHED_PROJECTS, design_documents
@@ -65,7 +65,7 @@ def _graphql(source: GitLabSource, records: list[OwnerMr]) -> Iterator[list[Foun
     what = "the design documents of the owner's merge requests (GraphQL)"
 
     def paths(record: OwnerMr) -> list[str]:
-        return [p for p in (record.summary or DiffSummary()).paths if glob_match(p, patterns)]
+        return [p for p in (record.summary or DiffSummary()).paths if is_design_doc(p, patterns)]
 
     def fetch(at: int | None) -> tuple[int, list[OwnerMr], dict[str, Any]]:
         start, sent = at or 0, list[OwnerMr]()

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from connectors.globs import glob_match as _glob
+import pathglob
 from connectors.item import Item, excerpt
 
 Payload = Mapping[str, Any]
@@ -65,23 +65,25 @@ def api_time(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def glob_match(path: str, patterns: Iterable[str]) -> bool:
-    return any(_glob(p, path) for p in patterns)
+def is_design_doc(path: str, patterns: Iterable[str]) -> bool:
+    """Whether a file's path matches one of the design-doc globs (case-sensitive)."""
+    return pathglob.paths(patterns).matches(path)
 
 
 def project_allowed(path: str, groups: Sequence[str], projects: Sequence[str]) -> bool:
-    """Both allow-lists empty: every project. Else the project or one of its groups matches.
+    """Both allow-lists empty: every project. Else the project or one of its groups matches
+    (names compare case-insensitively).
 
     A group glob is tried on every leading part of the path, the project's own included,
-    so `acme`, `acme/*` and `acme/infra` all mean "projects under that group".
+    so `/acme`, `acme/*` and `acme/infra` all mean "projects under that group".
     """
     if not groups and not projects:
         return True
-    if glob_match(path, projects):
+    if pathglob.names(projects).matches(path):
         return True
     parts = path.split("/")
     prefixes = ["/".join(parts[: n + 1]) for n in range(len(parts))]
-    return any(glob_match(prefix, groups) for prefix in prefixes)
+    return any(pathglob.names(groups).matches(prefix) for prefix in prefixes)
 
 
 @dataclass(frozen=True)

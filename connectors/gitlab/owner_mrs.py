@@ -16,7 +16,7 @@ from connectors.gitlab.normalize import (
     DiffSummary,
     Project,
     api_time,
-    glob_match,
+    is_design_doc,
     parse_time,
     reference_path,
     summarize_diffs,
@@ -66,7 +66,9 @@ class OwnerMergeRequests:
 
 def touches_docs(record: OwnerMr, patterns: list[str]) -> bool:
     merged = record.mr.get("state") == "merged"
-    return merged and any(glob_match(p, patterns) for p in (record.summary or DiffSummary()).paths)
+    return merged and any(
+        is_design_doc(p, patterns) for p in (record.summary or DiffSummary()).paths
+    )
 
 
 def owner_mrs(

@@ -12,10 +12,10 @@ import responses
 from fakes.github_harness import Clock
 from fakes.github_mocks import API, GRAPHQL, SINCE, UNTIL, bodies, issue, make, pr_node, search_page
 
+import pathglob
 from connectors.github import GitHubConfig
 from connectors.github.normalize import normalize_pull_request, normalize_review
 from connectors.github.search import window
-from connectors.globs import glob_match
 
 
 @pytest.fixture
@@ -71,7 +71,7 @@ def test_streams_default_and_lag(clock: Clock) -> None:
     ],
 )
 def test_glob_match(pattern: str, path: str, hit: bool) -> None:
-    assert glob_match(pattern, path) is hit
+    assert pathglob.paths([pattern]).matches(path) is hit
 
 
 def test_windows_split_without_gap_or_overlap() -> None:

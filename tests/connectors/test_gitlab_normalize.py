@@ -10,7 +10,7 @@ from connectors.gitlab.client import Owner
 from connectors.gitlab.config import DEFAULT_DESIGN_DOC_PATHS
 from connectors.gitlab.normalize import (
     Project,
-    glob_match,
+    is_design_doc,
     parse_time,
     project_allowed,
     summarize_diffs,
@@ -39,7 +39,7 @@ OWNER = Owner(1, "ada")
     ],
 )
 def test_design_doc_globs(path: str, matches: bool) -> None:
-    assert glob_match(path, DEFAULT_DESIGN_DOC_PATHS) is matches
+    assert is_design_doc(path, DEFAULT_DESIGN_DOC_PATHS) is matches
 
 
 @pytest.mark.parametrize(
