@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from collector.errors import UsageError
+from collector.core.errors import UsageError
 from collector.ledger.models import ItemRow, SuggestionRow
 
 

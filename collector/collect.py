@@ -10,12 +10,12 @@ from datetime import UTC, datetime
 
 from collector.choices import stored_sources
 from collector.config import Settings
+from collector.core.credentials import Redactor
 from collector.ledger import Ledger
 from collector.ledger.runs import cursors
 from collector.lock import collect_lock
 from collector.pipeline import CollectOptions, Collector, ItemsHook, Progress, RunReport
 from collector.progress import draft_weeks
-from collector.redact import Redactor
 from collector.sources import build_connector
 from collector.suggest import load_ruleset, suggestions_hook
 from connectors.base import Connector, Runtime, SourceConfig

@@ -12,8 +12,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from collector import paths
-from collector.errors import ConfigInvalid, GrowthmapError, Problem
+from collector.core import paths
+from collector.core.errors import ConfigInvalid, GrowthmapError, Problem
 from collector.ledger.db import sqlite_names_problem
 from collector.settings_model import (
     CollectSection,

@@ -18,7 +18,7 @@ import filelock
 from sqlalchemy import text, update
 from sqlalchemy.engine import make_url
 
-from collector.errors import LedgerLocked
+from collector.core.errors import LedgerLocked
 from collector.ledger import Ledger
 from collector.ledger.models import RunRow
 from collector.ledger.runs import running_run

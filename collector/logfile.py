@@ -22,9 +22,9 @@ from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from typing import Any, TextIO
 
-from collector import paths
+from collector.core import paths
+from collector.core.credentials import Redactor
 from collector.pipeline import RunReport
-from collector.redact import Redactor
 from collector.render_collect import cron_lines
 
 LOG_NAME = "growthmap.log"

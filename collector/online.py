@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from collector.redact import Redactor
+from collector.core.credentials import Redactor
 from collector.sources import MissingToken, build_connector
 from connectors.base import SourceConfig
 from connectors.errors import ConnectorError

@@ -24,7 +24,8 @@ from typing import Protocol
 from sqlalchemy.orm import Session
 
 from collector.config import Settings
-from collector.errors import ExitCode, UsageError
+from collector.core.credentials import Redactor
+from collector.core.errors import ExitCode, UsageError
 from collector.ledger import Ledger
 from collector.ledger.items import UpsertResult, item_key, record_items, stored_items
 from collector.ledger.runs import (
@@ -35,7 +36,6 @@ from collector.ledger.runs import (
     record_run_start,
     record_run_stream,
 )
-from collector.redact import Redactor
 from collector.sources import MissingToken
 from collector.stream_order import run_streams
 from connectors.base import Connector, SourceConfig, Stream

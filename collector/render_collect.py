@@ -13,9 +13,9 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
+from collector.core.textsafe import clean
 from collector.ledger.runs import StreamRecord
 from collector.pipeline import ALL_STREAMS, RunReport
-from collector.textsafe import clean
 
 
 class TerminalProgress:

@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from collector.core.timeparse import FIRST_YEAR, LAST_YEAR, YEARS
 from collector.ledger.db import ledger_url_problem
 from collector.schedule.cron import CronExpr
 from collector.schedule.spec import Schedule, parse_duration
-from collector.timeparse import FIRST_YEAR, LAST_YEAR, YEARS
 
 Level = Literal["N", "P", "E"]
 LEVEL_NAMES = {"N": "Novice", "P": "Practitioner", "E": "Expert"}

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from collector.errors import UsageError
-from collector.paths import ensure_private_dir
+from collector.core.errors import UsageError
+from collector.core.paths import ensure_private_dir
 from rules import starter_rules_text
 
 CONFIG_NAME = "config.toml"

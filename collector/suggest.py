@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from collector.config import Settings
-from collector.errors import ConfigInvalid, Problem
+from collector.core.errors import ConfigInvalid, Problem
 from collector.ledger import Ledger
 from collector.ledger.items import item_from_row
 from collector.ledger.models import ItemRow

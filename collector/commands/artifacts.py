@@ -16,7 +16,9 @@ from collector.commands.common import (
     handles_errors,
     state,
 )
-from collector.errors import UsageError
+from collector.core.errors import UsageError
+from collector.core.textsafe import clean, json_line
+from collector.core.timeparse import parse_local_day
 from collector.ledger.models import ManualArtifactRow
 from collector.review.artifacts import (
     KINDS,
@@ -28,8 +30,6 @@ from collector.review.artifacts import (
     remove_artifact,
 )
 from collector.review.card import columns, fit
-from collector.textsafe import clean, json_line
-from collector.timeparse import parse_local_day
 
 artifacts_app = typer.Typer(
     help="Manual artifacts (talks, articles, endorsements…): list and remove. "

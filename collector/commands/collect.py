@@ -15,7 +15,8 @@ from rich.markup import escape
 
 from collector.collect import run_collect
 from collector.commands.common import ConfigOption, err, handles_errors, state
-from collector.errors import UsageError
+from collector.core.errors import UsageError
+from collector.core.timeparse import parse_wait, parse_when
 from collector.logfile import log_report, logging_to_file
 from collector.pipeline import CollectOptions, RunReport, SilentProgress
 from collector.progress import drafted_summary
@@ -28,7 +29,6 @@ from collector.render_collect import (
     summary_table,
 )
 from collector.schedule.signals import stop_on_signals
-from collector.timeparse import parse_wait, parse_when
 
 WHEN_HELP = "ISO date (midnight, owner's timezone), ISO datetime, or relative: 14d, 6w, 12h"
 

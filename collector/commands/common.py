@@ -16,9 +16,9 @@ from rich.console import Console
 from sqlalchemy.exc import SQLAlchemyError
 
 from collector.config import Settings, load_settings
-from collector.errors import ExitCode, GrowthmapError
+from collector.core.credentials import Redactor, redacted_output
+from collector.core.errors import ExitCode, GrowthmapError
 from collector.ledger import Ledger, open_ledger
-from collector.redact import Redactor, redacted_output
 
 P = ParamSpec("P")
 R = TypeVar("R")

@@ -12,7 +12,8 @@ from typing import Annotated
 import typer
 
 from collector.commands.common import ConfigOption, err, handles_errors, state
-from collector.errors import UsageError
+from collector.core.errors import UsageError
+from collector.core.timeparse import parse_day, shown
 from collector.export import (
     PATH_RULE,
     ExportFormat,
@@ -23,7 +24,6 @@ from collector.export import (
     write_export,
 )
 from collector.progress.weeks import local_date
-from collector.timeparse import parse_day, shown
 
 
 class Redact(StrEnum):

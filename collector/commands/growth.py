@@ -11,6 +11,8 @@ import typer
 
 from collector.commands.common import ConfigOption, err, handles_errors, state
 from collector.commands.log import MarkdownOption, print_markdown
+from collector.core.textsafe import clean
+from collector.core.timeparse import parse_day
 from collector.progress import (
     build_cycle_review,
     build_growth_map,
@@ -22,8 +24,6 @@ from collector.progress import (
 )
 from collector.progress.levels import LevelChange, level_on, resolve_skill
 from collector.progress.weeks import local_date
-from collector.textsafe import clean
-from collector.timeparse import parse_day
 
 skill_app = typer.Typer(
     help="Skill levels: record a change, see the history.", no_args_is_help=True

@@ -17,12 +17,12 @@ from rich.markdown import Markdown
 from rich.table import Table
 
 from collector.commands.common import ConfigOption, err, handles_errors, out, state
-from collector.errors import UsageError
+from collector.core.errors import UsageError
+from collector.core.textsafe import clean
+from collector.core.timeparse import shown
 from collector.progress import Week, draft_week, list_entries, save_edit, show_week
 from collector.progress.drafting import parse_week_or_current
 from collector.progress.weeks import local_date
-from collector.textsafe import clean
-from collector.timeparse import shown
 
 log_app = typer.Typer(
     help="The weekly progress log: drafted from your evidence, yours to edit.",

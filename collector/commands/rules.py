@@ -11,13 +11,13 @@ from rich.table import Table
 from sqlalchemy import select
 
 from collector.commands.common import ConfigOption, handles_errors, out, row_id, state
-from collector.errors import UsageError
+from collector.core.errors import UsageError
+from collector.core.textsafe import clean
+from collector.core.timeparse import shown
 from collector.ledger import Ledger
 from collector.ledger.items import item_from_row
 from collector.ledger.models import ItemRow
 from collector.suggest import Evaluator, apply_rules, load_ruleset, stored_items
-from collector.textsafe import clean
-from collector.timeparse import shown
 from connectors.item import Item
 from rules import count_matches, explain
 

@@ -11,7 +11,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from collector.commands.common import ConfigOption, err, handles_errors, out, state
 from collector.config import Settings, config_target, zero_config_github
-from collector.errors import LedgerError, SourcesFailed, UsageError
+from collector.core.errors import LedgerError, SourcesFailed, UsageError
+from collector.core.textsafe import clean
 from collector.ledger.db import open_ledger, safe_url, sqlite_file, upgrade_ledger
 from collector.ledger.migrate import head_revision
 from collector.ledger.queries import accepted_per_skill
@@ -21,7 +22,6 @@ from collector.security import config_file_warnings, ledger_file_warnings
 from collector.setup import CONFIG_NAME, InitResult, write_starter_files
 from collector.sources import token_status
 from collector.suggest import load_ruleset, rule_paths
-from collector.textsafe import clean
 
 
 @handles_errors

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from collector.config import Settings
-from collector.errors import UsageError
+from collector.core.errors import UsageError
 from collector.export.entries import LogView, export_entries
 from collector.export.period import Period
 from collector.export.redact import Redaction, load_redaction

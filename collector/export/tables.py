@@ -10,12 +10,12 @@ import re
 from datetime import date, datetime
 from typing import Any
 
+from collector.core.textsafe import clean
 from collector.export.model import ExportModel, Mapping, SkillLevels
 from collector.progress import ShownEntry
 from collector.progress.artifacts import Artifact
 from collector.progress.growth import GrowthMapView, SkillView, StrongArtifact
 from collector.progress.lines import unmarked
-from collector.textsafe import clean
 
 SCHEMA = "growthmap.export/1"
 CSV_COLUMNS = (

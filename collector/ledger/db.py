@@ -14,9 +14,9 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from collector.errors import LedgerError
+from collector.core.errors import LedgerError
+from collector.core.paths import create_private_file
 from collector.ledger import migrate
-from collector.paths import create_private_file
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 

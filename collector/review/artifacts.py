@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from collector.errors import UsageError
+from collector.core.errors import UsageError
 from collector.ledger.models import ManualArtifactRow
 from collector.settings_model import GrowthMap
 

@@ -21,10 +21,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from collector.errors import ExitCode, GrowthmapError, LedgerLocked
+from collector.core.credentials import Redactor
+from collector.core.errors import ExitCode, GrowthmapError, LedgerLocked
 from collector.logfile import log_report
 from collector.pipeline import RunReport
-from collector.redact import Redactor
 from collector.schedule.hooks import PostRunHook, WeeklyGate, WeeklyJob, run_hooks
 from collector.schedule.plan import Plan, Policy
 from collector.schedule.spec import format_duration

@@ -17,8 +17,8 @@ from collections.abc import Callable, MutableMapping, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from collector.core.credentials import Redactor
 from collector.pipeline import RunReport
-from collector.redact import Redactor
 
 log = logging.getLogger("growthmap.daemon")
 

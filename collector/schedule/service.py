@@ -13,12 +13,12 @@ from sqlalchemy import select
 
 from collector.collect import run_collect
 from collector.config import Settings
+from collector.core.credentials import Redactor
 from collector.ledger import Ledger
 from collector.ledger.db import safe_url
 from collector.ledger.models import RunRow
 from collector.lock import daemon_ledger_lock
 from collector.pipeline import CollectOptions, RunReport, SilentProgress
-from collector.redact import Redactor
 from collector.schedule.daemon import Daemon, LastRun
 from collector.schedule.hooks import PostRunHook, WeeklyJob
 from collector.schedule.plan import Policy

@@ -23,8 +23,8 @@ from typing import Any
 
 import filelock
 
-from collector import paths
-from collector.errors import LedgerLocked
+from collector.core import paths
+from collector.core.errors import LedgerLocked
 
 log = logging.getLogger("growthmap.daemon")
 

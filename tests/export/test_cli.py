@@ -14,7 +14,7 @@ from export_data import NOW, OWNER, PRIVATE_REPO, config_text, populate
 from typer.testing import CliRunner
 
 from collector.cli import app
-from collector.errors import UsageError
+from collector.core.errors import UsageError
 from collector.export import resolve_period
 from collector.ledger import open_ledger
 

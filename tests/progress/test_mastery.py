@@ -83,7 +83,7 @@ def test_thresholds_come_from_the_config(tmp_path: Path) -> None:
 def test_unknown_mastery_keys_are_config_errors(tmp_path: Path) -> None:
     import pytest
 
-    from collector.errors import ConfigInvalid
+    from collector.core.errors import ConfigInvalid
 
     body = CONFIG.replace("[mastery]", "[mastery]\npractitioner_artefacts = 3")
     with pytest.raises(ConfigInvalid, match=r"mastery\.practitioner_artefacts\]: unknown key"):

@@ -10,7 +10,7 @@ import pytest
 from fakes.memory import CONFIG, write_config
 
 from collector.config import load_settings
-from collector.errors import ConfigInvalid
+from collector.core.errors import ConfigInvalid
 from collector.settings_model import ScheduleSection
 
 ROOT = Path(__file__).resolve().parents[2]

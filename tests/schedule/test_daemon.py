@@ -16,12 +16,12 @@ from sqlalchemy import select
 
 from collector.collect import run_collect
 from collector.config import Settings
-from collector.errors import ConfigInvalid, LedgerLocked, Problem
+from collector.core.credentials import Redactor
+from collector.core.errors import ConfigInvalid, LedgerLocked, Problem
 from collector.ledger import Ledger
 from collector.ledger.models import CursorRow, RunRow
 from collector.lock import collect_lock
 from collector.pipeline import CollectOptions, RunReport, SilentProgress
-from collector.redact import Redactor
 from collector.schedule.daemon import Daemon, Outcome
 from collector.schedule.hooks import PostRunHook, WeeklyJob
 from collector.schedule.service import build_daemon, last_finished_run, policy_for, serve_daemon

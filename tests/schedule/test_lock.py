@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from collector.errors import ExitCode, LedgerLocked
+from collector.core.errors import ExitCode, LedgerLocked
 from collector.ledger import Ledger, open_ledger
 from collector.ledger.models import RunRow
 from collector.ledger.runs import record_run_start

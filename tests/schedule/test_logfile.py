@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from collector import logfile
 from collector.cli import app
-from collector.redact import Redactor
+from collector.core.credentials import Redactor
 
 TOKEN = "ghp_secretvalue123456"
 log = logging.getLogger("growthmap.test")

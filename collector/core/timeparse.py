@@ -14,7 +14,7 @@ import re
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from collector.errors import UsageError
+from collector.core.errors import UsageError
 
 # Git, GitHub, GitLab and Jira all postdate 1970, and nothing sensible lies after 2999;
 # inside these years every shift growthmap makes (a week, a quarter, a day either side for

@@ -25,16 +25,13 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import Any, Protocol, TextIO
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from connectors.base import SourceConfig
 from connectors.http.secrets import MASK, Credential, Secrets, compile_re2, utf8
-
-if TYPE_CHECKING:
-    from collector.config import Settings
-    from connectors.base import SourceConfig
 
 # Variables that hold a credential by their name (GITHUB_TOKEN, PGPASSWORD, X_API_KEY).
 _CREDENTIAL_VARIABLE = re.compile(
@@ -44,12 +41,23 @@ _CREDENTIAL_VARIABLE = re.compile(
 USER_FIELDS = ("email", "login", "username", "user")
 
 
+class Configured(Protocol):
+    """What a Redactor reads of the settings (`collector.config.Settings`), which sit
+    above this module."""
+
+    @property
+    def sources(self) -> Sequence[SourceConfig]: ...
+
+    @property
+    def ledger_url(self) -> str: ...
+
+
 class Redactor(Secrets):
     """Replaces every known credential form in text with `***`, and credential-shaped
     text of unknown origin too."""
 
     @classmethod
-    def for_settings(cls, settings: Settings | None, env: Mapping[str, str]) -> Redactor:
+    def for_settings(cls, settings: Configured | None, env: Mapping[str, str]) -> Redactor:
         """Every credential the settings name and the environment holds."""
         if settings is None:
             return cls(environment_credentials(env, ()))
