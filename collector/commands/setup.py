@@ -11,6 +11,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from collector.commands.common import ConfigOption, err, handles_errors, out, state
 from collector.config import Settings, config_target, zero_config_github
+from collector.config.checks import config_file_warnings, ledger_file_warnings
+from collector.config.starter import CONFIG_NAME, InitResult, write_starter_files
 from collector.core.errors import LedgerError, SourcesFailed, UsageError
 from collector.core.textsafe import clean
 from collector.ledger.db import open_ledger, safe_url, sqlite_file, upgrade_ledger
@@ -18,8 +20,6 @@ from collector.ledger.migrate import head_revision
 from collector.ledger.queries import accepted_per_skill
 from collector.online import check_sources
 from collector.pipeline import NO_SOURCE
-from collector.security import config_file_warnings, ledger_file_warnings
-from collector.setup import CONFIG_NAME, InitResult, write_starter_files
 from collector.sources import token_status
 from collector.suggest import load_ruleset, rule_paths
 

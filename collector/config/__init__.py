@@ -1,4 +1,9 @@
-"""Load and validate the config file, collecting every problem before reporting."""
+"""Load and validate the config file, collecting every problem before reporting.
+
+Beside the loader: `starter` (the files `growthmap init` writes) and `checks` (what
+`growthmap config check` warns about beyond validation). The sections' models are plain
+values in `collector.settings_model`.
+"""
 
 from __future__ import annotations
 
