@@ -16,12 +16,12 @@ from sqlalchemy.orm import Session
 
 from collector.config import Settings
 from collector.core.errors import ConfigInvalid, Problem
+from collector.core.settings_model import RulesSection
 from collector.ledger import Ledger
 from collector.ledger.items import item_from_row
 from collector.ledger.models import ItemRow
 from collector.pipeline import ItemsHook
 from collector.review import FreshSuggestion, ReconcileResult, reconcile_many
-from collector.settings_model import RulesSection
 from connectors.item import KINDS, REVIEW_STATES, STATES, Item
 from rules import Evidence, RuleSet, RulesInvalid, evaluate, load_rules
 

@@ -2,7 +2,7 @@
 
 Beside the loader: `starter` (the files `growthmap init` writes) and `checks` (what
 `growthmap config check` warns about beyond validation). The sections' models are plain
-values in `collector.settings_model`.
+values in `collector.core.settings_model`.
 """
 
 from __future__ import annotations
@@ -15,12 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ValidationError, field_validator, model_validator
 
 from collector.core import paths
 from collector.core.errors import ConfigInvalid, GrowthmapError, Problem
-from collector.ledger.db import sqlite_names_problem
-from collector.settings_model import (
+from collector.core.settings_model import (
     CollectSection,
     GrowthMap,
     LedgerSection,
@@ -29,10 +28,58 @@ from collector.settings_model import (
     RulesSection,
     ScheduleSection,
 )
+from collector.ledger.db import ledger_url_problem, sqlite_names_problem
+from collector.schedule.cron import CronExpr
+from collector.schedule.spec import parse_duration
 from connectors.base import SourceConfig
 from connectors.registry import connector_class, source_types
 
 CONFIG_ENV = "GROWTHMAP_CONFIG"
+
+
+# The sections are plain values (`collector.core.settings_model` imports nothing of
+# growthmap); the checks that need the ledger's rules or the scheduler are added here, by
+# validating a section with these subclasses first. Their errors carry the same key paths.
+class _CheckedLedger(LedgerSection):
+    @field_validator("url")
+    @classmethod
+    def _usable_url(cls, value: str | None) -> str | None:
+        problem = ledger_url_problem(value) if value else None
+        if problem:
+            raise ValueError(problem)
+        return value
+
+
+class _CheckedSchedule(ScheduleSection):
+    @field_validator("interval", "backoff", "max_backoff")
+    @classmethod
+    def _positive_duration(cls, value: str | None) -> str | None:
+        if value is not None:
+            parse_duration(value)
+        return value
+
+    @field_validator("jitter", "lock_wait")
+    @classmethod
+    def _duration(cls, value: str) -> str:
+        parse_duration(value, allow_zero=True)
+        return value
+
+    @field_validator("cron")
+    @classmethod
+    def _cron(cls, value: str | None) -> str | None:
+        if value is not None:
+            CronExpr.parse(value)
+        return value
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> _CheckedSchedule:
+        if self.interval is not None and self.cron is not None:
+            raise ValueError("set either interval or cron, not both")
+        if parse_duration(self.max_backoff) < parse_duration(self.backoff):
+            raise ValueError("max_backoff must be at least backoff")
+        return self
+
+
 _SECTIONS: dict[str, type[BaseModel]] = {
     "owner": Owner,
     "ledger": LedgerSection,
@@ -41,6 +88,10 @@ _SECTIONS: dict[str, type[BaseModel]] = {
     "growth_map": GrowthMap,
     "schedule": ScheduleSection,
     "mastery": MasterySection,
+}
+_CHECKED: dict[type[BaseModel], type[BaseModel]] = {
+    LedgerSection: _CheckedLedger,
+    ScheduleSection: _CheckedSchedule,
 }
 
 
@@ -221,6 +272,8 @@ def _validate(
     model: type[BaseModel], value: Any, file: str, prefix: str, problems: list[Problem]
 ) -> BaseModel | None:
     try:
+        if model in _CHECKED:
+            _CHECKED[model].model_validate(value)
         return model.model_validate(value)
     except ValidationError as exc:
         problems.extend(pydantic_problems(exc, file, prefix))

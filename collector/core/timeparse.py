@@ -15,13 +15,8 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from collector.core.errors import UsageError
+from collector.core.settings_model import FIRST_YEAR, LAST_YEAR, YEARS
 
-# Git, GitHub, GitLab and Jira all postdate 1970, and nothing sensible lies after 2999;
-# inside these years every shift growthmap makes (a week, a quarter, a day either side for
-# timezones) stays far from the ends of Python's datetime.
-FIRST_YEAR = 1970
-LAST_YEAR = 2999
-YEARS = f"growthmap takes times in the years {FIRST_YEAR} to {LAST_YEAR}"
 LONGEST_WAIT = timedelta(days=366)  # as the config's `lock_wait`
 
 _RELATIVE = re.compile(r"([0-9]+)\s*([mhdw])", re.ASCII)

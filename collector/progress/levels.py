@@ -10,8 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from collector.core.errors import UsageError
+from collector.core.settings_model import LEVEL_ORDER, GrowthMap
 from collector.ledger.models import SkillLevelRow
-from collector.settings_model import LEVEL_ORDER, GrowthMap
 
 SkillKey = tuple[str, str]
 

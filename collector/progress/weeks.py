@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from collector.core.errors import UsageError
+from collector.core.settings_model import Cycle
 from collector.core.timeparse import parse_week
-from collector.settings_model import Cycle
 
 
 @dataclass(frozen=True, order=True)

@@ -13,8 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from collector.core.errors import UsageError
+from collector.core.settings_model import GrowthMap
 from collector.ledger.models import ManualArtifactRow
-from collector.settings_model import GrowthMap
 
 KINDS = ("talk", "article", "mentoring", "pairing", "incident", "endorsement", "other")
 

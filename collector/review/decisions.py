@@ -15,9 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from collector.core.errors import UsageError
+from collector.core.settings_model import GrowthMap
 from collector.ledger.models import DecisionRow, ItemRow, SuggestionRow
 from collector.review.reconcile import literal_ids
-from collector.settings_model import GrowthMap
 
 CHUNK = 500
 ACTIONS = {"accepted": "accept", "rejected": "reject"}

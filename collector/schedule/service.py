@@ -8,20 +8,24 @@ import socket
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from collector.collect import run_collect
 from collector.config import Settings
 from collector.core.credentials import Redactor
+from collector.core.settings_model import ScheduleSection
 from collector.ledger import Ledger
 from collector.ledger.db import safe_url
 from collector.ledger.models import RunRow
 from collector.lock import daemon_ledger_lock
 from collector.pipeline import CollectOptions, RunReport, SilentProgress
+from collector.schedule.cron import CronExpr
 from collector.schedule.daemon import Daemon, LastRun
 from collector.schedule.hooks import PostRunHook, WeeklyJob
 from collector.schedule.plan import Policy
+from collector.schedule.spec import Schedule, parse_duration
 from collector.schedule.state import DaemonState, StateStore, daemon_lock, state_path
 from collector.schedule.status import DAEMON_TRIGGER
 
@@ -33,13 +37,21 @@ def utcnow() -> datetime:
 
 
 def policy_for(settings: Settings) -> Policy:
-    jitter, backoff, max_backoff = settings.schedule.durations()
+    """The `[schedule]` section as the daemon plans with it (the loader checked it)."""
+    section = settings.schedule
     return Policy(
-        schedule=settings.schedule.schedule(settings.owner.zone),
-        jitter=jitter,
-        backoff=backoff,
-        max_backoff=max_backoff,
+        schedule=schedule_of(section, settings.owner.zone),
+        jitter=parse_duration(section.jitter, allow_zero=True),
+        backoff=parse_duration(section.backoff),
+        max_backoff=parse_duration(section.max_backoff),
     )
+
+
+def schedule_of(section: ScheduleSection, zone: ZoneInfo) -> Schedule:
+    """The section's schedule; without interval or cron, every hour."""
+    if section.cron is not None:
+        return Schedule(zone=zone, cron=CronExpr.parse(section.cron))
+    return Schedule(zone=zone, interval=parse_duration(section.interval or "1h"))
 
 
 def last_finished_run(ledger: Ledger) -> LastRun:
@@ -63,7 +75,7 @@ def daemon_collect(
     settings: Settings, ledger: Ledger, env: Mapping[str, str]
 ) -> Callable[[threading.Event], RunReport]:
     """One scheduled collect: every enabled source from its cursor, trigger "daemon"."""
-    wait = settings.schedule.lock_wait_seconds()
+    wait = parse_duration(settings.schedule.lock_wait, allow_zero=True).total_seconds()
 
     def collect(stop: threading.Event) -> RunReport:
         return run_collect(

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from progress_data import CONFIG, settings
 
+from collector.core.settings_model import MasterySection
 from collector.progress.artifacts import Artifact, Evidence, pieces_of_work
 from collector.progress.levels import LevelChange
 from collector.progress.mastery import mastery_progress
-from collector.settings_model import MasterySection
 
 START = date(2026, 9, 7)  # a Monday
 

@@ -11,7 +11,8 @@ from fakes.memory import CONFIG, write_config
 
 from collector.config import load_settings
 from collector.core.errors import ConfigInvalid
-from collector.settings_model import ScheduleSection
+from collector.core.settings_model import ScheduleSection
+from collector.schedule.service import policy_for
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -25,9 +26,10 @@ def problems(tmp_path: Path, schedule: str) -> list[str]:
 
 def test_without_a_schedule_section_the_daemon_runs_hourly(tmp_path: Path) -> None:
     settings = load_settings(write_config(tmp_path, CONFIG), env={})
-    schedule = settings.schedule.schedule(settings.owner.zone)
-    assert schedule.interval == timedelta(hours=1) and schedule.describe() == "every 1h"
-    assert settings.schedule.durations() == (
+    policy = policy_for(settings)
+    assert policy.schedule.interval == timedelta(hours=1)
+    assert policy.schedule.describe() == "every 1h"
+    assert (policy.jitter, policy.backoff, policy.max_backoff) == (
         timedelta(minutes=5),
         timedelta(minutes=15),
         timedelta(hours=6),
@@ -48,7 +50,7 @@ def test_the_documented_example_section_is_valid_and_both_copies_agree() -> None
 def test_cron_schedule_uses_the_owners_timezone(tmp_path: Path) -> None:
     body = CONFIG + '\n[schedule]\ncron = "0 9 * * mon-fri"\n'
     settings = load_settings(write_config(tmp_path, body), env={})
-    schedule = settings.schedule.schedule(settings.owner.zone)
+    schedule = policy_for(settings).schedule
     assert schedule.describe() == "cron '0 9 * * mon-fri' (Europe/Berlin)"
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from collector.core.settings_model import LedgerSection, Owner, ScheduleSection
 from collector.schedule.cron import CronExpr
-from collector.settings_model import LedgerSection, Owner, ScheduleSection
 
 CONTRIB = Path(__file__).resolve().parents[2] / "contrib"
 

@@ -334,7 +334,7 @@ def test_the_configured_weekly_export_writes_one_file_a_week(
     settings: Settings, ledger: Ledger, clock: FakeClock, tmp_path: Path
 ) -> None:
     from collector.commands.daemon import weekly_jobs
-    from collector.settings_model import ScheduleSection, WeeklyExport
+    from collector.core.settings_model import ScheduleSection, WeeklyExport
 
     folder = tmp_path / "exports"
     schedule = ScheduleSection(

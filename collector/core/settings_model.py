@@ -1,4 +1,9 @@
-"""The config file's sections as pydantic models (sources are validated by their connector)."""
+"""The config file's sections as pydantic models (sources are validated by their connector).
+
+Plain values, importing nothing of growthmap, so that every layer may use them. The
+checks that need the scheduler or the ledger's rules (durations, cron expressions, the
+ledger URL) are added where the file is loaded, in `collector.config`.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +14,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from collector.core.timeparse import FIRST_YEAR, LAST_YEAR, YEARS
-from collector.ledger.db import ledger_url_problem
-from collector.schedule.cron import CronExpr
-from collector.schedule.spec import Schedule, parse_duration
+# Git, GitHub, GitLab and Jira all postdate 1970, and nothing sensible lies after 2999;
+# inside these years every shift growthmap makes (a week, a quarter, a day either side for
+# timezones) stays far from the ends of Python's datetime. The one range growthmap takes,
+# in the config and on the command line (`collector.core.timeparse`).
+FIRST_YEAR = 1970
+LAST_YEAR = 2999
+YEARS = f"growthmap takes times in the years {FIRST_YEAR} to {LAST_YEAR}"
 
 Level = Literal["N", "P", "E"]
 LEVEL_NAMES = {"N": "Novice", "P": "Practitioner", "E": "Expert"}
@@ -53,14 +61,6 @@ class Owner(Section):
 
 class LedgerSection(Section):
     url: str | None = None
-
-    @field_validator("url")
-    @classmethod
-    def _usable_url(cls, value: str | None) -> str | None:
-        problem = ledger_url_problem(value) if value else None
-        if problem:
-            raise ValueError(problem)
-        return value
 
 
 class RulesSection(Section):
@@ -182,56 +182,11 @@ class ScheduleSection(Section):
     log_file: str | None = None
     weekly_export: WeeklyExport | None = None
 
-    @field_validator("interval", "backoff", "max_backoff")
-    @classmethod
-    def _positive_duration(cls, value: str | None) -> str | None:
-        if value is not None:
-            parse_duration(value)
-        return value
-
-    @field_validator("jitter", "lock_wait")
-    @classmethod
-    def _duration(cls, value: str) -> str:
-        parse_duration(value, allow_zero=True)
-        return value
-
-    @field_validator("cron")
-    @classmethod
-    def _cron(cls, value: str | None) -> str | None:
-        if value is not None:
-            CronExpr.parse(value)
-        return value
-
-    @model_validator(mode="after")
-    def _one_kind(self) -> ScheduleSection:
-        if self.interval is not None and self.cron is not None:
-            raise ValueError("set either interval or cron, not both")
-        if parse_duration(self.max_backoff) < parse_duration(self.backoff):
-            raise ValueError("max_backoff must be at least backoff")
-        return self
-
-    def schedule(self, zone: ZoneInfo) -> Schedule:
-        """The schedule; without interval or cron, every hour."""
-        if self.cron is not None:
-            return Schedule(zone=zone, cron=CronExpr.parse(self.cron))
-        return Schedule(zone=zone, interval=parse_duration(self.interval or "1h"))
-
-    def durations(self) -> tuple[timedelta, timedelta, timedelta]:
-        """(jitter, backoff, max_backoff)."""
-        return (
-            parse_duration(self.jitter, allow_zero=True),
-            parse_duration(self.backoff),
-            parse_duration(self.max_backoff),
-        )
-
     def log_path(self, base: Path | None) -> Path | None:
         """The configured log file (relative to the config's folder), None for the default."""
         if not self.log_file:
             return None
         return (base or Path.cwd()) / Path(self.log_file).expanduser()
-
-    def lock_wait_seconds(self) -> float:
-        return parse_duration(self.lock_wait, allow_zero=True).total_seconds()
 
 
 class MasterySection(Section):
