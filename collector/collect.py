@@ -8,12 +8,12 @@ import threading
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 
-from collector.choices import stored_sources
 from collector.config import Settings
 from collector.core.credentials import Redactor
 from collector.ledger import Ledger
+from collector.ledger.locks import collect_lock
+from collector.ledger.queries import stored_sources
 from collector.ledger.runs import cursors
-from collector.lock import collect_lock
 from collector.pipeline import CollectOptions, Collector, ItemsHook, Progress, RunReport
 from collector.progress import draft_weeks
 from collector.sources import build_connector

@@ -1,6 +1,6 @@
 """Rules meet the ledger: load the rule files, evaluate items, reconcile suggestions.
 
-The decision rule lives in `collector.review.reconcile_many`: accepted and rejected
+The decision rule lives in `collector.ledger.suggestions.reconcile_many`: accepted and rejected
 suggestions (and notes) are never touched by a re-collect or a rule change.
 """
 
@@ -20,8 +20,8 @@ from collector.core.settings_model import RulesSection
 from collector.ledger import Ledger
 from collector.ledger.items import item_from_row
 from collector.ledger.models import ItemRow
+from collector.ledger.suggestions import FreshSuggestion, ReconcileResult, reconcile_many
 from collector.pipeline import ItemsHook
-from collector.review import FreshSuggestion, ReconcileResult, reconcile_many
 from connectors.item import KINDS, REVIEW_STATES, STATES, Item
 from rules import Evidence, RuleSet, RulesInvalid, evaluate, load_rules
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import difflib
 import functools
 import logging
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, NoReturn, ParamSpec, TypeVar
@@ -17,7 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from collector.config import Settings, load_settings
 from collector.core.credentials import Redactor, redacted_output
-from collector.core.errors import ExitCode, GrowthmapError
+from collector.core.errors import ExitCode, GrowthmapError, UsageError
 from collector.ledger import Ledger, open_ledger
 
 P = ParamSpec("P")
@@ -82,6 +83,20 @@ def row_id(text: str) -> int | None:
         return None
     number = int(value)
     return number if 0 < number <= LARGEST_ROW_ID else None
+
+
+def check_known(option: str, given: Iterable[str], known: Iterable[str]) -> None:
+    """UsageError (exit 2) for the first value of `option` that is not in `known`: a
+    filter's typo must not read as "nothing found"."""
+    choices = sorted(set(known))
+    for value in given:
+        if value in choices:
+            continue
+        close = difflib.get_close_matches(value, choices, n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        raise UsageError(
+            f"{option} {value!r} is unknown; {hint}known: {', '.join(choices) or 'none'}"
+        )
 
 
 ConfigOption = Annotated[

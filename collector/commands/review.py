@@ -11,12 +11,12 @@ from zoneinfo import ZoneInfo
 
 import typer
 
-from collector.choices import check_known, suggested_rules
-from collector.commands.common import ConfigOption, handles_errors, state
+from collector.commands.common import ConfigOption, check_known, handles_errors, state
 from collector.config import Settings
 from collector.core.errors import ConfigInvalid, ExitCode, UsageError
 from collector.core.textsafe import clean, json_line
 from collector.core.timeparse import parse_when
+from collector.ledger.queries import suggested_rules
 from collector.review import decisions
 from collector.review.card import columns, fit, item_ref
 from collector.review.interactive import Keys, Opener, ReviewSession, TerminalKeys

@@ -197,7 +197,7 @@ def ledger_url_problem(url: str) -> str | None:
 
 
 # Beside a SQLite ledger live its journal (`-journal`, `-wal`, `-shm`) and per owner a
-# lock and a daemon lock (`NAME.OWNER.lock`, `NAME.OWNER.daemon`, see collector.lock).
+# lock and a daemon lock (`NAME.OWNER.lock`, `NAME.OWNER.daemon`, see collector.ledger.locks).
 _NAME_MAX = 255  # bytes per file name on Linux and macOS file systems
 
 

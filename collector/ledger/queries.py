@@ -1,4 +1,5 @@
-"""Reading items back with their suggestions, in bounded chunks."""
+"""Reading items back with their suggestions, in bounded chunks, and what the owner's
+rows name (sources, rules) for checking filter options against."""
 
 from __future__ import annotations
 
@@ -72,3 +73,18 @@ def accepted_per_skill(session: Session, owner: str) -> dict[tuple[str, str], in
         .group_by(SuggestionRow.destination, SuggestionRow.skill)
     )
     return {(d, s): n for d, s, n in session.execute(query)}
+
+
+def stored_sources(session: Session, owner: str) -> set[str]:
+    """Source names the owner's items carry (a renamed or removed source's items stay)."""
+    query = select(ItemRow.source).where(ItemRow.owner == owner).distinct()
+    return set(session.scalars(query))
+
+
+def suggested_rules(session: Session, owner: str) -> set[str]:
+    """Rule ids the owner's suggestions name (rules since removed from the files too)."""
+    query = select(SuggestionRow.rules).where(SuggestionRow.owner == owner)
+    found: set[str] = set()
+    for rules in session.scalars(query.execution_options(yield_per=1000)):
+        found.update(rules or ())
+    return found

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from collector.core.errors import UsageError
 from collector.core.settings_model import GrowthMap
 from collector.ledger.models import DecisionRow, ItemRow, SuggestionRow
-from collector.review.reconcile import literal_ids
+from collector.ledger.suggestions import literal_ids
 
 CHUNK = 500
 ACTIONS = {"accepted": "accept", "rejected": "reject"}

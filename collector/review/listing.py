@@ -15,8 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from collector.ledger.models import ItemRow, SuggestionRow
+from collector.ledger.suggestions import literal_ids
 from collector.review.queue import iter_chunked, strongest_first, unmapped_condition
-from collector.review.reconcile import literal_ids
 
 STATUSES = ("suggested", "accepted", "rejected", "withdrawn", "unmapped")
 

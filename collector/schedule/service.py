@@ -18,8 +18,8 @@ from collector.core.credentials import Redactor
 from collector.core.settings_model import ScheduleSection
 from collector.ledger import Ledger
 from collector.ledger.db import safe_url
+from collector.ledger.locks import daemon_ledger_lock
 from collector.ledger.models import RunRow
-from collector.lock import daemon_ledger_lock
 from collector.pipeline import CollectOptions, RunReport, SilentProgress
 from collector.schedule.cron import CronExpr
 from collector.schedule.daemon import Daemon, LastRun

@@ -18,8 +18,8 @@ from typer.testing import CliRunner
 
 from collector.cli import app
 from collector.ledger import open_ledger
+from collector.ledger.locks import collect_lock
 from collector.ledger.models import RunRow
-from collector.lock import collect_lock
 
 runner = CliRunner()
 

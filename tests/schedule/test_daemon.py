@@ -19,8 +19,8 @@ from collector.config import Settings
 from collector.core.credentials import Redactor
 from collector.core.errors import ConfigInvalid, LedgerLocked, Problem
 from collector.ledger import Ledger
+from collector.ledger.locks import collect_lock
 from collector.ledger.models import CursorRow, RunRow
-from collector.lock import collect_lock
 from collector.pipeline import CollectOptions, RunReport, SilentProgress
 from collector.schedule.daemon import Daemon, Outcome
 from collector.schedule.hooks import PostRunHook, WeeklyJob

@@ -12,9 +12,9 @@ from sqlalchemy import select
 
 from collector.core.errors import ExitCode, LedgerLocked
 from collector.ledger import Ledger, open_ledger
+from collector.ledger.locks import collect_lock, daemon_ledger_lock
 from collector.ledger.models import RunRow
 from collector.ledger.runs import record_run_start
-from collector.lock import collect_lock, daemon_ledger_lock
 
 STARTED = datetime(2026, 11, 28, 7, 0, 3, tzinfo=UTC)
 
