@@ -15,9 +15,9 @@ from collector.ledger.locks import collect_lock
 from collector.ledger.queries import stored_sources
 from collector.ledger.runs import cursors
 from collector.pipeline import CollectOptions, Collector, ItemsHook, Progress, RunReport
+from collector.pipeline.sources import build_connector
+from collector.pipeline.suggest import load_ruleset, suggestions_hook
 from collector.progress import draft_weeks
-from collector.sources import build_connector
-from collector.suggest import load_ruleset, suggestions_hook
 from connectors.base import Connector, Runtime, SourceConfig
 
 log = logging.getLogger("growthmap")

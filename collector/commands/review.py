@@ -17,11 +17,11 @@ from collector.core.errors import ConfigInvalid, ExitCode, UsageError
 from collector.core.textsafe import clean, json_line
 from collector.core.timeparse import parse_when
 from collector.ledger.queries import suggested_rules
+from collector.pipeline.suggest import load_ruleset
 from collector.review import decisions
 from collector.review.card import columns, fit, item_ref
 from collector.review.interactive import Keys, Opener, ReviewSession, TerminalKeys
 from collector.review.listing import Listed, iter_listed, listed_json
-from collector.suggest import load_ruleset
 from connectors.item import KINDS
 
 # Seams for tests (and other front ends): where keys come from, how a url is opened.

@@ -17,7 +17,7 @@ from collector.core.timeparse import shown
 from collector.ledger import Ledger
 from collector.ledger.items import item_from_row
 from collector.ledger.models import ItemRow
-from collector.suggest import Evaluator, apply_rules, load_ruleset, stored_items
+from collector.pipeline.suggest import Evaluator, apply_rules, load_ruleset, stored_items
 from connectors.item import Item
 from rules import count_matches, explain
 

@@ -18,10 +18,10 @@ from collector.core.textsafe import clean
 from collector.ledger.db import open_ledger, safe_url, sqlite_file, upgrade_ledger
 from collector.ledger.migrate import head_revision
 from collector.ledger.queries import accepted_per_skill
-from collector.online import check_sources
 from collector.pipeline import NO_SOURCE
-from collector.sources import token_status
-from collector.suggest import load_ruleset, rule_paths
+from collector.pipeline.online_check import check_sources
+from collector.pipeline.sources import token_status
+from collector.pipeline.suggest import load_ruleset, rule_paths
 
 
 @handles_errors

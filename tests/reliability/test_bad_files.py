@@ -166,7 +166,7 @@ def check(tmp: Path, args: list[str], loads: bool) -> None:
 
 
 def loads_ok(config: Path) -> bool:
-    from collector.suggest import load_ruleset
+    from collector.pipeline.suggest import load_ruleset
 
     try:
         load_ruleset(load_settings(config, env={}))

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from collector.core.credentials import Redactor
-from collector.sources import MissingToken, build_connector
+from collector.pipeline.sources import MissingToken, build_connector
 from connectors.base import SourceConfig
 from connectors.errors import ConnectorError
 

@@ -5,6 +5,10 @@ Invariants kept here (ARCHITECTURE.md): a stream's cursor advances only in the
 transaction that stores its last batch, to the run's start minus the stream's lag, and
 only when the fetched window covers everything since the old cursor; one source
 failing never stops the others; items stream through in bounded batches.
+
+Beside the loop: `sources` (a source's connector, with its token), `stream_order` (which
+streams run when), `suggest` (the rules engine's glue: rule files loaded, items
+evaluated, suggestions reconciled) and `online_check` (`config check --online`).
 """
 
 from __future__ import annotations
@@ -36,8 +40,8 @@ from collector.ledger.runs import (
     record_run_start,
     record_run_stream,
 )
-from collector.sources import MissingToken
-from collector.stream_order import run_streams
+from collector.pipeline.sources import MissingToken
+from collector.pipeline.stream_order import run_streams
 from connectors.base import Connector, SourceConfig, Stream
 from connectors.errors import AuthError, ConnectorError, Unreachable
 from connectors.http import RequestStats, counting_into
