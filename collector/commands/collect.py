@@ -14,15 +14,15 @@ from rich.console import Console
 from rich.markup import escape
 
 from collector.collect import run_collect
+from collector.collect.summary import cron_lines, log_report
 from collector.commands.common import ConfigOption, err, handles_errors, state
 from collector.core.errors import UsageError
+from collector.core.logfile import logging_to_file
 from collector.core.timeparse import parse_wait, parse_when
-from collector.logfile import log_report, logging_to_file
 from collector.pipeline import CollectOptions, RunReport, SilentProgress
 from collector.progress import drafted_summary
 from collector.render_collect import (
     TerminalProgress,
-    cron_lines,
     failures,
     header,
     report_json,

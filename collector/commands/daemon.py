@@ -10,9 +10,9 @@ import typer
 
 from collector.commands.common import ConfigOption, handles_errors, state
 from collector.config import Settings
+from collector.core.logfile import logging_to_file
 from collector.export.weekly import write_weekly_export
 from collector.ledger import Ledger
-from collector.logfile import logging_to_file
 from collector.pipeline import RunReport
 from collector.schedule.hooks import PostRunHook, WeeklyJob
 from collector.schedule.service import serve_daemon

@@ -21,9 +21,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from collector.collect.summary import log_report
 from collector.core.credentials import Redactor
 from collector.core.errors import ExitCode, GrowthmapError, LedgerLocked
-from collector.logfile import log_report
 from collector.pipeline import RunReport
 from collector.schedule.hooks import PostRunHook, WeeklyGate, WeeklyJob, run_hooks
 from collector.schedule.plan import Plan, Policy

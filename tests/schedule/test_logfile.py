@@ -12,8 +12,8 @@ import pytest
 from fakes.memory import CONFIG, WORLD, make_item, write_config
 from typer.testing import CliRunner
 
-from collector import logfile
 from collector.cli import app
+from collector.core import logfile
 from collector.core.credentials import Redactor
 
 TOKEN = "ghp_secretvalue123456"

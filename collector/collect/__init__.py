@@ -1,4 +1,5 @@
-"""`growthmap collect` as a function: lock, build connectors, run the pipeline."""
+"""`growthmap collect` as a function: lock, build connectors, run the pipeline, draft the
+weeks that changed. `summary` says a run in words, for cron and the log file."""
 
 from __future__ import annotations
 

@@ -24,27 +24,13 @@ from typing import Any, TextIO
 
 from collector.core import paths
 from collector.core.credentials import Redactor
-from collector.pipeline import RunReport
-from collector.render_collect import cron_lines
 
 LOG_NAME = "growthmap.log"
 MAX_BYTES = 1_000_000
 BACKUPS = 5
-run_log = logging.getLogger("growthmap.run")
+run_log = logging.getLogger("growthmap.run")  # a run's summary (collect.summary)
 _FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 _CONSOLE_FORMAT = "%(asctime)s %(levelname)s %(message)s"
-
-
-def log_report(report: RunReport) -> None:
-    """The run's outcome in the log: a headline, then one line per source as in cron
-    output (without its timestamp: the log line has one)."""
-    kind = "dry run" if report.run_id is None else f"run {report.run_id}"
-    note = ": everything stored so far is kept" if report.interrupted else ""
-    run_log.info("%s %s%s", kind, report.status, note)
-    for line in cron_lines(report):
-        run_log.info("%s", line.partition(" ")[2])
-    if report.drafted_weeks:
-        run_log.info("progress log drafted for %s", ", ".join(report.drafted_weeks))
 
 
 def default_log_path() -> Path:
