@@ -16,6 +16,7 @@ from rich.markup import escape
 from collector.collect import run_collect
 from collector.collect.summary import cron_lines, log_report
 from collector.commands.common import ConfigOption, err, handles_errors, state
+from collector.commands.signals import stop_on_signals
 from collector.core.errors import UsageError
 from collector.core.logfile import logging_to_file
 from collector.core.timeparse import parse_wait, parse_when
@@ -28,7 +29,6 @@ from collector.render_collect import (
     report_json,
     summary_table,
 )
-from collector.schedule.signals import stop_on_signals
 
 WHEN_HELP = "ISO date (midnight, owner's timezone), ISO datetime, or relative: 14d, 6w, 12h"
 

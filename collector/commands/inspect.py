@@ -14,10 +14,10 @@ from rich.table import Table
 from collector.commands.common import ConfigOption, check_known, handles_errors, out, state
 from collector.core.textsafe import clean, json_line
 from collector.core.timeparse import parse_when
+from collector.daemon.status import daemon_lines, daemon_store, last_daemon_run, run_status
 from collector.ledger.models import ItemRow, SuggestionRow
 from collector.ledger.queries import iter_items, stored_sources, suggestion_counts
 from collector.ledger.runs import cursors, item_counts, last_runs, last_stream_outcomes
-from collector.schedule.status import daemon_lines, daemon_store, last_daemon_run, run_status
 from connectors.item import KINDS
 from connectors.registry import connector_class
 

@@ -12,7 +12,7 @@ from fakes.memory import CONFIG, write_config
 from collector.config import load_settings
 from collector.core.errors import ConfigInvalid
 from collector.core.settings_model import ScheduleSection
-from collector.schedule.service import policy_for
+from collector.daemon.service import policy_for
 
 ROOT = Path(__file__).resolve().parents[2]
 

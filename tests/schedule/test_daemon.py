@@ -18,14 +18,14 @@ from collector.collect import run_collect
 from collector.config import Settings
 from collector.core.credentials import Redactor
 from collector.core.errors import ConfigInvalid, LedgerLocked, Problem
+from collector.daemon.hooks import PostRunHook, WeeklyJob
+from collector.daemon.loop import Daemon, Outcome
+from collector.daemon.service import build_daemon, last_finished_run, policy_for, serve_daemon
+from collector.daemon.state import DaemonState, StateStore, daemon_lock, state_path
 from collector.ledger import Ledger
 from collector.ledger.locks import collect_lock
 from collector.ledger.models import CursorRow, RunRow
 from collector.pipeline import CollectOptions, RunReport, SilentProgress
-from collector.schedule.daemon import Daemon, Outcome
-from collector.schedule.hooks import PostRunHook, WeeklyJob
-from collector.schedule.service import build_daemon, last_finished_run, policy_for, serve_daemon
-from collector.schedule.state import DaemonState, StateStore, daemon_lock, state_path
 
 TOKEN = "memory-token-abcdef"  # as set by conftest
 ENV = {"MEMORY_TOKEN": TOKEN}
@@ -333,8 +333,8 @@ def test_a_run_that_cannot_start_counts_as_failed_and_once_returns_its_code(
 def test_the_configured_weekly_export_writes_one_file_a_week(
     settings: Settings, ledger: Ledger, clock: FakeClock, tmp_path: Path
 ) -> None:
-    from collector.commands.daemon import weekly_jobs
     from collector.core.settings_model import ScheduleSection, WeeklyExport
+    from collector.daemon.jobs import weekly_jobs
 
     folder = tmp_path / "exports"
     schedule = ScheduleSection(

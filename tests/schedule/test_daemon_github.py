@@ -20,12 +20,12 @@ from sqlalchemy import select
 
 from collector.collect import run_collect
 from collector.config import load_settings
+from collector.daemon.loop import Daemon, Outcome
+from collector.daemon.service import last_finished_run, policy_for
+from collector.daemon.state import DaemonState, StateStore
 from collector.ledger import open_ledger
 from collector.ledger.models import CursorRow, ItemRow, RunRow
 from collector.pipeline import CollectOptions, RunReport, SilentProgress
-from collector.schedule.daemon import Daemon, Outcome
-from collector.schedule.service import last_finished_run, policy_for
-from collector.schedule.state import DaemonState, StateStore
 from connectors.base import Runtime
 
 TOKEN = "owner-token"

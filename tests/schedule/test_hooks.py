@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from collector.daemon.hooks import WeeklyGate, run_hooks
 from collector.pipeline import RunReport
-from collector.schedule.hooks import WeeklyGate, run_hooks
 
 BERLIN = ZoneInfo("Europe/Berlin")
 

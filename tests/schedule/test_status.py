@@ -14,8 +14,8 @@ from typer.testing import CliRunner
 
 from collector.cli import app
 from collector.config import load_settings
-from collector.schedule.state import DaemonState, daemon_lock
-from collector.schedule.status import daemon_store
+from collector.daemon.state import DaemonState, daemon_lock
+from collector.daemon.status import daemon_store
 
 runner = CliRunner()
 

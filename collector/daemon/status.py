@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from collector.daemon.state import DaemonState, StateStore, daemon_running, state_path
 from collector.ledger.models import RunRow
-from collector.schedule.state import DaemonState, StateStore, daemon_running, state_path
 
 DAEMON_TRIGGER = "daemon"
 

@@ -24,11 +24,11 @@ from sqlalchemy.exc import SQLAlchemyError
 from collector.collect.summary import log_report
 from collector.core.credentials import Redactor
 from collector.core.errors import ExitCode, GrowthmapError, LedgerLocked
+from collector.daemon.hooks import PostRunHook, WeeklyGate, WeeklyJob, run_hooks
+from collector.daemon.state import DaemonState, StateStore
 from collector.pipeline import RunReport
-from collector.schedule.hooks import PostRunHook, WeeklyGate, WeeklyJob, run_hooks
 from collector.schedule.plan import Plan, Policy
 from collector.schedule.spec import format_duration
-from collector.schedule.state import DaemonState, StateStore
 
 log = logging.getLogger("growthmap.daemon")
 

@@ -16,18 +16,19 @@ from collector.collect import run_collect
 from collector.config import Settings
 from collector.core.credentials import Redactor
 from collector.core.settings_model import ScheduleSection
+from collector.daemon.hooks import PostRunHook, WeeklyJob
+from collector.daemon.jobs import weekly_jobs
+from collector.daemon.loop import Daemon, LastRun
+from collector.daemon.state import DaemonState, StateStore, daemon_lock, state_path
+from collector.daemon.status import DAEMON_TRIGGER
 from collector.ledger import Ledger
 from collector.ledger.db import safe_url
 from collector.ledger.locks import daemon_ledger_lock
 from collector.ledger.models import RunRow
 from collector.pipeline import CollectOptions, RunReport, SilentProgress
 from collector.schedule.cron import CronExpr
-from collector.schedule.daemon import Daemon, LastRun
-from collector.schedule.hooks import PostRunHook, WeeklyJob
 from collector.schedule.plan import Policy
 from collector.schedule.spec import Schedule, parse_duration
-from collector.schedule.state import DaemonState, StateStore, daemon_lock, state_path
-from collector.schedule.status import DAEMON_TRIGGER
 
 log = logging.getLogger("growthmap.daemon")
 
@@ -98,12 +99,15 @@ def serve_daemon(
     env: Mapping[str, str],
     stop: threading.Event,
     hooks: Sequence[PostRunHook] = (),
-    weekly: Sequence[WeeklyJob] = (),
+    weekly: Sequence[WeeklyJob] | None = None,
     once: bool = False,
 ) -> int:
     """Run the daemon until `stop` is set (or one cycle with `once`); the exit code.
-    LedgerLocked (exit 3) if a daemon already runs for this ledger and owner."""
+    LedgerLocked (exit 3) if a daemon already runs for this ledger and owner. `hooks` run
+    after every run, `weekly` once a week (by default the config's weekly jobs)."""
     store = StateStore(state_path(ledger.owner, settings.ledger_url))
+    if weekly is None:
+        weekly = weekly_jobs(settings, ledger)
     with daemon_lock(store), daemon_ledger_lock(ledger):
         daemon = build_daemon(
             settings, ledger, store=store, env=env, stop=stop, hooks=hooks, weekly=weekly
