@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from collector.commands.signals import stop_on_signals
+from collector.cli.signals import stop_on_signals
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])

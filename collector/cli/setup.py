@@ -9,7 +9,7 @@ import typer
 from rich.markup import escape
 from sqlalchemy.exc import SQLAlchemyError
 
-from collector.commands.common import ConfigOption, err, handles_errors, out, state
+from collector.cli.common import ConfigOption, err, handles_errors, out, state
 from collector.config import Settings, config_target, zero_config_github
 from collector.config.checks import config_file_warnings, ledger_file_warnings
 from collector.config.starter import CONFIG_NAME, InitResult, write_starter_files

@@ -16,7 +16,7 @@ import typer
 from rich.markdown import Markdown
 from rich.table import Table
 
-from collector.commands.common import ConfigOption, err, handles_errors, out, state
+from collector.cli.common import ConfigOption, err, handles_errors, out, state
 from collector.core.errors import UsageError
 from collector.core.textsafe import clean
 from collector.core.timeparse import shown

@@ -1,25 +1,33 @@
-"""The `growthmap` command line: a thin shell over `collector`'s functions."""
+"""The `growthmap` command line: a thin shell over `collector`'s functions.
+
+One module per command or command group, named after it (`collect`, `daemon`, `export`,
+`growth` for map/skill/cycle, `inspect` for status/items, `log`, `review`, `rules`,
+`setup` for init/config/db, `artifacts` for add/artifacts); `common` holds what every
+command shares (settings, ledger, error handling), `collect_view` what `collect` shows on
+a terminal, `signals` the clean stop on SIGTERM/SIGINT. Commands parse, call functions of
+the layers below, and render: none of them touches the ORM.
+"""
 
 from __future__ import annotations
 
 import logging
-import sys
 from pathlib import Path
-from typing import Annotated, TextIO
+from typing import Annotated
 
 import typer
 
-from collector.commands import artifacts as artifacts_cmd
-from collector.commands import collect as collect_cmd
-from collector.commands import daemon as daemon_cmd
-from collector.commands import export as export_cmd
-from collector.commands import growth as growth_cmd
-from collector.commands import inspect as inspect_cmd
-from collector.commands import log as log_cmd
-from collector.commands import review as review_cmd
-from collector.commands import rules as rules_cmd
-from collector.commands import setup as setup_cmd
-from collector.commands.common import AppState
+from collector.cli import artifacts as artifacts_cmd
+from collector.cli import collect as collect_cmd
+from collector.cli import daemon as daemon_cmd
+from collector.cli import export as export_cmd
+from collector.cli import growth as growth_cmd
+from collector.cli import inspect as inspect_cmd
+from collector.cli import log as log_cmd
+from collector.cli import review as review_cmd
+from collector.cli import rules as rules_cmd
+from collector.cli import setup as setup_cmd
+from collector.cli.common import AppState
+from collector.core.logfile import CurrentStderrHandler
 
 app = typer.Typer(
     name="growthmap",
@@ -69,21 +77,8 @@ app.add_typer(growth_cmd.cycle_app, name="cycle")
 app.command()(export_cmd.export)
 
 
-class _CurrentStderrHandler(logging.StreamHandler[TextIO]):
-    """Writes to whatever sys.stderr is at the time, so a live progress display (which
-    redirects stderr) shows warnings above itself instead of being overwritten."""
-
-    @property
-    def stream(self) -> TextIO:
-        return sys.stderr
-
-    @stream.setter
-    def stream(self, _value: object) -> None:
-        pass
-
-
 def configure_logging(debug: bool) -> None:
-    handler = _CurrentStderrHandler()
+    handler = CurrentStderrHandler()
     handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
     handler.setLevel(logging.DEBUG if debug else logging.WARNING)
     logger = logging.getLogger("growthmap")

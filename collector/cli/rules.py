@@ -10,7 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 from sqlalchemy import select
 
-from collector.commands.common import ConfigOption, handles_errors, out, row_id, state
+from collector.cli.common import ConfigOption, handles_errors, out, row_id, state
 from collector.core.errors import UsageError
 from collector.core.textsafe import clean
 from collector.core.timeparse import shown

@@ -6,8 +6,8 @@ from typing import Annotated
 
 import typer
 
-from collector.commands.common import ConfigOption, handles_errors, state
-from collector.commands.signals import stop_on_signals
+from collector.cli.common import ConfigOption, handles_errors, state
+from collector.cli.signals import stop_on_signals
 from collector.core.logfile import logging_to_file
 from collector.daemon.service import serve_daemon
 

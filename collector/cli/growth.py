@@ -9,8 +9,8 @@ from typing import Annotated
 
 import typer
 
-from collector.commands.common import ConfigOption, err, handles_errors, state
-from collector.commands.log import MarkdownOption, print_markdown
+from collector.cli.common import ConfigOption, err, handles_errors, state
+from collector.cli.log import MarkdownOption, print_markdown
 from collector.core.textsafe import clean
 from collector.core.timeparse import parse_day
 from collector.progress import (

@@ -13,22 +13,22 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from collector.collect import run_collect
-from collector.collect.summary import cron_lines, log_report
-from collector.commands.common import ConfigOption, err, handles_errors, state
-from collector.commands.signals import stop_on_signals
-from collector.core.errors import UsageError
-from collector.core.logfile import logging_to_file
-from collector.core.timeparse import parse_wait, parse_when
-from collector.pipeline import CollectOptions, RunReport, SilentProgress
-from collector.progress import drafted_summary
-from collector.render_collect import (
+from collector.cli.collect_view import (
     TerminalProgress,
     failures,
     header,
     report_json,
     summary_table,
 )
+from collector.cli.common import ConfigOption, err, handles_errors, state
+from collector.cli.signals import stop_on_signals
+from collector.collect import run_collect
+from collector.collect.summary import cron_lines, log_report
+from collector.core.errors import UsageError
+from collector.core.logfile import logging_to_file
+from collector.core.timeparse import parse_wait, parse_when
+from collector.pipeline import CollectOptions, RunReport, SilentProgress
+from collector.progress import drafted_summary
 
 WHEN_HELP = "ISO date (midnight, owner's timezone), ISO datetime, or relative: 14d, 6w, 12h"
 

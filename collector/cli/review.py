@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import typer
 
-from collector.commands.common import ConfigOption, check_known, handles_errors, state
+from collector.cli.common import ConfigOption, check_known, handles_errors, state
 from collector.config import Settings
 from collector.core.errors import ConfigInvalid, ExitCode, UsageError
 from collector.core.textsafe import clean, json_line

@@ -11,7 +11,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from collector.commands.common import ConfigOption, check_known, handles_errors, out, state
+from collector.cli.common import ConfigOption, check_known, handles_errors, out, state
 from collector.core.textsafe import clean, json_line
 from collector.core.timeparse import parse_when
 from collector.daemon.status import daemon_lines, daemon_store, last_daemon_run, run_status

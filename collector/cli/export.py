@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from collector.commands.common import ConfigOption, err, handles_errors, state
+from collector.cli.common import ConfigOption, err, handles_errors, state
 from collector.core.errors import UsageError
 from collector.core.timeparse import parse_day, shown
 from collector.export import (

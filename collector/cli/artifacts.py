@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from collector.commands.common import (
+from collector.cli.common import (
     LARGEST_ROW_ID,
     ConfigOption,
     err,
