@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -19,11 +19,12 @@ from collector.cli.common import (
 from collector.core.errors import UsageError
 from collector.core.textsafe import clean, json_line
 from collector.core.timeparse import parse_local_day
-from collector.ledger.models import ManualArtifactRow
 from collector.review.artifacts import (
     KINDS,
     ArtifactFields,
     add_artifact,
+    artifact_json,
+    describe_artifact,
     edit_artifact,
     get_artifact,
     list_artifacts,
@@ -110,7 +111,7 @@ def add(
         else:
             row = edit_artifact(session, ledger.owner, settings.growth_map, edit, given, now)
             verb = "updated"
-    print(f"{verb} artifact {row.id}: {_describe(row)}")
+    print(f"{verb} artifact {row.id}: {describe_artifact(row)}")
 
 
 def _check_artifact_id(number: int) -> None:
@@ -122,14 +123,6 @@ def _check_artifact_id(number: int) -> None:
 
 def _with_date(given: ArtifactFields, day: date) -> ArtifactFields:
     return replace(given, date=day)
-
-
-def _describe(row: ManualArtifactRow) -> str:
-    title = clean(row.title)
-    if row.kind == "endorsement":
-        title = f"“{title}” — {clean(row.endorser)}"
-    skills = ", ".join(row.skills)
-    return f"{row.kind} · {row.date.isoformat()} · {title} · {row.destination} ({skills})"
 
 
 @artifacts_app.command("list")
@@ -178,20 +171,4 @@ def remove_cmd(
     ledger = app.ledger()
     with ledger.write() as session:
         row = remove_artifact(session, ledger.owner, artifact_id)
-    print(f"removed artifact {artifact_id}: {_describe(row)}")
-
-
-def artifact_json(row: ManualArtifactRow) -> dict[str, Any]:
-    return {
-        "id": row.id,
-        "kind": row.kind,
-        "title": row.title,
-        "date": row.date.isoformat(),
-        "url": row.url,
-        "destination": row.destination,
-        "skills": row.skills,
-        "outcome": row.outcome,
-        "endorser": row.endorser,
-        "created_at": row.created_at.isoformat(),
-        "updated_at": row.updated_at.isoformat(),
-    }
+    print(f"removed artifact {artifact_id}: {describe_artifact(row)}")

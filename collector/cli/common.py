@@ -14,12 +14,11 @@ from typing import Annotated, Any, NoReturn, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
-from sqlalchemy.exc import SQLAlchemyError
 
 from collector.config import Settings, load_settings
 from collector.core.credentials import Redactor, redacted_output
 from collector.core.errors import ExitCode, GrowthmapError, UsageError
-from collector.ledger import Ledger, open_ledger
+from collector.ledger import Ledger, LedgerFailure, failure_message, open_ledger
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -144,12 +143,8 @@ def _run(func: Callable[P, R], debug: bool, *args: P.args, **kwargs: P.kwargs) -
         return func(*args, **kwargs)
     except GrowthmapError as exc:
         _fail(str(exc), exc.exit_code, debug)
-    except SQLAlchemyError as exc:
-        _fail(
-            f"ledger error: {exc.__class__.__name__}: {getattr(exc, 'orig', exc)}",
-            ExitCode.SOURCE_FAILED,
-            debug,
-        )
+    except LedgerFailure as exc:
+        _fail(failure_message(exc), ExitCode.SOURCE_FAILED, debug)
     except KeyboardInterrupt:
         print("interrupted; everything stored so far is kept", file=sys.stderr)
         raise typer.Exit(ExitCode.INTERRUPTED) from None

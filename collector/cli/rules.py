@@ -8,15 +8,13 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 from rich.table import Table
-from sqlalchemy import select
 
 from collector.cli.common import ConfigOption, handles_errors, out, row_id, state
 from collector.core.errors import UsageError
 from collector.core.textsafe import clean
 from collector.core.timeparse import shown
 from collector.ledger import Ledger
-from collector.ledger.items import item_from_row
-from collector.ledger.models import ItemRow
+from collector.ledger.items import find_item
 from collector.pipeline.suggest import Evaluator, apply_rules, load_ruleset, stored_items
 from connectors.item import Item
 from rules import count_matches, explain
@@ -70,19 +68,13 @@ def rules_explain(
 
 
 def _find_item(ledger: Ledger, reference: str) -> Item:
-    query = select(ItemRow).where(ItemRow.owner == ledger.owner)
-    number = row_id(reference)
-    if number is not None:
-        query = query.where(ItemRow.id == number)
-    else:
-        query = query.where(ItemRow.url == reference.strip())
     with ledger.read() as session:
-        row = session.scalars(query.limit(1)).first()
-        if row is None:
-            raise UsageError(
-                f"no stored item {shown(reference)}: use an id or URL from `growthmap items`"
-            )
-        return item_from_row(row)
+        found = find_item(session, ledger.owner, item_id=row_id(reference), url=reference.strip())
+    if found is None:
+        raise UsageError(
+            f"no stored item {shown(reference)}: use an id or URL from `growthmap items`"
+        )
+    return found
 
 
 @rules_app.command("apply")

@@ -7,17 +7,19 @@ from typing import Annotated
 
 import typer
 from rich.markup import escape
-from sqlalchemy.exc import SQLAlchemyError
 
 from collector.cli.common import ConfigOption, err, handles_errors, out, state
 from collector.config import Settings, config_target, zero_config_github
-from collector.config.checks import config_file_warnings, ledger_file_warnings
+from collector.config.checks import (
+    config_file_warnings,
+    evidence_left_out,
+    ledger_file_warnings,
+)
 from collector.config.starter import CONFIG_NAME, InitResult, write_starter_files
-from collector.core.errors import LedgerError, SourcesFailed, UsageError
+from collector.core.errors import SourcesFailed, UsageError
 from collector.core.textsafe import clean
-from collector.ledger.db import open_ledger, safe_url, sqlite_file, upgrade_ledger
+from collector.ledger.db import safe_url, upgrade_ledger
 from collector.ledger.migrate import head_revision
-from collector.ledger.queries import accepted_per_skill
 from collector.pipeline import NO_SOURCE
 from collector.pipeline.online_check import check_sources
 from collector.pipeline.sources import token_status
@@ -94,7 +96,7 @@ def config_check(
         f"rules:   {len(ruleset)} rules from "
         f"{', '.join(str(p) for p in rule_paths(settings)) or 'no rule files'}"
     )
-    for warning in _evidence_left_out(settings):
+    for warning in evidence_left_out(settings):
         err.print(f"warning: {escape(warning)}")
     if online:
         _check_online(settings, app.env)
@@ -113,34 +115,6 @@ def config_check(
                 "collect will fail for this source until it is set to the token alone"
             )
     out.print("config ok")
-
-
-def _evidence_left_out(settings: Settings) -> list[str]:
-    """Accepted evidence for skills the growth map no longer has: a renamed or removed
-    skill quietly drops it from the map. Only an existing ledger is read (check writes
-    nothing); one that cannot be opened is collect's to report."""
-    file = sqlite_file(settings.ledger_url)
-    if file is not None and not file.exists():
-        return []
-    try:
-        ledger = open_ledger(settings.ledger_url, settings.owner.key, upgrade=False)
-    except LedgerError:
-        return []
-    try:
-        with ledger.read() as session:
-            counts = accepted_per_skill(session, ledger.owner)
-    except SQLAlchemyError:  # an empty or older ledger: nothing to compare yet
-        return []
-    finally:
-        ledger.close()
-    known = settings.growth_map.skill_ids()
-    return [
-        f"{n} accepted item(s) count for {dest}/{skill}, which the growth map no longer has; "
-        "`growthmap map` leaves them out: name the skill as before, or re-map them "
-        "(`growthmap review list --status accepted` shows their ids)"
-        for (dest, skill), n in sorted(counts.items())
-        if skill not in known.get(dest, [])
-    ]
 
 
 def _check_online(settings: Settings, env: dict[str, str]) -> None:

@@ -1,4 +1,6 @@
-"""Checks on the config file itself: who may read it, and token values written into it.
+"""What `config check` warns about beyond validation: who may read the config file and
+the ledger, token values written into the file, and accepted evidence the growth map no
+longer has a place for.
 
 Tokens belong in environment variables (`token_env`); a config file that names them is
 still worth keeping private, and one that holds a token literal is a leak waiting to
@@ -13,8 +15,11 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from collector.config import read_toml
-from collector.ledger.db import sqlite_file
+from collector.config import Settings, read_toml
+from collector.core.errors import LedgerError
+from collector.ledger import LedgerFailure
+from collector.ledger.db import open_ledger, sqlite_file
+from collector.ledger.queries import accepted_per_skill
 from connectors.base import SourceConfig
 
 # Prefixes of tokens the supported services issue, and of common other ones.
@@ -59,6 +64,34 @@ def ledger_file_warnings(ledger_url: str) -> list[str]:
     return [
         f"the ledger {path} is readable by other users (mode {mode:04o}) and holds your "
         f"work's details; make it private: chmod 600 {path}"
+    ]
+
+
+def evidence_left_out(settings: Settings) -> list[str]:
+    """Accepted evidence for skills the growth map no longer has: a renamed or removed
+    skill quietly drops it from the map. Only an existing ledger is read (check writes
+    nothing); one that cannot be opened is collect's to report."""
+    file = sqlite_file(settings.ledger_url)
+    if file is not None and not file.exists():
+        return []
+    try:
+        ledger = open_ledger(settings.ledger_url, settings.owner.key, upgrade=False)
+    except LedgerError:
+        return []
+    try:
+        with ledger.read() as session:
+            counts = accepted_per_skill(session, ledger.owner)
+    except LedgerFailure:  # an empty or older ledger: nothing to compare yet
+        return []
+    finally:
+        ledger.close()
+    known = settings.growth_map.skill_ids()
+    return [
+        f"{n} accepted item(s) count for {dest}/{skill}, which the growth map no longer has; "
+        "`growthmap map` leaves them out: name the skill as before, or re-map them "
+        "(`growthmap review list --status accepted` shows their ids)"
+        for (dest, skill), n in sorted(counts.items())
+        if skill not in known.get(dest, [])
     ]
 
 

@@ -19,13 +19,12 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.exc import SQLAlchemyError
-
 from collector.collect.summary import log_report
 from collector.core.credentials import Redactor
 from collector.core.errors import ExitCode, GrowthmapError, LedgerLocked
 from collector.daemon.hooks import PostRunHook, WeeklyGate, WeeklyJob, run_hooks
 from collector.daemon.state import DaemonState, StateStore
+from collector.ledger import LedgerFailure, failure_message
 from collector.pipeline import RunReport
 from collector.schedule.plan import Plan, Policy
 from collector.schedule.spec import format_duration
@@ -153,9 +152,8 @@ class Daemon:
             cycle = Cycle(started, self.now(), Outcome.LOCKED, message=str(exc))
         except GrowthmapError as exc:
             cycle = Cycle(started, self.now(), Outcome.ERROR, None, str(exc), exc.exit_code)
-        except SQLAlchemyError as exc:
-            message = f"ledger error: {type(exc).__name__}: {getattr(exc, 'orig', exc)}"
-            cycle = Cycle(started, self.now(), Outcome.ERROR, message=message)
+        except LedgerFailure as exc:
+            cycle = Cycle(started, self.now(), Outcome.ERROR, message=failure_message(exc))
         except Exception as exc:  # a bug in one run must not end the daemon
             log.debug("unexpected error in a run", exc_info=True)
             message = f"unexpected error: {type(exc).__name__}: {exc}"

@@ -20,6 +20,15 @@ from collector.ledger import migrate
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
+# What a ledger operation raises when the database fails (unreachable, locked, damaged):
+# the layers above catch it by this name and never import the database library.
+LedgerFailure = SQLAlchemyError
+
+
+def failure_message(exc: SQLAlchemyError) -> str:
+    """A database failure in one line, as the CLI and the daemon report it."""
+    return f"ledger error: {type(exc).__name__}: {getattr(exc, 'orig', exc)}"
+
 
 class Ledger:
     """The evidence ledger of one owner. `write()` serializes writers on SQLite."""

@@ -176,6 +176,19 @@ def _insert_or_update(session: Session, rows: list[dict[str, Any]]) -> None:
     session.execute(statement, rows)
 
 
+def find_item(
+    session: Session, owner: str, *, item_id: int | None = None, url: str | None = None
+) -> Item | None:
+    """The owner's stored item with this row id, or else with this URL; None if none."""
+    query = select(ItemRow).where(ItemRow.owner == owner)
+    if item_id is not None:
+        query = query.where(ItemRow.id == item_id)
+    else:
+        query = query.where(ItemRow.url == url)
+    row = session.scalars(query.limit(1)).first()
+    return item_from_row(row) if row is not None else None
+
+
 def item_from_row(row: ItemRow) -> Item:
     """Rebuild the connector-level Item from its stored row (for rules and drafting)."""
     return Item(

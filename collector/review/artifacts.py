@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime
+from typing import Any
 from urllib.parse import urlparse
 
 from sqlalchemy import select
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from collector.core.errors import UsageError
 from collector.core.settings_model import GrowthMap
+from collector.core.textsafe import clean
 from collector.ledger.models import ManualArtifactRow
 
 KINDS = ("talk", "article", "mentoring", "pairing", "incident", "endorsement", "other")
@@ -114,6 +116,32 @@ def list_artifacts(session: Session, owner: str) -> list[ManualArtifactRow]:
         .order_by(ManualArtifactRow.date.desc(), ManualArtifactRow.id.desc())
     )
     return list(session.scalars(query))
+
+
+def describe_artifact(row: ManualArtifactRow) -> str:
+    """One line naming an artifact and where it counts, as `add` and `remove` say it."""
+    title = clean(row.title)
+    if row.kind == "endorsement":
+        title = f"“{title}” — {clean(row.endorser)}"
+    skills = ", ".join(row.skills)
+    return f"{row.kind} · {row.date.isoformat()} · {title} · {row.destination} ({skills})"
+
+
+def artifact_json(row: ManualArtifactRow) -> dict[str, Any]:
+    """One line of `artifacts list --format json`."""
+    return {
+        "id": row.id,
+        "kind": row.kind,
+        "title": row.title,
+        "date": row.date.isoformat(),
+        "url": row.url,
+        "destination": row.destination,
+        "skills": row.skills,
+        "outcome": row.outcome,
+        "endorser": row.endorser,
+        "created_at": row.created_at.isoformat(),
+        "updated_at": row.updated_at.isoformat(),
+    }
 
 
 def _normalized(values: ArtifactFields) -> ArtifactFields:
