@@ -19,7 +19,8 @@ from collector.cli.common import (
 from collector.core.errors import UsageError
 from collector.core.textsafe import clean, json_line
 from collector.core.timeparse import parse_local_day
-from collector.review.artifacts import (
+from collector.review.card import columns, fit
+from collector.review.manual_artifacts import (
     KINDS,
     ArtifactFields,
     add_artifact,
@@ -30,7 +31,6 @@ from collector.review.artifacts import (
     list_artifacts,
     remove_artifact,
 )
-from collector.review.card import columns, fit
 
 artifacts_app = typer.Typer(
     help="Manual artifacts (talks, articles, endorsements…): list and remove. "

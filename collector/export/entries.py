@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from collector.config import Settings
 from collector.core.textsafe import clean
 from collector.export.period import Period
-from collector.export.redact import Redaction
+from collector.export.private import Redaction
 from collector.ledger.models import LogEntryRow
 from collector.progress import Artifact, Evidence, EvidenceSet, ShownEntry, Week, level_history
 from collector.progress.drafting import new_since_block

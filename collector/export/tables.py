@@ -13,7 +13,7 @@ from typing import Any
 from collector.core.textsafe import clean
 from collector.export.model import ExportModel, Mapping, SkillLevels
 from collector.progress import ShownEntry
-from collector.progress.artifacts import Artifact
+from collector.progress.evidence import Artifact
 from collector.progress.growth import GrowthMapView, SkillView, StrongArtifact
 from collector.progress.lines import unmarked
 

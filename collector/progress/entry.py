@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from collector.core.settings_model import GrowthMap
-from collector.progress.artifacts import Artifact, Evidence, pieces_of_work
+from collector.progress.evidence import Artifact, Evidence, pieces_of_work
 from collector.progress.gather import EvidenceSet
 from collector.progress.lines import (
     LineBook,

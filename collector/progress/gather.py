@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from collector.core.settings_model import GrowthMap
 from collector.ledger.models import ItemRow, ManualArtifactRow, SuggestionRow
 from collector.ledger.queries import CHUNK
-from collector.progress.artifacts import (
+from collector.progress.evidence import (
     MAPPED,
     Artifact,
     Evidence,

@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 
 from collector.config import Settings
 from collector.core.settings_model import LEVEL_ORDER, Destination, Skill
-from collector.progress.artifacts import Artifact, Evidence, pieces_of_work
 from collector.progress.drafting import EntrySummary, list_entries
+from collector.progress.evidence import Artifact, Evidence, pieces_of_work
 from collector.progress.gather import EvidenceSet, gather_evidence
 from collector.progress.levels import LevelChange, level_history, level_on
 from collector.progress.mastery import MasteryProgress, MasterySuggestion, mastery_progress

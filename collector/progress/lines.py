@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from collector.core.textsafe import clean
-from collector.progress.artifacts import Artifact
+from collector.progress.evidence import Artifact
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>~])")
 _PR_VERBS = {"merged": "Merged", "open": "Open", "opened": "Open", "closed": "Closed"}

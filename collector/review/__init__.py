@@ -4,7 +4,7 @@
 - `decisions`: accept, reject, note, change, map by hand (each appends a DecisionRow).
 - `listing`: `review list`, and `changed_since_acceptance` for exports.
 - `rulefile`: a rule proposed from a hand mapping, appended to the user's rule file.
-- `artifacts`: manual artifacts (`growthmap add`).
+- `manual_artifacts`: evidence no connector sees (`growthmap add`, `artifacts list`).
 
 What `collect` and `rules apply` call to bring rule suggestions up to date without
 touching a decision or a note is the ledger's (`collector.ledger.suggestions`).

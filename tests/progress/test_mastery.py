@@ -9,7 +9,7 @@ from pathlib import Path
 from progress_data import CONFIG, settings
 
 from collector.core.settings_model import MasterySection
-from collector.progress.artifacts import Artifact, Evidence, pieces_of_work
+from collector.progress.evidence import Artifact, Evidence, pieces_of_work
 from collector.progress.levels import LevelChange
 from collector.progress.mastery import mastery_progress
 

@@ -11,8 +11,8 @@ from fakes.fixed_ledger import write_settings
 
 from collector.config import Settings
 from collector.export import ExportFormat, ExportOptions
-from collector.export.redact import PRIVATE_REPO as NEUTRAL_REPO
-from collector.export.redact import Redaction, is_private
+from collector.export.private import PRIVATE_REPO as NEUTRAL_REPO
+from collector.export.private import Redaction, is_private
 from collector.ledger import Ledger
 
 SECRETS = (PRIVATE_REPO, "secret-payroll", "secret\\-payroll", PRIVATE_TITLE, PRIVATE_REVIEW_TITLE)

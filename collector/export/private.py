@@ -20,7 +20,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from collector.ledger.models import ItemRow
-from collector.progress.artifacts import Artifact
+from collector.progress.evidence import Artifact
 from collector.progress.lines import md_text
 
 PRIVATE_REPO = "private repository"
