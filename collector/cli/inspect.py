@@ -15,8 +15,7 @@ from collector.cli.common import ConfigOption, check_known, handles_errors, out,
 from collector.core.textsafe import clean, json_line
 from collector.core.timeparse import parse_when
 from collector.daemon.status import daemon_lines, daemon_store, last_daemon_run, run_status
-from collector.ledger.models import ItemRow, SuggestionRow
-from collector.ledger.queries import iter_items, stored_sources, suggestion_counts
+from collector.ledger.queries import item_json, iter_items, stored_sources, suggestion_counts
 from collector.ledger.runs import cursors, item_counts, last_runs, last_stream_outcomes
 from connectors.item import KINDS
 from connectors.registry import connector_class
@@ -159,38 +158,3 @@ def items(
                 mapped,
             )
     out.print(table)
-
-
-def item_json(row: ItemRow, suggestions: list[SuggestionRow]) -> dict[str, Any]:
-    return {
-        "id": row.id,
-        "source": row.source,
-        "kind": row.kind,
-        "external_id": row.external_id,
-        "url": row.url,
-        "title": row.title,
-        "repo": row.repo,
-        "path": row.path,
-        "author": row.author,
-        "created_at": row.created_at.isoformat(),
-        "updated_at": row.updated_at.isoformat(),
-        "occurred_at": row.occurred_at.isoformat(),
-        "state": row.state,
-        "labels": row.labels,
-        "paths": row.paths,
-        "additions": row.additions,
-        "deletions": row.deletions,
-        "changed_files": row.changed_files,
-        "extra": row.extra,
-        "suggestions": [
-            {
-                "destination": s.destination,
-                "skill": s.skill,
-                "rule": s.rules[0] if s.rules else None,
-                "rules": s.rules,
-                "status": s.status,
-                "weight": s.weight,
-            }
-            for s in suggestions
-        ],
-    }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -35,6 +35,55 @@ _CONTENT_COLUMNS = (
     "raw",
     "content_hash",
 )
+
+
+# What growthmap's JSON listings show of an item, in their order: its normalized fields
+# but the body excerpt (and never the raw payload).
+PUBLIC_FIELDS = (
+    "source",
+    "kind",
+    "external_id",
+    "url",
+    "title",
+    "repo",
+    "path",
+    "author",
+    "created_at",
+    "updated_at",
+    "occurred_at",
+    "state",
+    "labels",
+    "paths",
+    "additions",
+    "deletions",
+    "changed_files",
+    "extra",
+)
+
+
+def public_item(
+    item: object,
+    fields: Sequence[str] = PUBLIC_FIELDS,
+    *,
+    instant: Callable[[datetime], str] = datetime.isoformat,
+) -> dict[str, Any]:
+    """The one mapping of an item to the dict growthmap's JSON outputs show (`items`,
+    `review list`, the JSON export): `fields` of a stored row, an `Item` or an evidence
+    artifact, in that order, JSON-ready (lists, plain dicts, instants through `instant`).
+
+    `Item.normalized()` is another thing: the content hash's input, which must not change.
+    """
+    return {name: _public_value(getattr(item, name), instant) for name in fields}
+
+
+def _public_value(value: Any, instant: Callable[[datetime], str]) -> Any:
+    if isinstance(value, datetime):
+        return instant(value)
+    if isinstance(value, list | tuple):
+        return list(value)
+    if isinstance(value, Mapping):
+        return dict(value)
+    return value
 
 
 @dataclass

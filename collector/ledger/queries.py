@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from collector.ledger.items import public_item
 from collector.ledger.models import ItemRow, SuggestionRow
 
 CHUNK = 500
@@ -39,6 +41,25 @@ def iter_items(
         by_item = suggestions_for(session, [row.id for row in chunk])
         for row in chunk:
             yield row, by_item.get(row.id, [])
+
+
+def item_json(row: ItemRow, suggestions: list[SuggestionRow]) -> dict[str, Any]:
+    """One line of `items --format json`: the row id, the item, its suggestions."""
+    return {
+        "id": row.id,
+        **public_item(row),
+        "suggestions": [
+            {
+                "destination": s.destination,
+                "skill": s.skill,
+                "rule": s.rules[0] if s.rules else None,
+                "rules": s.rules,
+                "status": s.status,
+                "weight": s.weight,
+            }
+            for s in suggestions
+        ],
+    }
 
 
 def suggestions_for(session: Session, item_ids: Sequence[int]) -> dict[int, list[SuggestionRow]]:
