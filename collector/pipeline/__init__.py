@@ -1,10 +1,11 @@
 """The collect loop: sources concurrently, streams in dependency order (some at once),
 items in batches.
 
-Invariants kept here (ARCHITECTURE.md): a stream's cursor advances only in the
-transaction that stores its last batch, to the run's start minus the stream's lag, and
-only when the fetched window covers everything since the old cursor; one source
-failing never stops the others; items stream through in bounded batches.
+Invariants kept here (docs/architecture.md, 2, 5, 6 and 8): a stream's cursor advances
+only in the transaction that stores its last batch, to the run's start minus the
+stream's lag, and only when the fetched window covers everything since the old cursor;
+one source failing never stops the others; items stream through in bounded batches; a
+`partial` stream's items are merged with their stored versions, never replace them.
 
 Beside the loop: `sources` (a source's connector, with its token), `stream_order` (which
 streams run when), `suggest` (the rules engine's glue: rule files loaded, items
