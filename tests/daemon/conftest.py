@@ -1,4 +1,5 @@
-"""Fixtures for scheduling tests: a fake clock, the in-memory source, settings."""
+"""Fixtures for the daemon's and the schedule's tests: a fake clock, the in-memory source,
+settings."""
 
 from __future__ import annotations
 
