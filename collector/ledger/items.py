@@ -15,49 +15,35 @@ from sqlalchemy.orm import Session
 from collector.ledger.models import ItemRow
 from connectors.item import Item
 
-_CONTENT_COLUMNS = (
+# An item's identity, its size figures, and all its normalized fields in the order its
+# JSON shows them (as `Item.normalized()` does).
+IDENTITY_FIELDS = ("source", "kind", "external_id")
+SIZE_FIELDS = ("additions", "deletions", "changed_files")
+ITEM_FIELDS = (
+    *IDENTITY_FIELDS,
     "url",
     "title",
     "body",
     "repo",
     "path",
     "author",
-    "state",
     "created_at",
     "updated_at",
     "occurred_at",
+    "state",
     "labels",
     "paths",
-    "additions",
-    "deletions",
-    "changed_files",
+    *SIZE_FIELDS,
     "extra",
+)
+# What growthmap's JSON listings show of an item: all but the body excerpt (and never
+# the raw payload).
+PUBLIC_FIELDS = tuple(name for name in ITEM_FIELDS if name != "body")
+# What an update of a stored item may change: everything but its identity.
+_CONTENT_COLUMNS = (
+    *(name for name in ITEM_FIELDS if name not in IDENTITY_FIELDS),
     "raw",
     "content_hash",
-)
-
-
-# What growthmap's JSON listings show of an item, in their order: its normalized fields
-# but the body excerpt (and never the raw payload).
-PUBLIC_FIELDS = (
-    "source",
-    "kind",
-    "external_id",
-    "url",
-    "title",
-    "repo",
-    "path",
-    "author",
-    "created_at",
-    "updated_at",
-    "occurred_at",
-    "state",
-    "labels",
-    "paths",
-    "additions",
-    "deletions",
-    "changed_files",
-    "extra",
 )
 
 

@@ -14,26 +14,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from collector.ledger.items import public_item
+from collector.ledger.items import IDENTITY_FIELDS, SIZE_FIELDS, public_item
 from collector.ledger.models import ItemRow, SuggestionRow
 from collector.ledger.suggestions import literal_ids
 from collector.review.queue import iter_chunked, strongest_first, unmapped_condition
 
 STATUSES = ("suggested", "accepted", "rejected", "withdrawn", "unmapped")
 # What `review list --format json` shows of an item, in its order.
-ITEM_FIELDS = (
-    "source",
-    "kind",
-    "external_id",
-    "url",
-    "title",
-    "repo",
-    "state",
-    "occurred_at",
-    "additions",
-    "deletions",
-    "changed_files",
-)
+ITEM_FIELDS = (*IDENTITY_FIELDS, "url", "title", "repo", "state", "occurred_at", *SIZE_FIELDS)
 
 
 @dataclass(frozen=True)
