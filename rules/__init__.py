@@ -3,7 +3,7 @@
 Pure apart from `load_rules` and `starter_rules_text`, which read files. Knows nothing of
 connectors or the ledger: the caller builds an `Evidence` from an item and stores what
 `evaluate` returns (the ledger side decides what a re-evaluation may change:
-`collector.review.reconcile_many`).
+`collector.ledger.suggestions.reconcile_many`).
 
 How the CLI uses it:
 - `rules check`: `load_rules(paths, growth_map, known_values=...)` (RulesInvalid lists

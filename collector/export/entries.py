@@ -14,8 +14,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from collector.config import Settings
+from collector.core.textsafe import clean
 from collector.export.period import Period
-from collector.export.redact import Redaction
+from collector.export.private import Redaction
 from collector.ledger.models import LogEntryRow
 from collector.progress import Artifact, Evidence, EvidenceSet, ShownEntry, Week, level_history
 from collector.progress.drafting import new_since_block
@@ -23,7 +24,6 @@ from collector.progress.entry import WeekEntry, demote, for_reader, heading, ren
 from collector.progress.levels import levels_on
 from collector.progress.lines import LineBook
 from collector.progress.weeks import cycle_of_week
-from collector.textsafe import clean
 
 _NOTHING = EvidenceSet((), (), ())
 

@@ -9,7 +9,7 @@ import stat
 import tempfile
 from pathlib import Path, PurePath
 
-from collector.errors import UsageError
+from collector.core.errors import UsageError
 
 PATH_RULE = (
     "an export path may not contain `..` (it would leave the folder you named) "

@@ -8,6 +8,7 @@ from html import escape
 
 from markdown_it import MarkdownIt
 
+from collector.core.textsafe import clean
 from collector.export.html_map import MAP_STYLE, growth_map_html
 from collector.export.markdown import (
     NO_ENTRIES,
@@ -22,7 +23,6 @@ from collector.export.minimd import inline, render_blocks
 from collector.export.model import ExportModel
 from collector.export.svg import evidence_chart, level_chart
 from collector.progress.lines import unmarked
-from collector.textsafe import clean
 
 # For the engineer's own edits (full CommonMark): raw HTML off (it is shown as text),
 # images off (they would be fetched). growthmap's own Markdown goes through `minimd`.

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from html import escape
 
+from collector.core.textsafe import clean
 from collector.export.minimd import render_blocks
 from collector.progress.entry import demote
 from collector.progress.growth import GrowthMapView, SkillView
@@ -16,7 +17,6 @@ from collector.progress.render_map import (
     map_tail_markdown,
     skill_flag,
 )
-from collector.textsafe import clean
 
 MAP_STYLE = """
 table.skills { border-collapse: collapse; width: 100%; margin: .4rem 0 1rem;

@@ -10,8 +10,8 @@ from functools import lru_cache
 
 from collector.export.model import ExportModel, Mapping, SkillLevels
 from collector.progress import render_map_markdown
-from collector.progress.artifacts import Artifact
 from collector.progress.entry import demote
+from collector.progress.evidence import Artifact
 from collector.progress.growth import StrongArtifact
 from collector.progress.lines import md_link, md_text, unmarked
 from collector.progress.weeks import Week, date_label

@@ -12,10 +12,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from collector.config import Settings
-from collector.errors import UsageError
+from collector.core.errors import UsageError
 from collector.export.entries import LogView, export_entries
 from collector.export.period import Period
-from collector.export.redact import Redaction, load_redaction
+from collector.export.private import Redaction, load_redaction
 from collector.ledger.models import ItemRow, SuggestionRow
 from collector.ledger.queries import CHUNK
 from collector.progress import (
@@ -28,7 +28,7 @@ from collector.progress import (
     level_history,
     strongest_artifacts,
 )
-from collector.progress.artifacts import item_key
+from collector.progress.evidence import item_key
 from collector.progress.gather import EvidenceSet
 from collector.progress.growth import StrongArtifact
 from collector.progress.levels import LevelChange

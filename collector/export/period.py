@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from collector.errors import UsageError
+from collector.core.errors import UsageError
+from collector.core.settings_model import Cycle
+from collector.core.timeparse import parse_quarter, parse_when
 from collector.progress.weeks import date_label, local_date, local_midnight
-from collector.settings_model import Cycle
-from collector.timeparse import parse_quarter, parse_when
 
 
 @dataclass(frozen=True)

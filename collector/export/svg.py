@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from html import escape
 
+from collector.core.textsafe import clean
 from collector.export.model import ExportModel, SkillLevels
 from collector.progress.levels import level_on
 from collector.progress.weeks import Week, date_label
-from collector.textsafe import clean
 
 PALETTE = ("#2563eb", "#d97706", "#059669", "#9333ea", "#dc2626", "#0891b2", "#65a30d", "#db2777")
 LEVEL_COLOURS = {"N": "#cbd5e1", "P": "#60a5fa", "E": "#1d4ed8"}

@@ -10,12 +10,13 @@ import re
 from datetime import date, datetime
 from typing import Any
 
+from collector.core.textsafe import clean
 from collector.export.model import ExportModel, Mapping, SkillLevels
+from collector.ledger.items import public_item
 from collector.progress import ShownEntry
-from collector.progress.artifacts import Artifact
+from collector.progress.evidence import Artifact
 from collector.progress.growth import GrowthMapView, SkillView, StrongArtifact
 from collector.progress.lines import unmarked
-from collector.textsafe import clean
 
 SCHEMA = "growthmap.export/1"
 CSV_COLUMNS = (
@@ -188,23 +189,26 @@ def _day(value: date | None) -> str | None:
 
 
 def _moment(value: datetime | None) -> str | None:
-    return value.isoformat().replace("+00:00", "Z") if value else None
+    return _instant(value) if value else None
+
+
+def _instant(value: datetime) -> str:
+    """An instant as the export writes every one: UTC with `Z`."""
+    return value.isoformat().replace("+00:00", "Z")
+
+
+# What the export shows of a collected item through the one item mapping; the key, the
+# ref, the day and the links are the evidence artifact's own.
+ITEM_FIELDS = ("kind", "title", "url", "repo", "state", "occurred_at", "additions", "deletions")
 
 
 def _item(model: ExportModel, artifact: Artifact) -> dict[str, Any]:
     return {
         "key": artifact.key,
         "source": source_of(artifact),
-        "kind": artifact.kind,
         "ref": artifact.ref,
-        "title": artifact.title,
-        "url": artifact.url,
-        "repo": artifact.repo,
-        "state": artifact.state,
         "date": artifact.day.isoformat(),
-        "occurred_at": _moment(artifact.occurred_at),
-        "additions": artifact.additions,
-        "deletions": artifact.deletions,
+        **public_item(artifact, ITEM_FIELDS, instant=_instant),
         "private": artifact.key in model.private_keys,
         "linked": [linked.key for linked in artifact.linked],
     }

@@ -6,13 +6,13 @@ from datetime import datetime
 from pathlib import Path
 
 from collector.config import Settings
+from collector.core.settings_model import WeeklyExport
 from collector.export import ExportFormat, export_bytes
 from collector.export.files import write_export
 from collector.export.model import ExportOptions
 from collector.export.period import resolve_period
 from collector.ledger import Ledger
 from collector.progress.weeks import local_date
-from collector.settings_model import WeeklyExport
 
 
 def write_weekly_export(

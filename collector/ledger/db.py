@@ -14,11 +14,20 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from collector.errors import LedgerError
+from collector.core.errors import LedgerError
+from collector.core.paths import create_private_file
 from collector.ledger import migrate
-from collector.paths import create_private_file
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+# What a ledger operation raises when the database fails (unreachable, locked, damaged):
+# the layers above catch it by this name and never import the database library.
+LedgerFailure = SQLAlchemyError
+
+
+def failure_message(exc: SQLAlchemyError) -> str:
+    """A database failure in one line, as the CLI and the daemon report it."""
+    return f"ledger error: {type(exc).__name__}: {getattr(exc, 'orig', exc)}"
 
 
 class Ledger:
@@ -197,7 +206,7 @@ def ledger_url_problem(url: str) -> str | None:
 
 
 # Beside a SQLite ledger live its journal (`-journal`, `-wal`, `-shm`) and per owner a
-# lock and a daemon lock (`NAME.OWNER.lock`, `NAME.OWNER.daemon`, see collector.lock).
+# lock and a daemon lock (`NAME.OWNER.lock`, `NAME.OWNER.daemon`, see collector.ledger.locks).
 _NAME_MAX = 255  # bytes per file name on Linux and macOS file systems
 
 

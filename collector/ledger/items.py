@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -15,26 +15,61 @@ from sqlalchemy.orm import Session
 from collector.ledger.models import ItemRow
 from connectors.item import Item
 
-_CONTENT_COLUMNS = (
+# An item's identity, its size figures, and all its normalized fields in the order its
+# JSON shows them (as `Item.normalized()` does).
+IDENTITY_FIELDS = ("source", "kind", "external_id")
+SIZE_FIELDS = ("additions", "deletions", "changed_files")
+ITEM_FIELDS = (
+    *IDENTITY_FIELDS,
     "url",
     "title",
     "body",
     "repo",
     "path",
     "author",
-    "state",
     "created_at",
     "updated_at",
     "occurred_at",
+    "state",
     "labels",
     "paths",
-    "additions",
-    "deletions",
-    "changed_files",
+    *SIZE_FIELDS,
     "extra",
+)
+# What growthmap's JSON listings show of an item: all but the body excerpt (and never
+# the raw payload).
+PUBLIC_FIELDS = tuple(name for name in ITEM_FIELDS if name != "body")
+# What an update of a stored item may change: everything but its identity.
+_CONTENT_COLUMNS = (
+    *(name for name in ITEM_FIELDS if name not in IDENTITY_FIELDS),
     "raw",
     "content_hash",
 )
+
+
+def public_item(
+    item: object,
+    fields: Sequence[str] = PUBLIC_FIELDS,
+    *,
+    instant: Callable[[datetime], str] = datetime.isoformat,
+) -> dict[str, Any]:
+    """The one mapping of an item to the dict growthmap's JSON outputs show (`items`,
+    `review list`, the JSON export): `fields` of a stored row, an `Item` or an evidence
+    artifact, in that order, JSON-ready (lists, plain dicts, instants through `instant`).
+
+    `Item.normalized()` is another thing: the content hash's input, which must not change.
+    """
+    return {name: _public_value(getattr(item, name), instant) for name in fields}
+
+
+def _public_value(value: Any, instant: Callable[[datetime], str]) -> Any:
+    if isinstance(value, datetime):
+        return instant(value)
+    if isinstance(value, list | tuple):
+        return list(value)
+    if isinstance(value, Mapping):
+        return dict(value)
+    return value
 
 
 @dataclass
@@ -174,6 +209,19 @@ def _insert_or_update(session: Session, rows: list[dict[str, Any]]) -> None:
         set_={name: statement.excluded[name] for name in (*_CONTENT_COLUMNS, "changed_at")},
     )
     session.execute(statement, rows)
+
+
+def find_item(
+    session: Session, owner: str, *, item_id: int | None = None, url: str | None = None
+) -> Item | None:
+    """The owner's stored item with this row id, or else with this URL; None if none."""
+    query = select(ItemRow).where(ItemRow.owner == owner)
+    if item_id is not None:
+        query = query.where(ItemRow.id == item_id)
+    else:
+        query = query.where(ItemRow.url == url)
+    row = session.scalars(query.limit(1)).first()
+    return item_from_row(row) if row is not None else None
 
 
 def item_from_row(row: ItemRow) -> Item:

@@ -10,7 +10,6 @@ as `now` / `today`. What the export reuses:
 - `level_history` (the level timeline), `build_cycle_review` + `render_cycle_review`.
 """
 
-from collector.progress.artifacts import Artifact, Evidence
 from collector.progress.cycle_review import CycleReview, build_cycle_review, render_cycle_review
 from collector.progress.drafting import (
     EntrySummary,
@@ -24,6 +23,7 @@ from collector.progress.drafting import (
     show_week,
     shown_entry,
 )
+from collector.progress.evidence import Artifact, Evidence
 from collector.progress.gather import EvidenceSet, gather_evidence
 from collector.progress.growth import GrowthMapView, build_growth_map, strongest_artifacts
 from collector.progress.levels import LevelChange, level_history, record_level

@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from collector.config import Settings
+from collector.core.settings_model import Destination, Skill
 from collector.progress.entry import REFLECTION_PROMPTS, evidence_lines, headline
 from collector.progress.gather import EvidenceSet, gather_evidence
 from collector.progress.growth import (
@@ -21,7 +22,6 @@ from collector.progress.lines import md_text, plural
 from collector.progress.mastery import MasteryProgress, mastery_progress
 from collector.progress.render_map import artifact_name
 from collector.progress.weeks import CycleWeek, Week, cycle_by_number, date_label, local_midnight
-from collector.settings_model import Destination, Skill
 
 
 @dataclass(frozen=True)

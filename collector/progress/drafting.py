@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 from collector.config import Settings
 from collector.ledger import Ledger
 from collector.ledger.models import LogEntryRow
-from collector.progress.artifacts import Artifact
 from collector.progress.entry import (
     NEW_SINCE_EDIT,
     Placed,
@@ -24,6 +23,7 @@ from collector.progress.entry import (
     placed_suffix,
     render_week,
 )
+from collector.progress.evidence import Artifact
 from collector.progress.gather import EvidenceSet, gather_evidence
 from collector.progress.levels import level_history, levels_on
 from collector.progress.lines import LineBook, md_text, plural

@@ -8,7 +8,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from collector.progress.artifacts import Artifact, Evidence, pieces_of_work
+from collector.core.settings_model import GrowthMap
+from collector.progress.evidence import Artifact, Evidence, pieces_of_work
 from collector.progress.gather import EvidenceSet
 from collector.progress.lines import (
     LineBook,
@@ -18,7 +19,6 @@ from collector.progress.lines import (
     review_lines,
 )
 from collector.progress.weeks import CycleWeek, Week
-from collector.settings_model import GrowthMap
 
 REFLECTION_PROMPTS = (
     "What went well",

@@ -14,9 +14,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import Session
 
+from collector.core.settings_model import GrowthMap
 from collector.ledger.models import ItemRow, ManualArtifactRow, SuggestionRow
 from collector.ledger.queries import CHUNK
-from collector.progress.artifacts import (
+from collector.progress.evidence import (
     MAPPED,
     Artifact,
     Evidence,
@@ -25,7 +26,6 @@ from collector.progress.artifacts import (
     artifact_from_manual,
 )
 from collector.progress.weeks import local_date
-from collector.settings_model import GrowthMap
 
 _JIRA_KEY = re.compile(r"(?<![A-Za-z0-9])([A-Za-z][A-Za-z0-9]{1,9}-[1-9]\d{0,6})(?![A-Za-z0-9])")
 _FULL_REF = re.compile(r"(?<![\w/.-])([\w.-]+/[\w./-]+)#(\d{1,7})\b")

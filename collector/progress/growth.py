@@ -12,14 +12,14 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from collector.config import Settings
-from collector.progress.artifacts import Artifact, Evidence, pieces_of_work
+from collector.core.settings_model import LEVEL_ORDER, Destination, Skill
 from collector.progress.drafting import EntrySummary, list_entries
+from collector.progress.evidence import Artifact, Evidence, pieces_of_work
 from collector.progress.gather import EvidenceSet, gather_evidence
 from collector.progress.levels import LevelChange, level_history, level_on
 from collector.progress.mastery import MasteryProgress, MasterySuggestion, mastery_progress
 from collector.progress.owner import display_name
 from collector.progress.weeks import CycleWeek, Week, cycle_on
-from collector.settings_model import LEVEL_ORDER, Destination, Skill
 
 # How much an artifact's kind says about impact, for ranking the strongest ones.
 KIND_STRENGTH = {

@@ -9,9 +9,9 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from collector.errors import UsageError
+from collector.core.errors import UsageError
+from collector.core.settings_model import LEVEL_ORDER, GrowthMap
 from collector.ledger.models import SkillLevelRow
-from collector.settings_model import LEVEL_ORDER, GrowthMap
 
 SkillKey = tuple[str, str]
 

@@ -9,8 +9,8 @@ from datetime import date
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from collector.progress.artifacts import Artifact
-from collector.textsafe import clean
+from collector.core.textsafe import clean
+from collector.progress.evidence import Artifact
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>~])")
 _PR_VERBS = {"merged": "Merged", "open": "Open", "opened": "Open", "closed": "Closed"}

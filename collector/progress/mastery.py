@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from collector.progress.artifacts import Evidence, pieces_of_work
+from collector.core.settings_model import MasterySection
+from collector.progress.evidence import Evidence, pieces_of_work
 from collector.progress.levels import LevelChange
 from collector.progress.lines import kind_noun, plural
 from collector.progress.weeks import Week
-from collector.settings_model import MasterySection
 
 NEXT_LEVEL = {"N": "P", "P": "E"}
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Callable
 
-from collector.progress.artifacts import Artifact
+from collector.core.textsafe import clean
+from collector.progress.evidence import Artifact
 from collector.progress.growth import GrowthMapView, SkillView, StrongArtifact
 from collector.progress.lines import md_link, md_text
 from collector.progress.weeks import date_label, day_label
-from collector.textsafe import clean
 
 BAR_WIDTH = 10
 PAGE_WIDTH = 100

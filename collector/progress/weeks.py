@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
-from collector.errors import UsageError
-from collector.settings_model import Cycle
-from collector.timeparse import parse_week
+from collector.core.errors import UsageError
+from collector.core.settings_model import Cycle
+from collector.core.timeparse import parse_week
 
 
 @dataclass(frozen=True, order=True)

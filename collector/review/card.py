@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from collector.core.settings_model import GrowthMap
+from collector.core.textsafe import clean
 from collector.ledger.models import ItemRow, SuggestionRow
 from collector.review.queue import Card
-from collector.settings_model import GrowthMap
-from collector.textsafe import clean
 
 # A card is read at a glance on a terminal: upstream text longer than this is cut (a 200 kB
 # title would push everything else off the screen). `[o]pen` shows the whole item.

@@ -14,10 +14,10 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from collector.errors import UsageError
+from collector.core.errors import UsageError
+from collector.core.settings_model import GrowthMap
 from collector.ledger.models import DecisionRow, ItemRow, SuggestionRow
-from collector.review.reconcile import literal_ids
-from collector.settings_model import GrowthMap
+from collector.ledger.suggestions import literal_ids
 
 CHUNK = 500
 ACTIONS = {"accepted": "accept", "rejected": "reject"}

@@ -20,14 +20,14 @@ import typer
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from collector.errors import UsageError
+from collector.core.errors import UsageError
+from collector.core.settings_model import GrowthMap
+from collector.core.textsafe import clean
 from collector.ledger import Ledger
 from collector.ledger.models import ItemRow, SuggestionRow
 from collector.review import decisions, rulefile
 from collector.review.card import card_lines, choice_lines, choices, legend
 from collector.review.queue import Card, build_queue, load_card, unmapped_query
-from collector.settings_model import GrowthMap
-from collector.textsafe import clean
 
 MAX_KEYS_PER_CARD = 200  # bounded: a stuck key cannot spin forever
 MAX_ATTEMPTS = 3

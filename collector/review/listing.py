@@ -14,11 +14,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from collector.ledger.items import IDENTITY_FIELDS, SIZE_FIELDS, public_item
 from collector.ledger.models import ItemRow, SuggestionRow
+from collector.ledger.suggestions import literal_ids
 from collector.review.queue import iter_chunked, strongest_first, unmapped_condition
-from collector.review.reconcile import literal_ids
 
 STATUSES = ("suggested", "accepted", "rejected", "withdrawn", "unmapped")
+# What `review list --format json` shows of an item, in its order.
+ITEM_FIELDS = (*IDENTITY_FIELDS, "url", "title", "repo", "state", "occurred_at", *SIZE_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -99,19 +102,7 @@ def listed_json(entry: Listed) -> dict[str, Any]:
         "id": entry.suggestion.id if entry.suggestion else None,
         "item_id": item.id,
         "status": entry.suggestion.status if entry.suggestion else "unmapped",
-        "item": {
-            "source": item.source,
-            "kind": item.kind,
-            "external_id": item.external_id,
-            "url": item.url,
-            "title": item.title,
-            "repo": item.repo,
-            "state": item.state,
-            "occurred_at": _iso(item.occurred_at),
-            "additions": item.additions,
-            "deletions": item.deletions,
-            "changed_files": item.changed_files,
-        },
+        "item": public_item(item, ITEM_FIELDS),
     }
     suggestion = entry.suggestion
     if suggestion is not None:

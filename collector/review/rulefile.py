@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from collector.core.textsafe import clean
 from collector.ledger.models import ItemRow
-from collector.textsafe import clean
 
 MANUAL_FILE = "manual.toml"
 _GLOB_CHARS = re.compile(r"[*?\[\]!]")

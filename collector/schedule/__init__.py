@@ -1,5 +1,4 @@
-"""Unattended runs: the `[schedule]` (interval or cron), next-run planning with jitter,
-backoff and catch-up, the daemon loop, its state file and post-run hooks.
-
-Kept free of imports here so the config model can use `spec` without loading the daemon.
-"""
+"""When unattended runs are due, as pure arithmetic on times: durations and the two kinds
+of schedule (`spec`), cron expressions (`cron`), and next-run planning with jitter,
+backoff and catch-up (`plan`). No I/O and nothing of growthmap: the daemon
+(`collector.daemon`) and the config loader use it."""

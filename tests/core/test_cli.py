@@ -18,8 +18,8 @@ from typer.testing import CliRunner
 
 from collector.cli import app
 from collector.ledger import open_ledger
+from collector.ledger.locks import collect_lock
 from collector.ledger.models import RunRow
-from collector.lock import collect_lock
 
 runner = CliRunner()
 
@@ -62,6 +62,9 @@ def test_collect_then_items_as_json(config: Path) -> None:
     }
     assert required <= set(rows[0])
     assert rows[0]["source"] == "mem" and rows[0]["suggestions"] == []
+    # Every normalized field of an item but its body excerpt, in the same order.
+    normalized = [k for k in make_item(1, updated=datetime.now(UTC)).normalized() if k != "body"]
+    assert list(rows[0]) == ["id", *normalized, "suggestions"]
 
 
 def test_collect_twice_reports_nothing_new(config: Path) -> None:

@@ -15,7 +15,7 @@ from collector.config import (
     resolve_ledger_url,
     zero_config_settings,
 )
-from collector.errors import ConfigInvalid
+from collector.core.errors import ConfigInvalid
 
 ROOT = Path(__file__).resolve().parents[2]
 runner = CliRunner()

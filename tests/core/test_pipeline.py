@@ -13,13 +13,14 @@ from fakes import memory
 from fakes.memory import CONFIG, WORLD, make_item, now, write_config
 from sqlalchemy import func, select
 
+from collector.cli.collect_view import report_json
 from collector.collect import run_collect
+from collector.collect.summary import cron_lines
 from collector.config import Settings, load_settings
 from collector.ledger import Ledger, open_ledger
 from collector.ledger.models import ItemRow, RunRow, RunStreamRow
 from collector.ledger.runs import get_cursor
 from collector.pipeline import CollectOptions, RunReport, SilentProgress
-from collector.render_collect import cron_lines, report_json
 from connectors.base import Runtime
 
 TOKEN = {"MEMORY_TOKEN": "memory-token-123456"}

@@ -15,7 +15,7 @@ from fakes.memory import CONFIG, MemoryConfig, MemoryConnector, make_item, now, 
 from collector.config import load_settings
 from collector.ledger import open_ledger
 from collector.pipeline import CollectOptions, Collector
-from collector.stream_order import run_streams
+from collector.pipeline.stream_order import run_streams
 from connectors.base import SourceConfig
 from connectors.item import Item
 from connectors.streams import Stream

@@ -5,8 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from collector.errors import UsageError
-from collector.timeparse import parse_day, parse_quarter, parse_wait, parse_week, parse_when
+from collector.core.errors import UsageError
+from collector.core.timeparse import parse_day, parse_quarter, parse_wait, parse_week, parse_when
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 BERLIN = ZoneInfo("Europe/Berlin")

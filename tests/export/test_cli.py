@@ -14,7 +14,7 @@ from export_data import NOW, OWNER, PRIVATE_REPO, config_text, populate
 from typer.testing import CliRunner
 
 from collector.cli import app
-from collector.errors import UsageError
+from collector.core.errors import UsageError
 from collector.export import resolve_period
 from collector.ledger import open_ledger
 
@@ -133,3 +133,29 @@ def test_quarter_and_since_until_bounds() -> None:
         resolve_period(
             since=None, until=None, cycle=1, quarter=None, cycles=[], zone=BERLIN, now=NOW
         )
+
+
+def test_an_item_reads_the_same_in_items_review_list_and_the_json_export(config: Path) -> None:
+    """One mapping of an item to its public fields: the three JSON outputs agree on every
+    field they share (the export writes instants with `Z`, the listings with +00:00)."""
+    listed = runner.invoke(app, ["items", "--config", str(config), "--format", "json"])
+    items = {
+        (i["source"], i["kind"], i["external_id"]): i
+        for i in map(json.loads, listed.stdout.splitlines())
+    }
+    review = runner.invoke(
+        app, ["review", "list", "--config", str(config), "--format", "json", "--status", "accepted"]
+    )
+    reviewed = [json.loads(line)["item"] for line in review.stdout.splitlines()]
+    document = json.loads(run(config, "-f", "json", "--since", "2020-01-01")[1])
+    assert reviewed and document["items"], (review.stderr, document)
+    for shown in reviewed:
+        item = items[(shown["source"], shown["kind"], shown["external_id"])]
+        assert shown == {key: item[key] for key in shown}
+    for exported in document["items"]:
+        source, kind, external_id = exported["key"].split(":", 3)[1:]
+        item = items[(source, kind, external_id)]
+        assert exported["occurred_at"] == item["occurred_at"].replace("+00:00", "Z")
+        shared = ("kind", "title", "repo", "state", "additions", "deletions")
+        assert {k: exported[k] for k in shared} == {k: item[k] for k in shared}
+        assert exported["url"] == (item["url"] or None)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from collector.errors import UsageError
+from collector.core.errors import UsageError
 from collector.export import check_export_path, write_export
 
 

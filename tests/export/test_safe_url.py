@@ -8,8 +8,8 @@ from urllib.parse import quote, urlsplit
 from hypothesis import given
 from hypothesis import strategies as st
 
+from collector.core.textsafe import clean
 from collector.progress.lines import safe_url
-from collector.textsafe import clean
 
 
 def reference(url: str | None) -> str | None:

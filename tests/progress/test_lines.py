@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from collector.progress.artifacts import Artifact
 from collector.progress.entry import for_reader
+from collector.progress.evidence import Artifact
 from collector.progress.lines import (
     artifact_line,
     md_link,

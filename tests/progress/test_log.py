@@ -28,7 +28,7 @@ from collector.progress import (
     save_edit,
     show_week,
 )
-from collector.progress.artifacts import StoredItem
+from collector.progress.evidence import StoredItem
 from collector.progress.gather import pr_ticket_refs
 from collector.progress.lines import artifact_line
 from connectors import registry

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from progress_data import CONFIG, settings
 
-from collector.progress.artifacts import Artifact, Evidence, pieces_of_work
+from collector.core.settings_model import MasterySection
+from collector.progress.evidence import Artifact, Evidence, pieces_of_work
 from collector.progress.levels import LevelChange
 from collector.progress.mastery import mastery_progress
-from collector.settings_model import MasterySection
 
 START = date(2026, 9, 7)  # a Monday
 
@@ -83,7 +83,7 @@ def test_thresholds_come_from_the_config(tmp_path: Path) -> None:
 def test_unknown_mastery_keys_are_config_errors(tmp_path: Path) -> None:
     import pytest
 
-    from collector.errors import ConfigInvalid
+    from collector.core.errors import ConfigInvalid
 
     body = CONFIG.replace("[mastery]", "[mastery]\npractitioner_artefacts = 3")
     with pytest.raises(ConfigInvalid, match=r"mastery\.practitioner_artefacts\]: unknown key"):

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from progress_data import CONFIG, NOW, OWNER, pr, settings
 
-from collector.errors import UsageError
+from collector.core.errors import UsageError
 from collector.ledger import Ledger
 from collector.ledger.items import record_items
 from collector.progress import Week, build_week_entry, draft_weeks, drafted_summary

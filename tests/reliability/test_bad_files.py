@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from collector.cli import app
 from collector.config import load_settings
-from collector.errors import GrowthmapError
+from collector.core.errors import GrowthmapError
 
 EXAMPLES = 60 * int(os.environ.get("GROWTHMAP_RELIABILITY_SCALE", "1"))
 PROPERTY = settings(
@@ -166,7 +166,7 @@ def check(tmp: Path, args: list[str], loads: bool) -> None:
 
 
 def loads_ok(config: Path) -> bool:
-    from collector.suggest import load_ruleset
+    from collector.pipeline.suggest import load_ruleset
 
     try:
         load_ruleset(load_settings(config, env={}))

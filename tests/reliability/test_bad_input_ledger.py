@@ -12,7 +12,7 @@ import pytest
 from fakes import memory
 from sqlalchemy import text
 
-from collector.errors import LedgerError
+from collector.core.errors import LedgerError
 from collector.ledger import open_ledger
 from collector.ledger.migrate import HEAD_REVISION
 from reliability.bad_input import invoke, memory_source, write_config

@@ -26,8 +26,8 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from collector.cli import app
+from collector.core.credentials import MASK
 from collector.ledger.models import ItemRow
-from collector.redact import MASK
 from reliability.harness import open_config_ledger, write_config
 from reliability.leaks import (
     SECRETS,

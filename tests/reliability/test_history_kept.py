@@ -1,6 +1,6 @@
 """Stored history only grows: a wide collect, then a narrower one (`--since 7d`), then a
 plain one (from the cursors) changes nothing that upstream did not change, for every
-source and stream (ARCHITECTURE's invariant 8)."""
+source and stream (docs/architecture.md, invariant 8)."""
 
 from __future__ import annotations
 

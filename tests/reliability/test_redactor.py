@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from collector.config import load_settings
-from collector.redact import MASK, Credential, Redactor, redacted_output
+from collector.core.credentials import MASK, Credential, Redactor, redacted_output
 from reliability.harness import write_config
 from reliability.leaks import WINDOW, forbidden_forms, leaks
 

@@ -17,7 +17,7 @@ from sqlalchemy import select, text
 from typer.testing import CliRunner
 
 from collector.cli import app
-from collector.commands import inspect as inspect_commands
+from collector.cli import inspect as inspect_commands
 from collector.ledger.runs import (
     StreamRecord,
     record_run_end,

@@ -9,10 +9,11 @@ from typing import Any
 from review.support import NOW, World, make_item
 from sqlalchemy import select
 
+from collector.ledger import suggestions as module
 from collector.ledger.items import record_items
 from collector.ledger.models import ItemRow
-from collector.review import FreshSuggestion, changed_since_acceptance, reconcile_many
-from collector.review import reconcile as module
+from collector.ledger.suggestions import FreshSuggestion, reconcile_many
+from collector.review import changed_since_acceptance
 from collector.review.decisions import map_by_hand
 
 LATER = NOW + timedelta(days=1)

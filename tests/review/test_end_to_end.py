@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from collector.cli import app
 from collector.ledger import open_ledger
 from collector.ledger.models import ItemRow
-from collector.review import FreshSuggestion, reconcile_many
+from collector.ledger.suggestions import FreshSuggestion, reconcile_many
 from connectors import registry
 
 SOURCE = """

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from review.support import World
 
-from collector.commands import review as review_cmd
+from collector.cli import review as review_cmd
 from collector.review.interactive import TerminalKeys
 
 

@@ -8,7 +8,7 @@ from review.support import NOW, World
 from sqlalchemy import event
 
 from collector.ledger.models import SuggestionRow
-from collector.review import FreshSuggestion, reconcile_many, reconcile_suggestions
+from collector.ledger.suggestions import FreshSuggestion, reconcile_many, reconcile_suggestions
 
 LATER = NOW + timedelta(hours=1)
 

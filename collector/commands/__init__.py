@@ -1,1 +1,0 @@
-"""Typer commands: each parses, calls one function of `collector`, and renders."""
