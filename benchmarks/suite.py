@@ -61,6 +61,8 @@ class Plan:
     rules_items: int
     rules_count: int
     github_wide: bool = False  # the wide-PR GitHub worlds beside the naive loop
+    export_items: int = 20_000  # the export benchmark's ledger
+    export_repeat: int = 3  # best of this many exports per format
 
 
 def machine() -> dict[str, str]:
@@ -160,5 +162,5 @@ def run_suite(plan: Plan, log: Log) -> SuiteResult:
     log(f"rules: {plan.rules_items} items x {plan.rules_count} rules")
     result.rules = measure(plan.rules_items, plan.rules_count)[0]
     log("export")
-    result.export = measure_export()
+    result.export = measure_export(plan.export_items, plan.export_repeat)
     return result
