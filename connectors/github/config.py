@@ -11,7 +11,7 @@ from pydantic import Field, field_validator
 from connectors.base import SourceConfig
 from connectors.globs import DEFAULT_DESIGN_DOC_PATHS, glob_match
 
-STREAM_NAMES = ("pull_requests", "reviews", "design_docs", "issues")
+STREAM_NAMES = ("pull_requests", "reviews", "design_docs", "pairing", "issues")
 
 
 class GitHubConfig(SourceConfig):
