@@ -128,7 +128,11 @@ def search_commits(
 
 
 def _search_item(ds: Dataset, c: Commit) -> dict[str, Any]:
-    person = {"name": ds.names[c.author], "email": git_email(ds, c.author), "date": iso(c.committed)}
+    person = {
+        "name": ds.names[c.author],
+        "email": git_email(ds, c.author),
+        "date": iso(c.committed),
+    }
     return {
         "sha": c.oid,
         "html_url": f"{WEB}/{c.repo}/commit/{c.oid}",

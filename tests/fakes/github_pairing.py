@@ -133,9 +133,7 @@ def add_pairings(ds: Dataset) -> None:
 def _squashed(ds: Dataset, landed: Commit) -> None:
     """A merged PR's commit on the default branch, as GitHub squashes it: the PR's commits'
     headlines, then every other author of them as a `Co-authored-by:` trailer."""
-    pr = next(
-        (p for p in ds.prs if p.repo == landed.repo and p.number == landed.pr_number), None
-    )
+    pr = next((p for p in ds.prs if p.repo == landed.repo and p.number == landed.pr_number), None)
     if pr is None or not pr.commits:
         return
     lines = [f"* {c.message.splitlines()[0]}" for c in pr.commits]
