@@ -10,7 +10,8 @@ Who is who, without extra requests: the owner is matched by login, profile name 
 e-mail known to be theirs (profile, the platform's no-reply forms, and the e-mails of the
 change's commits the platform itself attributes to them); a partner's login comes from a
 no-reply e-mail or from the platform's attribution of another commit with that e-mail.
-Partners are the same person when their logins or e-mails match, else their names.
+Partners are the same person when their e-mails or logins match, else their names; a
+partner's key (in the item's id) is their e-mail, so it is the same whichever API read it.
 
 The item's date is the change's merge (or close) time, as for the change's own item, so
 a pairing counts in the week its work landed; commit dates are the author's clock, which
@@ -22,13 +23,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Self
 
 from connectors.item import Item, excerpt
 from connectors.trailers import Person, co_authors
 
 KIND = "pairing"
+# What another stream read in the same run is reused when its window ends at most this
+# much before the pairing stream's: the streams of a run ask for "now" one after another.
+# That tail is not read again: the next run reads it, as every stream's cursor stays at or
+# before its run's start.
+REUSE_TAIL = timedelta(minutes=15)
 # `12345+login@users.noreply.github.com` (or without the id), `12345-login@users.noreply.
 # gitlab.com`: the platforms' no-reply addresses name the account.
 _NOREPLY = {
@@ -123,34 +129,45 @@ class Partner:
     """Someone the owner paired with on one change, and the commits they share."""
 
     name: str
-    email: str | None
+    emails: set[str]  # lower case
     login: str | None
     commits: list[PairedCommit] = field(default_factory=list)
 
     @property
+    def email(self) -> str | None:
+        return min(self.emails) if self.emails else None
+
+    @property
     def key(self) -> str:
+        """The e-mail first: every API gives it (GitLab's REST API does not name a commit's
+        account), so a pairing keeps its id whichever API read it."""
+        if self.emails:
+            return min(self.emails)
         if self.login:
             return "@" + self.login.casefold()
-        if self.email:
-            return self.email.lower()
         return normalized_name(self.name).replace(" ", "-")
 
     def same_as(self, person: Person) -> bool:
+        email = (person.email or "").lower()
+        if email in self.emails:
+            return True
         if person.login and self.login:
             return person.login.casefold() == self.login.casefold()
-        if person.email and self.email:
-            return person.email.lower() == self.email.lower()
+        if email and self.emails:
+            return False
         return normalized_name(person.name) == normalized_name(self.name)
 
     def absorb(self, person: Person, commit: PairedCommit) -> None:
-        self.email = self.email or person.email
+        self.emails |= {person.email.lower()} if person.email else set()
         self.login = self.login or person.login
         if commit not in self.commits:
             self.commits.append(commit)
 
 
 def partners(platform: str, commits: Sequence[PairedCommit], owner: OwnerIdentity) -> list[Partner]:
-    """The owner's partners on a change's commits, each once, in key order."""
+    """The owner's partners on a change's commits, each once, in key order (the same
+    whatever order the API listed the commits in)."""
+    commits = sorted(commits, key=lambda c: (c.at is None, c.at, c.oid))
     owner = owner.with_emails(
         c.author.email
         for c in commits
@@ -163,7 +180,7 @@ def partners(platform: str, commits: Sequence[PairedCommit], owner: OwnerIdentit
         person = replace(named, login=named.login or _login(platform, named, logins))
         match = next((p for p in found if p.same_as(person)), None)
         if match is None:
-            match = Partner(person.name, person.email, person.login)
+            match = Partner(person.name, set(), person.login)
             found.append(match)
         match.absorb(person, commit)
     merged = _merge_same_login(found)
@@ -212,6 +229,7 @@ def _merge_same_login(found: list[Partner]) -> list[Partner]:
         login = (partner.login or "").casefold()
         if login and login in by_login:
             into = by_login[login]
+            into.emails |= partner.emails
             into.commits += [c for c in partner.commits if c not in into.commits]
             continue
         if login:

@@ -39,7 +39,7 @@ from connectors.github.search import rest_issue_search, scope_qualifiers
 from connectors.github.search import window as search_window
 from connectors.github.source import GitHubSource
 from connectors.item import Item
-from connectors.pairing import OwnerIdentity
+from connectors.pairing import REUSE_TAIL, OwnerIdentity
 from connectors.streams import RunContext, Stream, StreamReader, Window
 
 LAG = timedelta(minutes=10)  # the default `lag_minutes`; the connector sets the configured one
@@ -222,14 +222,14 @@ class Pairing(StreamReader[GitHubSource]):
         """Pairings on the owner's PRs updated in the window: those pull_requests read in
         this run, and a search of what it did not cover."""
         authored = run.get(AUTHORED_PAIRINGS, AuthoredPairings)
-        search_from = window.since
+        search_from, tail = window.since, timedelta(0)
         if authored is not None and _covers(authored.since, authored.until, window):
             owner.known = authored.owner
             for updated, items in authored.prs:
                 if authored.since == window.since or _updated_in(updated, window):
                     yield from items
-            search_from = authored.until
-        if search_from >= window.until:
+            search_from, tail = authored.until, REUSE_TAIL
+        if search_from >= window.until - tail:
             return
         source = self.source
         found = source.search(

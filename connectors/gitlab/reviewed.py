@@ -4,7 +4,7 @@ REST, three requests per MR (the MR, `/approvals`, `/notes`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import groupby
 from typing import Any
@@ -12,6 +12,7 @@ from typing import Any
 from connectors.gitlab import shapes
 from connectors.gitlab.client import Owner, Skipped
 from connectors.gitlab.graphql import PageSize, decided
+from connectors.gitlab.mr_pages import whole_connection
 from connectors.gitlab.normalize import Project, reference_path
 from connectors.gitlab.parallel import ordered_map
 from connectors.gitlab.queries import (
@@ -58,9 +59,28 @@ def read_reviewed(
 def graphql_batches(
     source: GitLabSource, owner: Owner, keys: Sequence[MrKey]
 ) -> Iterator[list[tuple[MrKey, Found]]]:
-    aliases = to_aliases(keys)
-    size = PageSize(MAX_REVIEWED_ALIASES)
     what = "the merge requests the owner reviewed (GraphQL)"
+    batches = alias_batches(
+        source, to_aliases(keys), reviewed_merge_requests, MAX_REVIEWED_ALIASES, what
+    )
+    for sent, data in batches:
+        yield [
+            found
+            for n, alias in enumerate(sent)
+            for found in from_project(source, owner, alias, data.get(f"p{n}"))
+        ]
+
+
+def alias_batches(
+    source: GitLabSource,
+    aliases: Sequence[Alias],
+    document_for: Callable[[int], str],
+    most: int,
+    what: str,
+) -> Iterator[tuple[list[Alias], dict[str, Any]]]:
+    """(aliases sent, data) of requests of up to `most` project aliases (`$pN` the
+    project's global id, `$iN` its MRs' iids), fewer when GitLab finds one too complex."""
+    size = PageSize(most)
 
     def fetch(at: int | None) -> tuple[int, list[Alias], dict[str, Any]]:
         start = at or 0
@@ -68,7 +88,7 @@ def graphql_batches(
 
         def document() -> str:
             sent[:] = aliases[start : start + size.value]
-            return reviewed_merge_requests(len(sent))
+            return document_for(len(sent))
 
         def variables() -> dict[str, Any]:
             found: dict[str, Any] = {}
@@ -85,11 +105,7 @@ def graphql_batches(
         return done if done < len(aliases) else None
 
     for _, sent, data in follow(fetch, next_start, where=source.where, what=what):
-        yield [
-            found
-            for n, alias in enumerate(sent)
-            for found in from_project(source, owner, alias, data.get(f"p{n}"))
-        ]
+        yield sent, data
 
 
 def to_aliases(keys: Sequence[MrKey]) -> list[Alias]:
@@ -126,34 +142,7 @@ def from_project(
 
 def all_notes(source: GitLabSource, key: MrKey, node: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The MR's notes: the first page came with it; the rest, rarely, one page a request."""
-    first = node.get("notes") or {}
-    found = shapes.nodes(first)
-    info = first.get("pageInfo") or {}
-    if not info.get("hasNextPage"):
-        return found
-    project_id, iid = key
-    what = f"the notes of merge request {project_id}!{iid} (GraphQL)"
-
-    def fetch(after: str | None) -> Mapping[str, Any]:
-        def variables() -> dict[str, Any]:
-            cursor = after or info.get("endCursor")
-            return {
-                "project": [shapes.gid("Project", project_id)],
-                "iid": [str(iid)],
-                "after": cursor,
-            }
-
-        data = source.graphql.query(MERGE_REQUEST_NOTES, variables, what=what)
-        projects = shapes.nodes(data.get("projects"))
-        mrs = shapes.nodes(projects[0].get("mergeRequests")) if projects else []
-        return (mrs[0].get("notes") if mrs else None) or {}
-
-    def next_after(notes: Mapping[str, Any]) -> str | None:
-        page = notes.get("pageInfo") or {}
-        return str(page["endCursor"]) if page.get("hasNextPage") and page.get("endCursor") else None
-
-    more = follow(fetch, next_after, where=source.where, what=what)
-    return found + [n for page in more for n in shapes.nodes(page)]
+    return whole_connection(source, key, node.get("notes") or {}, MERGE_REQUEST_NOTES, "notes")
 
 
 def rest_reviewed(source: GitLabSource, run: RunContext, owner: Owner, key: MrKey) -> Found:

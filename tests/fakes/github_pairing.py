@@ -51,7 +51,7 @@ def _two_in_one_commit(ds: Dataset, pr: PullRequest) -> None:
         f"co-authored-by: Bob Li <{noreply(ds, 'bob')}>\n"
     )
     pr.commits = [by(ds, pr, ds.owner, message)]
-    pr.partner_keys = {"alice@example.com", "@bob"}
+    pr.partner_keys = {"alice@example.com", noreply(ds, "bob")}
 
 
 def _name_then_email(ds: Dataset, pr: PullRequest) -> None:
@@ -83,7 +83,7 @@ def _colleague_commit_naming_the_owner(ds: Dataset, pr: PullRequest) -> None:
         by(ds, pr, ds.owner, "Start the parser"),
         by(ds, pr, "alice", f"Pair on the parser\n\nCo-authored-by: O. Cat <{OWNER_EMAIL}>", 1),
     ]
-    pr.partner_keys = {"@alice"}
+    pr.partner_keys = {"alice@example.com"}
 
 
 def _signed_off_alone(ds: Dataset, pr: PullRequest) -> None:
@@ -112,7 +112,7 @@ def _owner_as_coauthor(ds: Dataset, pr: PullRequest, style: int) -> None:
             by(ds, pr, pr.author, "Refactor first"),
             by(ds, pr, pr.author, f"Finish it\n\n{trailer}", 1),
         ]
-    pr.partner_keys = {f"@{pr.author}"}
+    pr.partner_keys = {git_email(ds, pr.author)}
 
 
 def add_pairings(ds: Dataset) -> None:
