@@ -118,7 +118,7 @@ class Change:
     state: str  # open, merged, closed
     created_at: datetime
     merged_at: datetime | None = None
-    closed_at: datetime | None = None
+    closed_at: datetime | None = None  # when it was closed or merged, as its own item says
     labels: tuple[str, ...] = ()
     paths: tuple[str, ...] = ()
     extra: Mapping[str, Any] = field(default_factory=dict)

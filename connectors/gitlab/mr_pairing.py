@@ -9,7 +9,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from connectors.gitlab.client import Owner
-from connectors.gitlab.normalize import Project, extra_visibility, mr_state, parse_time
+from connectors.gitlab.normalize import (
+    Project,
+    extra_visibility,
+    finished_at,
+    mr_state,
+    parse_time,
+)
 from connectors.gitlab.owner_mrs import OwnerMr
 from connectors.item import Item
 from connectors.pairing import Change, OwnerIdentity, PairedCommit, pairing_items
@@ -40,6 +46,11 @@ def owner_mr_pairings(source: str, record: OwnerMr, identity: OwnerIdentity) -> 
 def change_of(mr: Mapping[str, Any], project: Project, paths: Iterable[str]) -> Change:
     merged = parse_time(mr.get("merged_at"))
     closed = parse_time(mr.get("closed_at"))
+    created = parse_time(mr.get("created_at")) or _EPOCH
+    state = mr_state(mr.get("state"), merged, closed)
+    # Dated as the MR's own item: GraphQL (16.x) has no `closedAt`, older GitLab no
+    # `merged_at` for some merged MRs; the last update stands in for them.
+    done = finished_at(state, merged or closed, parse_time(mr.get("updated_at")) or created)
     return Change(
         platform=PLATFORM,
         ref=f"{project.path}!{mr['iid']}",
@@ -47,10 +58,10 @@ def change_of(mr: Mapping[str, Any], project: Project, paths: Iterable[str]) -> 
         url=str(mr.get("web_url") or ""),
         title=str(mr.get("title") or ""),
         author=(mr.get("author") or {}).get("username"),
-        state=mr_state(mr.get("state"), merged, closed),
-        created_at=parse_time(mr.get("created_at")) or _EPOCH,
+        state=state,
+        created_at=created,
         merged_at=merged,
-        closed_at=closed,
+        closed_at=done,
         labels=tuple(str(label) for label in mr.get("labels") or ()),
         paths=tuple(list(paths)[:100]),
         extra={"iid": mr["iid"], "project_id": mr.get("project_id"), **extra_visibility(project)},

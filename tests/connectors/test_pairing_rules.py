@@ -190,3 +190,19 @@ def test_an_open_change_counts_at_its_last_paired_commit() -> None:
     open_change = change(state="open", merged_at=None, closed_at=None)
     (item,) = pairing_items("gh", open_change, commits, OWNER)
     assert item.occurred_at == T0 + timedelta(minutes=5) == item.updated_at
+
+
+def test_the_items_do_not_depend_on_the_order_the_api_lists_commits_in() -> None:
+    commits = [
+        commit(ME, "A\n\nCo-authored-by: carol danvers", 1),
+        commit(ME, "B\n\nCo-authored-by: Carol Danvers <carol@x.io>", 2),
+        commit(Person("Bob Li", "bob@work.io", "bob"), "C\n\nCo-authored-by: Octo Cat", 3),
+        commit(ME, "D\n\nCo-authored-by: Robert Li <3+bob@users.noreply.github.com>", 4),
+    ]
+    oldest_first = pairing_items("gh", change(), commits, OWNER)
+    newest_first = pairing_items("gh", change(), commits[::-1], OWNER)
+    assert [i.external_id for i in oldest_first] == [
+        "acme/api#7:pairing:3+bob@users.noreply.github.com",
+        "acme/api#7:pairing:carol@x.io",
+    ]
+    assert newest_first == oldest_first
