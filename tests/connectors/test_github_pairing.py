@@ -187,7 +187,7 @@ def test_collect_finds_every_pairing_once_and_a_second_collect_adds_nothing(
     dataset = generate(owner_prs=50, other_prs=40)
     monkeypatch.setenv("GITHUB_TOKEN", "owner-token")
     with serving(dataset) as fake:
-        config = str(write_config(tmp_path, fake))  # the default streams: pairing among them
+        config = str(with_pairing_rule(write_config(tmp_path, fake)))  # default streams
         first = cli("collect", "--config", config, "--since", SINCE.date().isoformat(), "--json")
         second = cli("collect", "--config", config, "--json")
         rows = [
@@ -207,6 +207,32 @@ def test_collect_finds_every_pairing_once_and_a_second_collect_adds_nothing(
     # The search, and the lookup of the commits it finds again in its 30-day slack.
     assert again["requests"] <= 2
     assert table.count("pairing") == len(rows) and "Paired with Alice Liddell" in table
+    assert all(r["suggestions"][0]["rule"] == "pairing-is-mentoring" for r in rows)
+
+
+def with_pairing_rule(config: Path, kind: str = "pairing") -> Path:
+    """The config with a growth map and a rule that maps `kind` to B / mentoring."""
+    (config.parent / "rules.d").mkdir(exist_ok=True)
+    rule = (
+        '[[rule]]\nid = "pairing-is-mentoring"\ndestination = "B"\nskills = ["mentoring"]\n'
+        f'[rule.match]\nkind = "{kind}"\n'
+    )
+    (config.parent / "rules.d" / "pairing.toml").write_text(rule, encoding="utf-8")
+    growth_map = (
+        '\n[rules]\npaths = ["rules.d"]\n\n[[growth_map.destinations]]\nid = "B"\n'
+        'title = "Lead a project"\n[[growth_map.destinations.skills]]\nid = "mentoring"\n'
+        'name = "Mentoring"\n'
+    )
+    config.write_text(config.read_text(encoding="utf-8") + growth_map, encoding="utf-8")
+    return config
+
+
+def test_a_rule_for_a_kind_no_item_has_is_refused_naming_pairing(tmp_path: Path) -> None:
+    (tmp_path / "config.toml").write_text(f'[ledger]\nurl = "sqlite:///{tmp_path}/l.db"\n')
+    config = with_pairing_rule(tmp_path / "config.toml", kind="pairng")
+    result = CliRunner().invoke(app, ["rules", "check", "--config", str(config)])
+    assert result.exit_code == 2
+    assert "no item can have kind 'pairng'; did you mean 'pairing'?" in result.stderr
 
 
 def cli(*args: str) -> str:
