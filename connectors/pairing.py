@@ -20,6 +20,7 @@ rebases and amends rewrite. An open change counts at its last paired commit.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -42,6 +43,7 @@ _NOREPLY = {
     "gitlab": re.compile(r"^\d+-(?P<login>[^@\s]+)@users\.noreply\.", re.IGNORECASE),
 }
 _SPACES = re.compile(r"\s+")
+_UNSAFE = re.compile(r"[^a-z0-9._-]+")
 
 
 def normalized_name(name: str) -> str:
@@ -132,6 +134,7 @@ class Partner:
     emails: set[str]  # lower case
     login: str | None
     commits: list[PairedCommit] = field(default_factory=list)
+    names: list[tuple[PairedCommit, str]] = field(default_factory=list)  # as each commit wrote it
 
     @property
     def email(self) -> str | None:
@@ -140,9 +143,12 @@ class Partner:
     @property
     def key(self) -> str:
         """The e-mail first: every API gives it (GitLab's REST API does not name a commit's
-        account), so a pairing keeps its id whichever API read it."""
+        account), so a pairing keeps its id whichever API read it. Its local part and a
+        hash of it, not the address: the id names the item in exports."""
         if self.emails:
-            return min(self.emails)
+            email = min(self.emails)
+            local = _UNSAFE.sub("-", email.split("@", 1)[0]).strip("-")
+            return f"{local}-{hashlib.sha1(email.encode()).hexdigest()[:6]}"
         if self.login:
             return "@" + self.login.casefold()
         return normalized_name(self.name).replace(" ", "-")
@@ -160,14 +166,21 @@ class Partner:
     def absorb(self, person: Person, commit: PairedCommit) -> None:
         self.emails |= {person.email.lower()} if person.email else set()
         self.login = self.login or person.login
+        self.names.append((commit, " ".join(person.name.split())))
         if commit not in self.commits:
             self.commits.append(commit)
+
+    def settle(self) -> None:
+        """Commits in time order; the name as the earliest of them writes it."""
+        order = _in_time_order
+        self.commits.sort(key=order)
+        self.name = min(self.names, key=lambda named: order(named[0]))[1] if self.names else ""
 
 
 def partners(platform: str, commits: Sequence[PairedCommit], owner: OwnerIdentity) -> list[Partner]:
     """The owner's partners on a change's commits, each once, in key order (the same
     whatever order the API listed the commits in)."""
-    commits = sorted(commits, key=lambda c: (c.at is None, c.at, c.oid))
+    commits = sorted(commits, key=_in_time_order)
     owner = owner.with_emails(
         c.author.email
         for c in commits
@@ -185,8 +198,12 @@ def partners(platform: str, commits: Sequence[PairedCommit], owner: OwnerIdentit
         match.absorb(person, commit)
     merged = _merge_same_login(found)
     for partner in merged:
-        partner.commits.sort(key=lambda c: (c.at is None, c.at, c.oid))
+        partner.settle()
     return sorted(merged, key=lambda p: p.key)
+
+
+def _in_time_order(commit: PairedCommit) -> tuple[bool, datetime | None, str]:
+    return commit.at is None, commit.at, commit.oid
 
 
 def _paired(
@@ -230,6 +247,7 @@ def _merge_same_login(found: list[Partner]) -> list[Partner]:
         if login and login in by_login:
             into = by_login[login]
             into.emails |= partner.emails
+            into.names += partner.names
             into.commits += [c for c in partner.commits if c not in into.commits]
             continue
         if login:

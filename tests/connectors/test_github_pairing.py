@@ -13,6 +13,7 @@ from fakes.github_data import generate
 from fakes.github_fake import FakeGitHub
 from fakes.github_harness import Clock, collect, connector, serving, write_config
 from fakes.github_pairing import by, expected_pairings
+from fakes.pairing_keys import partner_key
 from graphql import (
     FieldNode,
     FragmentDefinitionNode,
@@ -102,7 +103,11 @@ def test_a_pairing_beyond_the_first_hundred_commits_is_found_in_a_batched_reques
         bodies = [s.body for s in fake.log if s.body]
         more = [b for b in bodies if "PullRequestCommits" in str(b.get("query"))]
 
-    item = next(i for i in found if i.external_id == f"{long_pr.ref}:pairing:dave@example.com")
+    item = next(
+        i
+        for i in found
+        if i.external_id == f"{long_pr.ref}:pairing:{partner_key('dave@example.com')}"
+    )
     assert item.body == "Step 120" and item.extra["paired_commits"] == 1
     assert len(more) == 1 and more[0]["variables"]["p0"] == long_pr.number
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import pytest
 from fakes.gitlab import FakeGitLab
 from fakes.gitlab_data import BASE, OWNER
+from fakes.pairing_keys import partner_key
 from typer.testing import CliRunner
 
 from collector.cli import app
@@ -116,9 +117,8 @@ def test_an_mr_with_more_than_a_hundred_commits_is_read_to_its_end(
 
     found = run_streams(make_connector(page_size=100), "merge_requests", "pairing")["pairing"]
 
-    item = next(
-        i for i in found if i.external_id == f"{mr['references']['full']}:pairing:dee@example.com"
-    )
+    key = partner_key("dee@example.com")
+    item = next(i for i in found if i.external_id == f"{mr['references']['full']}:pairing:{key}")
     assert item.body == "Step 120"
     more = [v for q, v in fake_gitlab.graphql.documents if "MoreMergeRequestCommits" in q]
     assert len(more) == 1 and more[0]["iid"] == [str(mr["iid"])]

@@ -8,6 +8,7 @@ import subprocess
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from fakes.pairing_keys import partner_key
 
 from connectors.pairing import Change, OwnerIdentity, PairedCommit, pairing_items, partners
 from connectors.trailers import Person, co_authors, parse_person, trailers
@@ -113,7 +114,7 @@ def test_the_owner_never_pairs_with_themself_by_login_name_or_email() -> None:
         "Co-authored-by: Someone <1+OCTO@users.noreply.github.com>\n"
         "Co-authored-by: O. <Octo.Cat@Corp.Example>\nCo-authored-by: Ada <ada@x.io>"
     )
-    assert keys(partners("github", [commit(ME, message)], OWNER)) == ["ada@x.io"]
+    assert keys(partners("github", [commit(ME, message)], OWNER)) == [partner_key("ada@x.io")]
 
 
 def test_a_commit_without_the_owner_is_no_pairing_of_theirs() -> None:
@@ -125,7 +126,7 @@ def test_a_commit_without_the_owner_is_no_pairing_of_theirs() -> None:
 def test_a_colleague_naming_the_owner_is_the_partner_with_their_login() -> None:
     ada = Person("Ada Lovelace", "ada@x.io", "ada")
     found = partners("github", [commit(ada, "Fix\n\nCo-authored-by: Octo Cat <o@o.o>")], OWNER)
-    assert [(p.key, p.name, p.login) for p in found] == [("ada@x.io", "Ada Lovelace", "ada")]
+    assert [(p.email, p.name, p.login) for p in found] == [("ada@x.io", "Ada Lovelace", "ada")]
 
 
 def test_partners_are_one_by_email_then_by_name_and_logins_come_free() -> None:
@@ -137,11 +138,15 @@ def test_partners_are_one_by_email_then_by_name_and_logins_come_free() -> None:
         commit(Person("Bob Li", "bob@work.io", "bob"), "E", 5),  # GitHub: bob@work.io is bob
     ]
     found = partners("github", commits, OWNER)
-    assert keys(found) == ["3+bob@users.noreply.github.com", "carol@x.io"]  # the least e-mail
     bob, carol = found
+    assert bob.email == "3+bob@users.noreply.github.com" and bob.key == "3-bob-" + bob.key[-6:]
     assert bob.login == "bob" and bob.emails == {"bob@work.io", "3+bob@users.noreply.github.com"}
     assert [c.message[0] for c in bob.commits] == ["C", "D"]
     assert [c.message[0] for c in carol.commits] == ["A", "B"] and carol.email == "carol@x.io"
+    assert carol.name == "carol danvers"  # as the earliest commit writes it
+    assert keys(found) == sorted(
+        [partner_key("3+bob@users.noreply.github.com"), partner_key("carol@x.io")]
+    )
 
 
 def test_the_owners_work_email_is_learnt_from_their_own_commits_in_the_change() -> None:
@@ -150,7 +155,7 @@ def test_the_owners_work_email_is_learnt_from_their_own_commits_in_the_change() 
         commit(Person("O.", "octo@home.example", "octo"), "Start"),
         commit(ada, "Go on\n\nCo-authored-by: O. C. <octo@home.example>", 1),
     ]
-    assert keys(partners("github", commits, OWNER)) == ["ada@x.io"]
+    assert keys(partners("github", commits, OWNER)) == [partner_key("ada@x.io")]
 
 
 def change(**fields: object) -> Change:
@@ -175,7 +180,11 @@ def test_the_item_counts_at_the_merge_and_names_the_partner_and_the_change() -> 
         commit(ME, "More spans\n\nCo-authored-by: Ada <ada@x.io>", 50),
     ]
     (item,) = pairing_items("gh", change(), commits, OWNER)
-    assert item.kind == "pairing" and item.external_id == "acme/api#7:pairing:ada@x.io"
+    assert (
+        item.kind == "pairing"
+        and item.external_id == f"acme/api#7:pairing:{partner_key('ada@x.io')}"
+    )
+    assert "ada@x.io" not in item.external_id
     assert item.title == "Paired with Ada: Add tracing" and item.author == "octo"
     assert item.created_at == T0 + timedelta(minutes=5)
     assert item.occurred_at == item.updated_at == T0 + timedelta(days=2)
@@ -201,8 +210,9 @@ def test_the_items_do_not_depend_on_the_order_the_api_lists_commits_in() -> None
     ]
     oldest_first = pairing_items("gh", change(), commits, OWNER)
     newest_first = pairing_items("gh", change(), commits[::-1], OWNER)
-    assert [i.external_id for i in oldest_first] == [
-        "acme/api#7:pairing:3+bob@users.noreply.github.com",
-        "acme/api#7:pairing:carol@x.io",
+    assert [i.extra["partner_email"] for i in oldest_first] == [
+        "3+bob@users.noreply.github.com",
+        "carol@x.io",
     ]
+    assert [i.extra["partner"] for i in oldest_first] == ["Bob Li", "carol danvers"]
     assert newest_first == oldest_first

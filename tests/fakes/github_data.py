@@ -74,7 +74,7 @@ class PullRequest:
     files: list[tuple[str, int, int]] = field(default_factory=list)
     reviews: list[Review] = field(default_factory=list)
     commits: list[PrCommit] = field(default_factory=list)  # empty: one by the author
-    partner_keys: set[str] = field(default_factory=set)  # the pairings its commits show
+    partner_keys: set[str] = field(default_factory=set)  # e-mails of the partners it shows
 
     @property
     def ref(self) -> str:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from fakes.github_data import Commit, Dataset, PrCommit, PullRequest
+from fakes.pairing_keys import partner_key
 
 # The owner's git e-mail: GitHub attributes it to the owner, but it is not on the profile.
 OWNER_EMAIL = "octo.cat@corp.example"
@@ -164,5 +165,5 @@ def expected_pairings(ds: Dataset, since: datetime, until: datetime) -> set[str]
         own = pr.author == ds.owner and since <= pr.updated < until
         theirs = pr.author != ds.owner and pr.merged and since - SLACK <= pr.merged < until
         if own or theirs:
-            found |= {f"{pr.ref}:pairing:{key}" for key in pr.partner_keys}
+            found |= {f"{pr.ref}:pairing:{partner_key(email)}" for email in pr.partner_keys}
     return found

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from fakes.gitlab_data import OWNER, GitLabData, stamp
+from fakes.pairing_keys import partner_key
 
 # The owner's git e-mail, on none of their profile's fields; /user shows ada@example.com.
 OWNER_GIT_EMAIL = "ada@corp.example"
@@ -149,6 +150,6 @@ def add_pairings(data: GitLabData) -> None:
     _owner_as_coauthor(data, unreviewed)
 
 
-def _record(data: GitLabData, mr: dict[str, Any], keys: set[str], times: list[datetime]) -> None:
-    for key in keys:
-        data.truth.pairings[f"{mr['references']['full']}:pairing:{key}"] = times
+def _record(data: GitLabData, mr: dict[str, Any], emails: set[str], times: list[datetime]) -> None:
+    for email in emails:
+        data.truth.pairings[f"{mr['references']['full']}:pairing:{partner_key(email)}"] = times
