@@ -7,6 +7,8 @@ import re
 from benchmarks.github_wide import render_wide, target_rows
 from benchmarks.gitlab_baseline import TARGET_RATIO, gitlab_gap
 from benchmarks.gitlab_baseline import render as render_gitlab
+from benchmarks.pairing import render_pairing
+from benchmarks.pairing import target_rows as pairing_rows
 from benchmarks.runs import SOURCES, CollectRun
 from benchmarks.suite import SizeResult, SuiteResult
 
@@ -40,6 +42,8 @@ def render(result: SuiteResult, command: str) -> str:
         lines += _size(size)
     if result.github_wide:
         lines += render_wide(result.github_wide)
+    if result.pairing:
+        lines += render_pairing(result.pairing)
     lines += _micro(result)
     lines += _targets(result)
     lines += _gaps(result)
@@ -193,6 +197,7 @@ def _targets(result: SuiteResult) -> list[str]:
     for r in result.sizes:
         lines += _size_targets(r)
     lines += target_rows(result.github_wide)
+    lines += pairing_rows(result.pairing)
     if len(result.sizes) >= 2:
         small, large = result.sizes[0], result.sizes[-1]
         growth = large.cold.peak_rss_mb - small.cold.peak_rss_mb

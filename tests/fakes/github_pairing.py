@@ -127,16 +127,16 @@ def add_pairings(ds: Dataset) -> None:
     for i, pr in enumerate(theirs):
         if i % 9 == 2:
             _owner_as_coauthor(ds, pr, (i // 9) % 2)
+    planned = {(p.repo, p.number): p for p in ds.prs if p.commits}
     for commit in ds.commits:
-        _squashed(ds, commit)
+        pr = planned.get((commit.repo, commit.pr_number or 0))
+        if pr is not None:
+            _squashed(commit, pr)
 
 
-def _squashed(ds: Dataset, landed: Commit) -> None:
+def _squashed(landed: Commit, pr: PullRequest) -> None:
     """A merged PR's commit on the default branch, as GitHub squashes it: the PR's commits'
     headlines, then every other author of them as a `Co-authored-by:` trailer."""
-    pr = next((p for p in ds.prs if p.repo == landed.repo and p.number == landed.pr_number), None)
-    if pr is None or not pr.commits:
-        return
     lines = [f"* {c.message.splitlines()[0]}" for c in pr.commits]
     others = {(c.name, c.email) for c in pr.commits if c.login != pr.author}
     for c in pr.commits:
