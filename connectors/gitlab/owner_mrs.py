@@ -180,9 +180,9 @@ def rest_owner_mrs(
                 if approvals
                 else None
             )
-            rows = rest_commits(source, mr) if commits else None
         except Skipped as skip:
             return skip
+        rows = _commits_if_readable(source, mr) if commits else None
         summary = summarize_diffs(diffs)
         raw = without_diff_text(diffs)
         return OwnerMr(mr, project, summary, approved, raw, True, commits=rows)
@@ -205,6 +205,17 @@ def fetch_diffs(source: GitLabSource, mr: Mapping[str, Any]) -> list[dict[str, A
         pass
     changes = source.rest.get(f"{base}/changes", what=what)
     return list(changes.get("changes") or [])
+
+
+def _commits_if_readable(
+    source: GitLabSource, mr: Mapping[str, Any]
+) -> list[dict[str, Any]] | None:
+    """The MR's commits for pairing; None (the MR item stays) when they cannot be read."""
+    try:
+        return rest_commits(source, mr)
+    except Skipped as skip:
+        source.warn_skip(f"the commits of {mr.get('web_url')}", skip)
+        return None
 
 
 def rest_commits(source: GitLabSource, mr: Mapping[str, Any]) -> list[dict[str, Any]]:

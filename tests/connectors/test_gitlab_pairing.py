@@ -159,3 +159,17 @@ def cli(*args: str) -> str:
     result = CliRunner().invoke(app, list(args))
     assert result.exit_code == 0, result.stderr
     return result.stdout
+
+
+def test_over_rest_an_mr_whose_commits_cannot_be_read_is_still_collected(
+    fake_gitlab: FakeGitLab, make_connector: ConnectorFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake_gitlab.graphql.mode = "disabled"
+    fake_gitlab.inject(403, times=1, path="/commits")
+    connector = make_connector(streams=["merge_requests", "pairing"])
+
+    with caplog.at_level("WARNING", logger="growthmap"):
+        items = list(connector.fetch("merge_requests", SINCE, BASE))
+
+    assert {i.external_id for i in items} == fake_gitlab.data.expected_mrs(SINCE)
+    assert "skipping the commits of" in caplog.text
