@@ -17,17 +17,15 @@ from typing import Any
 
 from connectors.gitlab import shapes
 from connectors.gitlab.client import Owner, Skipped
-from connectors.gitlab.graphql import decided
 from connectors.gitlab.mr_pages import whole_connection
 from connectors.gitlab.normalize import Project, reference_path
 from connectors.gitlab.owner_mrs import rest_commits
-from connectors.gitlab.parallel import ordered_map
 from connectors.gitlab.queries import (
     MAX_PAIRED_ALIASES,
     MORE_MERGE_REQUEST_COMMITS,
     paired_merge_requests,
 )
-from connectors.gitlab.reviewed import Alias, MrKey, alias_batches, to_aliases
+from connectors.gitlab.reviewed import Alias, MrKey, ProjectQuery, read_by_project
 from connectors.gitlab.source import GitLabSource
 from connectors.streams import RunContext
 
@@ -52,29 +50,18 @@ def read_paired(
     source: GitLabSource, run: RunContext, owner: Owner, keys: Sequence[MrKey]
 ) -> Iterator[tuple[MrKey, Found]]:
     """Each key with what was found, over GraphQL when the instance serves it."""
-    if not keys:
-        return
-    batches = decided(run, source.graphql, _graphql_batches(source, owner, keys))
-    if batches is not None:
-        for batch in batches:
-            yield from batch
-        return
-    yield from ordered_map(lambda key: _rest_paired(source, run, owner, key), keys)
-
-
-def _graphql_batches(
-    source: GitLabSource, owner: Owner, keys: Sequence[MrKey]
-) -> Iterator[list[tuple[MrKey, Found]]]:
-    what = "the commits of merge requests the owner reviewed (GraphQL)"
-    batches = alias_batches(
-        source, to_aliases(keys), paired_merge_requests, MAX_PAIRED_ALIASES, what
+    return read_by_project(
+        source,
+        run,
+        keys,
+        ProjectQuery(
+            paired_merge_requests,
+            MAX_PAIRED_ALIASES,
+            "the commits of merge requests the owner reviewed (GraphQL)",
+            lambda alias, found: _from_project(source, owner, alias, found),
+        ),
+        lambda key: _rest_paired(source, run, owner, key),
     )
-    for sent, data in batches:
-        yield [
-            found
-            for n, alias in enumerate(sent)
-            for found in _from_project(source, owner, alias, data.get(f"p{n}"))
-        ]
 
 
 def _from_project(

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import groupby
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from connectors.gitlab import shapes
 from connectors.gitlab.client import Owner, Skipped
@@ -25,6 +25,7 @@ from connectors.gitlab.source import GitLabSource
 from connectors.http import follow
 from connectors.streams import RunContext
 
+T = TypeVar("T")
 MrKey = tuple[int, int]  # (project id, iid)
 Alias = tuple[int, tuple[int, ...]]  # one project's id and up to MAX_IIDS of its MRs' iids
 
@@ -46,29 +47,61 @@ def read_reviewed(
     source: GitLabSource, run: RunContext, owner: Owner, keys: Sequence[MrKey]
 ) -> Iterator[tuple[MrKey, Found]]:
     """Each key with what was found, over GraphQL when the instance serves it."""
+    return read_by_project(
+        source,
+        run,
+        keys,
+        ProjectQuery(
+            reviewed_merge_requests,
+            MAX_REVIEWED_ALIASES,
+            "the merge requests the owner reviewed (GraphQL)",
+            lambda alias, found: from_project(source, owner, alias, found),
+        ),
+        lambda key: rest_reviewed(source, run, owner, key),
+    )
+
+
+@dataclass(frozen=True)
+class ProjectQuery(Generic[T]):
+    """MRs read over GraphQL a project alias each (`$pN` its id, `$iN` its MRs' iids):
+    the document for a number of aliases, how many at most, and what an alias's answer
+    holds for each of its MRs."""
+
+    document_for: Callable[[int], str]
+    most: int
+    what: str
+    parse: Callable[[Alias, Any], Iterator[tuple[MrKey, T]]]
+
+
+def read_by_project(
+    source: GitLabSource,
+    run: RunContext,
+    keys: Sequence[MrKey],
+    query: ProjectQuery[T],
+    rest: Callable[[MrKey], T],
+) -> Iterator[tuple[MrKey, T]]:
+    """Each MR with what was found: over GraphQL several projects a request when the
+    instance serves it, else `rest(key)` for each, several in flight."""
     if not keys:
         return
-    batches = decided(run, source.graphql, graphql_batches(source, owner, keys))
-    if batches is not None:
-        for batch in batches:
+
+    def batches() -> Iterator[list[tuple[MrKey, T]]]:
+        aliases = to_aliases(keys)
+        for sent, data in alias_batches(
+            source, aliases, query.document_for, query.most, query.what
+        ):
+            yield [
+                found
+                for n, alias in enumerate(sent)
+                for found in query.parse(alias, data.get(f"p{n}"))
+            ]
+
+    decided_batches = decided(run, source.graphql, batches())
+    if decided_batches is not None:
+        for batch in decided_batches:
             yield from batch
         return
-    yield from ordered_map(lambda key: rest_reviewed(source, run, owner, key), keys)
-
-
-def graphql_batches(
-    source: GitLabSource, owner: Owner, keys: Sequence[MrKey]
-) -> Iterator[list[tuple[MrKey, Found]]]:
-    what = "the merge requests the owner reviewed (GraphQL)"
-    batches = alias_batches(
-        source, to_aliases(keys), reviewed_merge_requests, MAX_REVIEWED_ALIASES, what
-    )
-    for sent, data in batches:
-        yield [
-            found
-            for n, alias in enumerate(sent)
-            for found in from_project(source, owner, alias, data.get(f"p{n}"))
-        ]
+    yield from ordered_map(rest, keys)
 
 
 def alias_batches(
