@@ -64,12 +64,14 @@ def commit_query(owner: OwnerIdentity, part: Window, scope: str) -> str:
             query = " ".join([" OR ".join(terms[:count]), fixed, with_scope]).strip()
             if len(query) <= MAX_QUERY:
                 return query
-    return fixed
+    return f"{terms[0]} {fixed}"  # never without a term: that would be every commit
 
 
 def _commits_naming(
     source: GitHubSource, owner: OwnerIdentity, span: StreamWindow
 ) -> Iterator[_Found]:
+    if not search_terms(owner):
+        return  # nothing names the owner in a message but their login, which is too common
     config = source.config
     scope = scope_qualifiers(config.repos, config.orgs)
     whole = window(span.since - SLACK, span.until)

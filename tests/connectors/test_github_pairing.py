@@ -244,3 +244,19 @@ def cli(*args: str) -> str:
     result = CliRunner().invoke(app, list(args))
     assert result.exit_code == 0, result.stderr
     return result.stdout
+
+
+def test_the_commit_search_always_names_the_owner_and_fits_githubs_length() -> None:
+    from connectors.github.coauthored import MAX_QUERY, commit_query
+    from connectors.github.search import window
+    from connectors.pairing import OwnerIdentity
+
+    part = window(SINCE, datetime(2026, 9, 1, tzinfo=UTC))
+    owner = OwnerIdentity.of("octo", ["Octo Cat"], ["1+octo@users.noreply.github.com"])
+    scope = " ".join(f"repo:acme/service-{n}" for n in range(12))
+    query = commit_query(owner, part, scope)
+    assert query.startswith('"octo cat" OR "1+octo@users.noreply.github.com" -author:octo')
+    assert len(query) <= MAX_QUERY and "repo:" not in query  # the scope gave way
+    assert "repo:acme/service-0" in commit_query(owner, part, "repo:acme/service-0")
+    long_name = OwnerIdentity.of("octo", ["x" * 300], [])
+    assert commit_query(long_name, part, "").startswith('"' + "x" * 300)
