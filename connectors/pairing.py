@@ -10,8 +10,9 @@ Who is who, without extra requests: the owner is matched by login, profile name 
 e-mail known to be theirs (profile, the platform's no-reply forms, and the e-mails of the
 change's commits the platform itself attributes to them); a partner's login comes from a
 no-reply e-mail or from the platform's attribution of another commit with that e-mail.
-Partners are the same person when their e-mails or logins match, else their names; a
-partner's key (in the item's id) is their e-mail, so it is the same whichever API read it.
+Partners are the same person when their e-mails or logins match, else their names. The
+item's id names a partner by e-mail (its local part and a hash), so it is the same whichever
+API read the commits; the display name is the one their earliest paired commit wrote.
 
 The item's date is the change's merge (or close) time, as for the change's own item, so
 a pairing counts in the week its work landed; commit dates are the author's clock, which
