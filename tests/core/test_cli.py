@@ -309,7 +309,7 @@ def test_a_reader_that_stops_early_is_no_error(config: Path, tmp_path: Path) -> 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--kind", "pr"], "--kind 'pr' is unknown; known: design_doc, pull_request"),
+        (["--kind", "pr"], "--kind 'pr' is unknown; known: design_doc, pairing, pull_request"),
         (["--source", "nosuch"], "--source 'nosuch' is unknown; known: mem"),
     ],
 )
