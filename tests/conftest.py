@@ -10,6 +10,10 @@ from pathlib import Path
 
 import pytest
 
+# pytest-xdist's workers set COLUMNS=80, which the CLI honours (a user's $COLUMNS wins):
+# tests see the width a plain run sees, whichever worker runs them.
+os.environ.pop("COLUMNS", None)
+
 # Bind the real packages before tests/ joins sys.path: there tests/rules/ (and any
 # tests/connectors/) would be found first as namespace packages and shadow them, since
 # the editable install's finder runs after the path finder.
