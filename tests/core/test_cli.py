@@ -11,8 +11,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from fakes import memory
 from fakes.memory import CONFIG, WORLD, make_item, write_config
+from plugin_dist import fakes_installed
 from sqlalchemy import select
 from typer.testing import CliRunner
 
@@ -283,14 +283,8 @@ def test_a_reader_that_stops_early_is_no_error(config: Path, tmp_path: Path) -> 
     WORLD.items["things"] = [make_item(n, updated=recent) for n in range(600)]
     code, _, stderr = run("collect", "--config", str(config), "--since", "14d")
     assert code == 0, stderr
-    only_fakes = tmp_path / "pythonpath"  # tests/ itself would shadow the real packages
-    only_fakes.mkdir()
-    (only_fakes / "fakes").symlink_to(Path(memory.__file__).parent, target_is_directory=True)
-    env = {
-        **os.environ,
-        "GROWTHMAP_CONNECTOR_PLUGINS": f"{memory.TYPE}={memory.TARGET}",
-        "PYTHONPATH": str(only_fakes),
-    }
+    plugins = fakes_installed(tmp_path / "pythonpath")
+    env = {**os.environ, "PYTHONPATH": str(plugins)}
     growthmap = Path(sys.executable).with_name("growthmap")
     with subprocess.Popen(
         [growthmap, "items", "--config", str(config), "--format", "json"],
