@@ -11,6 +11,8 @@ the layers below, and render: none of them touches the ORM.
 from __future__ import annotations
 
 import logging
+import sys
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Annotated
 
@@ -27,6 +29,7 @@ from collector.cli import review as review_cmd
 from collector.cli import rules as rules_cmd
 from collector.cli import setup as setup_cmd
 from collector.cli.common import AppState
+from collector.core.errors import ExitCode
 from collector.core.logfile import CurrentStderrHandler
 
 app = typer.Typer(
@@ -52,6 +55,15 @@ def main_options(
         ),
     ] = None,
     debug: Annotated[bool, typer.Option(help="Log details and show tracebacks.")] = False,
+    show_version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            is_eager=True,
+            callback=lambda given: given and print_version(),
+            help="Print the installed version and exit.",
+        ),
+    ] = False,
 ) -> None:
     state = AppState(config_path=config, debug=debug)
     ctx.obj = state
@@ -75,6 +87,22 @@ app.command("map")(growth_cmd.growth_map)
 app.add_typer(growth_cmd.skill_app, name="skill")
 app.add_typer(growth_cmd.cycle_app, name="cycle")
 app.command()(export_cmd.export)
+
+
+def print_version() -> None:
+    """`growthmap <version>`, from the installed distribution's metadata (pyproject.toml's
+    version, as pip installed it), then exit."""
+    try:
+        installed = version("growthmap")
+    except PackageNotFoundError:
+        print(
+            "error: growthmap is not installed as a package, so it has no version; "
+            "install it with `pip install .`",
+            file=sys.stderr,
+        )
+        raise typer.Exit(ExitCode.BAD_INPUT) from None
+    print(f"growthmap {installed}")
+    raise typer.Exit(ExitCode.OK)
 
 
 def configure_logging(debug: bool) -> None:

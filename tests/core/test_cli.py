@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import os
 import subprocess
 import sys
+import tomllib
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -348,3 +350,15 @@ def test_a_renamed_source_is_pointed_out_on_its_first_run(config: Path) -> None:
     assert "items of source 'mem', which the config no longer names" in stderr
     code, _, stderr = run("collect", "--config", str(config), "--since", "14d")
     assert "first time" not in stderr  # said once
+
+
+def test_version_is_the_installed_distributions() -> None:
+    # The console script pip installed, as the README's install line leaves it.
+    growthmap = Path(sys.executable).with_name("growthmap")
+    result = subprocess.run(
+        [growthmap, "--version"], check=False, capture_output=True, text=True, timeout=60
+    )
+    declared = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text())
+    assert result.returncode == 0 and result.stderr == ""
+    assert result.stdout == f"growthmap {declared['project']['version']}\n"
+    assert result.stdout == f"growthmap {importlib.metadata.version('growthmap')}\n"
