@@ -2,9 +2,10 @@
 
 One module per command or command group, named after it (`collect`, `daemon`, `export`,
 `growth` for map/skill/cycle, `inspect` for status/items, `log`, `review`, `rules`,
-`setup` for init/config/db, `artifacts` for add/artifacts); `common` holds what every
-command shares (settings, ledger, error handling), `collect_view` what `collect` shows on
-a terminal, `signals` the clean stop on SIGTERM/SIGINT. Commands parse, call functions of
+`setup` for init/config/db, `token` for tokens in the OS keyring, `artifacts` for
+add/artifacts); `common` holds what every command shares (settings, ledger, error
+handling), `collect_view` what `collect` shows on a terminal, `signals` the clean stop on
+SIGTERM/SIGINT. Commands parse, call functions of
 the layers below, and render: none of them touches the ORM.
 """
 
@@ -28,6 +29,7 @@ from collector.cli import log as log_cmd
 from collector.cli import review as review_cmd
 from collector.cli import rules as rules_cmd
 from collector.cli import setup as setup_cmd
+from collector.cli import token as token_cmd
 from collector.cli.common import AppState
 from collector.core.errors import ExitCode
 from collector.core.logfile import CurrentStderrHandler
@@ -78,6 +80,7 @@ app.command()(inspect_cmd.items)
 app.command()(daemon_cmd.daemon)
 app.add_typer(setup_cmd.config_app, name="config")
 app.add_typer(setup_cmd.db_app, name="db")
+app.add_typer(token_cmd.token_app, name="token")
 app.add_typer(rules_cmd.rules_app, name="rules")
 app.add_typer(review_cmd.review_app, name="review")
 app.command()(artifacts_cmd.add)

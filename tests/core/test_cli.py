@@ -158,12 +158,13 @@ def test_config_check_reports_token_presence_never_its_value(
     config: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     code, stdout, _ = run("config", "check", "--config", str(config))
-    assert code == 0 and "token $MEMORY_TOKEN present" in stdout
+    assert code == 0 and "token from $MEMORY_TOKEN" in stdout
     assert "memory-token-abcdef" not in stdout
     monkeypatch.delenv("MEMORY_TOKEN")
     code, stdout, stderr = run("config", "check", "--config", str(config))
-    assert code == 0 and "token $MEMORY_TOKEN missing" in stdout
-    assert "$MEMORY_TOKEN is not set; collect will skip this source" in stderr
+    expected = "$MEMORY_TOKEN is not set and the OS keyring holds none"
+    assert code == 0 and f"token missing ({expected})" in stdout
+    assert f"source 'mem': no token: {expected}; collect will skip this source" in stderr
 
 
 def test_second_collect_while_the_lock_is_held_exits_3(config: Path, tmp_path: Path) -> None:
