@@ -9,13 +9,10 @@ Layout follows GitHub Enterprise Server: REST under `/api/v3`, GraphQL at `/api/
 from __future__ import annotations
 
 import json
-import socket
-import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Self
 from urllib.parse import parse_qs, urlencode, urlparse
 
 from fakes.github_commits import search_commits
@@ -23,6 +20,7 @@ from fakes.github_data import WEB, Dataset
 from fakes.github_graphql import execute, github_schema, iso
 from fakes.github_rest import pull_routes, search_pr_json
 from fakes.github_search import matching_issues, matching_prs, parse
+from fakes.server import Exchange, Fault, Faults, LoopbackServer, RequestLog
 
 FAULT_KINDS = (
     "502",
@@ -39,10 +37,14 @@ FAULT_KINDS = (
 
 
 @dataclass
-class Fault:
-    kind: str
+class GitHubFault(Fault):
+    """A fault of one of `FAULT_KINDS`, for one API (`where`) rather than a path."""
+
     where: str = "any"  # "graphql", "rest", "search" or "any"
-    skip: int = 0  # let this many matching requests pass first
+
+    def matches(self, path: str) -> bool:
+        api = "graphql" if path.endswith("/graphql") else "rest"
+        return self.where in ("any", api) or (self.where == "search" and "/search/" in path)
 
 
 @dataclass
@@ -54,70 +56,43 @@ class Seen:
     body: Any = None
 
 
-@dataclass
-class FakeGitHub:
-    dataset: Dataset
-    clock: Callable[[], float] = time.time
-    faults: list[Fault] = field(default_factory=list)
-    log: list[Seen] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    remaining: int = 5000
-    latency: float = 0.0  # seconds each answer waits, to model a real API's round trip
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-    _server: ThreadingHTTPServer | None = None
+class FakeGitHub(LoopbackServer):
+    def __init__(self, dataset: Dataset, clock: Callable[[], float] = time.time) -> None:
+        super().__init__()
+        self.dataset = dataset
+        self.clock = clock
+        self.faults = Faults()
+        self.log: RequestLog[Seen] = RequestLog()
+        self.errors: list[str] = []  # the fake's own failures, for the test to assert on
+        self.remaining = 5000
 
     # -- lifecycle -----------------------------------------------------------------------
 
-    def start(self) -> FakeGitHub:
-        fake = self
+    def start(self) -> Self:
         github_schema()  # built once per process, before a client's short timeout runs
-
-        class Handler(_Handler):
-            server_fake = fake
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
+        return super().start()
 
     @property
     def root(self) -> str:
-        assert self._server is not None
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
+        return self.url
 
     @property
     def base_url(self) -> str:
         return self.root + "/api/v3"
 
     def inject(self, kind: str, where: str = "any", *, times: int = 1, skip: int = 0) -> None:
+        """The next `times` requests to `where` answer with fault `kind`; each of them
+        lets `skip` matching requests through first."""
         assert kind in FAULT_KINDS, kind
         for _ in range(times):
-            self.faults.append(Fault(kind, where, skip))
+            self.faults.append(GitHubFault(kind=kind, skip=skip, where=where))
 
     @property
     def requests(self) -> int:
         return len(self.log)
 
-    def take_fault(self, kind: str, path: str) -> Fault | None:
-        with self._lock:
-            for fault in self.faults:
-                if fault.where not in ("any", kind) and not (
-                    fault.where == "search" and "/search/" in path
-                ):
-                    continue
-                if fault.skip > 0:
-                    fault.skip -= 1
-                    return None
-                self.faults.remove(fault)
-                return fault
-        return None
-
     def rate_headers(self, resource: str, remaining: int | None = None) -> dict[str, str]:
-        with self._lock:
+        with self.lock:
             self.remaining = max(0, self.remaining - 1)
             left = self.remaining if remaining is None else remaining
         reset = int(self.clock()) + 3600
@@ -131,46 +106,28 @@ class FakeGitHub:
             "x-github-request-id": f"FAKE:{len(self.log):08d}",
         }
 
+    # -- request handling ----------------------------------------------------------------
 
-class _Handler(BaseHTTPRequestHandler):
-    server_fake: FakeGitHub
-    protocol_version = "HTTP/1.1"
-    disable_nagle_algorithm = True  # headers and body go out in two writes: no 40 ms stall
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Quiet: the request log is in `FakeGitHub.log`."""
-
-    def do_GET(self) -> None:
-        self._serve("GET")
-
-    def do_POST(self) -> None:
-        self._serve("POST")
-
-    def _serve(self, method: str) -> None:
-        if self.server_fake.latency:
-            time.sleep(self.server_fake.latency)  # each request on its own thread: they overlap
+    def serve(self, exchange: Exchange, method: str) -> None:
         try:
-            self._answer(method)
+            self._answer(exchange, method)
         except Exception as exc:  # a bug in the fake: answer 500 and keep it for the test
-            self.server_fake.errors.append(repr(exc))
-            self._reply(500, {}, {"message": "fake GitHub failed: " + repr(exc)})
+            self.errors.append(repr(exc))
+            _reply(exchange, 500, {}, {"message": "fake GitHub failed: " + repr(exc)})
 
-    def _answer(self, method: str) -> None:
-        fake = self.server_fake
-        length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length) if length else b""
-        path = urlparse(self.path).path
+    def _answer(self, exchange: Exchange, method: str) -> None:
+        raw = exchange.read_body()
+        path = urlparse(exchange.path).path
         kind = "graphql" if path.endswith("/graphql") else "rest"
         resource = "graphql" if kind == "graphql" else ("search" if "/search/" in path else "core")
-        login = self._login()
-        fault = fake.take_fault(kind, path)
+        login = self._login(exchange)
+        fault = self.faults.take(path)
         if fault is not None and fault.kind == "drop":
-            fake.log.append(Seen(method, self.path, kind, 0))
-            self.connection.shutdown(socket.SHUT_RDWR)
-            self.close_connection = True
+            self.log.record(Seen(method, exchange.path, kind, 0))
+            exchange.drop()
             return
         if fault is not None and fault.kind != "incomplete":
-            status, headers, body = _fault_response(fault.kind, fake, resource)
+            status, headers, body = _fault_response(fault.kind, self, resource)
         elif login is None:
             status, headers, body = (
                 401,
@@ -183,32 +140,27 @@ class _Handler(BaseHTTPRequestHandler):
             )
         elif kind == "graphql" and method == "POST":
             request = json.loads(raw or b"{}")
-            status, headers = 200, fake.rate_headers(resource)
+            status, headers = 200, self.rate_headers(resource)
             body = execute(
-                fake.dataset, login, request.get("query", ""), request.get("variables") or {}
+                self.dataset, login, request.get("query", ""), request.get("variables") or {}
             )
         else:
-            status, headers, body = _rest(fake, method, self.path, login, fault)
-            headers = {**fake.rate_headers(resource), **headers}
-        fake.log.append(Seen(method, self.path, kind, status, json.loads(raw) if raw else None))
-        self._reply(status, headers, body)
+            status, headers, body = _rest(self, method, exchange.path, login, fault)
+            headers = {**self.rate_headers(resource), **headers}
+        self.log.record(Seen(method, exchange.path, kind, status, json.loads(raw) if raw else None))
+        _reply(exchange, status, headers, body)
 
-    def _login(self) -> str | None:
-        auth = self.headers.get("Authorization") or ""
+    def _login(self, exchange: Exchange) -> str | None:
+        auth = exchange.headers.get("Authorization") or ""
         scheme, _, token = auth.partition(" ")
         if scheme.lower() not in ("token", "bearer"):
             return None
-        return self.server_fake.dataset.tokens.get(token)
+        return self.dataset.tokens.get(token)
 
-    def _reply(self, status: int, headers: dict[str, str], body: Any) -> None:
-        data = json.dumps(body).encode() if not isinstance(body, bytes) else body
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
-        self.send_header("Content-Length", str(len(data)))
-        for key, value in headers.items():
-            self.send_header(key, value)
-        self.end_headers()
-        self.wfile.write(data)
+
+def _reply(exchange: Exchange, status: int, headers: dict[str, str], body: Any) -> None:
+    data = json.dumps(body).encode() if not isinstance(body, bytes) else body
+    exchange.send(status, data, headers, "application/json; charset=utf-8")
 
 
 def _fault_response(kind: str, fake: FakeGitHub, resource: str) -> tuple[int, dict[str, str], Any]:

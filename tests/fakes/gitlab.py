@@ -12,11 +12,8 @@ requests and injects faults (status codes with headers, dropped connections).
 from __future__ import annotations
 
 import json
-import threading
-import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
@@ -24,16 +21,9 @@ from fakes import gitlab_graphql
 from fakes.gitlab_data import OWNER, GitLabData
 from fakes.gitlab_graphql import GraphQLSwitches
 from fakes.gitlab_routes import Answer, HttpError, Query, route
+from fakes.server import Exchange, Fault, Faults, LoopbackServer, RequestLog
 
 GRAPHQL_PATH = "/api/graphql"
-
-
-@dataclass
-class Fault:
-    status: int  # 0 drops the connection without an answer
-    times: int
-    path: str | None = None
-    headers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -43,66 +33,78 @@ class Seen:
     query: Query
 
 
-class FakeGitLab:
+class FakeGitLab(LoopbackServer):
     """Serve `data` on 127.0.0.1; `url` is what the connector's base_url points at."""
 
     def __init__(self, data: GitLabData, token: str = "glpat-fake", external_url: str = "") -> None:
+        super().__init__()
         self.data = data
         self.token = token
         self.owner = OWNER
         self.external_url = external_url
-        self.requests: list[Seen] = []
-        self.faults: list[Fault] = []
+        self.requests: RequestLog[Seen] = RequestLog()
+        self.faults = Faults()
         self.after_request: Callable[[Seen], None] | None = None
         self.graphql = GraphQLSwitches()
         # Answer REST as older GitLab does: `web_url`s without `/-/`, no `references`.
         self.old_style = False
-        self.latency = 0.0  # seconds each answer waits, to model a real API's round trip
-        self.in_flight = self.most_in_flight = 0  # requests being answered at once
-        self.lock = threading.Lock()
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        host, port = self.server.server_address[:2]
-        return f"http://{host!s}:{port}"
-
-    def start(self) -> FakeGitLab:
-        self.thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(timeout=5)
 
     def inject(
         self, status: int, *, times: int = 1, path: str | None = None, **headers: str
     ) -> None:
-        """The next `times` requests (whose path contains `path`) get `status` instead."""
+        """The next `times` requests (whose path contains `path`) get `status` instead;
+        status 0 drops the connection."""
         self.faults.append(
-            Fault(status, times, path, {k.replace("_", "-"): v for k, v in headers.items()})
+            Fault(
+                status,
+                path or "",
+                times,
+                headers={k.replace("_", "-"): v for k, v in headers.items()},
+            )
         )
 
     def count(self, path: str | None = None, method: str | None = None) -> int:
-        return sum(
-            1
-            for seen in self.requests
-            if (path is None or path in seen.path) and (method is None or seen.method == method)
-        )
+        return self.requests.tally(path, method=method)
 
     def reset_counts(self) -> None:
         self.requests.clear()
 
-    def take_fault(self, path: str) -> Fault | None:
-        with self.lock:
-            for fault in self.faults:
-                if fault.times > 0 and (fault.path is None or fault.path in path):
-                    fault.times -= 1
-                    return fault
-        return None
+    def serve(self, exchange: Exchange, method: str) -> None:
+        split = urlsplit(exchange.path)
+        query = {k: v[-1] for k, v in parse_qs(split.query).items()}
+        body = exchange.read_body()
+        seen = Seen(method, split.path, query)
+        self.requests.record(seen)
+        fault = self.faults.take(split.path)
+        if fault is not None and fault.status == 0:
+            exchange.drop()
+            return
+        if fault is not None:
+            _send(exchange, fault.status, {"message": f"{fault.status} fault"}, fault.headers)
+            return
+        if not self._authorized(exchange):
+            _send(exchange, 401, {"message": "401 Unauthorized"}, {})
+            return
+        status, answer, headers = self._route(method, split.path, query, body)
+        _send(exchange, status, answer, headers)
+        if self.after_request is not None:
+            self.after_request(seen)
+
+    def _authorized(self, exchange: Exchange) -> bool:
+        bearer = exchange.headers.get("Authorization", "").removeprefix("Bearer ")
+        return self.token in (exchange.headers.get("PRIVATE-TOKEN"), bearer)
+
+    def _route(self, method: str, path: str, query: Query, body: bytes) -> Answer:
+        if method == "POST" and path == GRAPHQL_PATH:
+            status, answer = gitlab_graphql.answer(self, json.loads(body or b"{}"))
+            return status, answer, {}
+        if method != "GET":
+            return 404, {"message": "404 Not Found"}, {}
+        try:
+            status, answer, headers = self.answer(path, query)
+        except HttpError as exc:
+            return exc.status, {"message": str(exc)}, {}
+        return status, aged(answer) if self.old_style else answer, headers
 
     def answer(self, path: str, query: Query) -> Answer:
         return route(self, path, query)
@@ -149,80 +151,5 @@ def _public(row: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in row.items() if not k.startswith("_")}
 
 
-def _handler(fake: FakeGitLab) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        disable_nagle_algorithm = True  # headers and body go out as two writes
-
-        def log_message(self, format: str, *args: Any) -> None:
-            """Quiet: the tests read `fake.requests`."""
-
-        def do_GET(self) -> None:
-            self.serve("GET")
-
-        def do_POST(self) -> None:
-            self.serve("POST")
-
-        def serve(self, method: str) -> None:
-            with fake.lock:
-                fake.in_flight += 1
-                fake.most_in_flight = max(fake.most_in_flight, fake.in_flight)
-            try:
-                if fake.latency:
-                    time.sleep(fake.latency)  # each request on its own thread: they overlap
-                self.answer(method)
-            finally:
-                with fake.lock:
-                    fake.in_flight -= 1
-
-        def answer(self, method: str) -> None:
-            split = urlsplit(self.path)
-            query = {k: v[-1] for k, v in parse_qs(split.query).items()}
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length) if length else b""
-            seen = Seen(method, split.path, query)
-            with fake.lock:
-                fake.requests.append(seen)
-            fault = fake.take_fault(split.path)
-            if fault is not None and fault.status == 0:
-                self.close_connection = True
-                self.connection.close()
-                return
-            if fault is not None:
-                self.send(fault.status, {"message": f"{fault.status} fault"}, fault.headers)
-                return
-            if not self.authorized():
-                self.send(401, {"message": "401 Unauthorized"}, {})
-                return
-            status, answer, headers = self.route(method, split.path, query, body)
-            self.send(status, answer, headers)
-            if fake.after_request is not None:
-                fake.after_request(seen)
-
-        def authorized(self) -> bool:
-            bearer = self.headers.get("Authorization", "").removeprefix("Bearer ")
-            return fake.token in (self.headers.get("PRIVATE-TOKEN"), bearer)
-
-        def route(self, method: str, path: str, query: Query, body: bytes) -> Answer:
-            if method == "POST" and path == GRAPHQL_PATH:
-                status, answer = gitlab_graphql.answer(fake, json.loads(body or b"{}"))
-                return status, answer, {}
-            if method != "GET":
-                return 404, {"message": "404 Not Found"}, {}
-            try:
-                status, answer, headers = fake.answer(path, query)
-            except HttpError as exc:
-                return exc.status, {"message": str(exc)}, {}
-            return status, aged(answer) if fake.old_style else answer, headers
-
-        def send(self, status: int, body: Any, headers: dict[str, str]) -> None:
-            payload = json.dumps(body).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(payload)))
-            for name, value in headers.items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(payload)
-
-    return Handler
+def _send(exchange: Exchange, status: int, body: Any, headers: dict[str, str]) -> None:
+    exchange.send(status, json.dumps(body).encode(), headers, "application/json")

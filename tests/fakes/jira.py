@@ -14,12 +14,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import threading
-import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
@@ -27,6 +24,7 @@ from zoneinfo import ZoneInfo
 from fakes import jira_jql as jql
 from fakes.jira_data import FakeIssue, FakeUser, field_catalog
 from fakes.jira_render import JiraRendering
+from fakes.server import Exchange, Fault, Faults, LoopbackServer, RequestLog
 
 UNAUTHENTICATED = "Client must be authenticated to access this resource."
 SEARCH_GONE = (
@@ -45,16 +43,7 @@ class Recorded:
     body: Any = None
 
 
-@dataclass
-class Fault:
-    path_contains: str
-    status: int
-    times: int
-    headers: dict[str, str] = field(default_factory=dict)
-    body: Any = None
-
-
-class FakeJira(JiraRendering):
+class FakeJira(JiraRendering, LoopbackServer):
     """One fake site. `deployment` is "cloud" or "server"; Server lives under `context`."""
 
     def __init__(
@@ -68,6 +57,7 @@ class FakeJira(JiraRendering):
         context: str = "",
         site_zone: str = "UTC",
     ) -> None:
+        super().__init__()
         self.deployment = deployment
         self.users = users
         self.issues = issues
@@ -75,32 +65,16 @@ class FakeJira(JiraRendering):
         self.projects = projects or {i.project: i.project.title() for i in issues}
         self.context = context if deployment == "server" else ""
         self.site_zone = ZoneInfo(site_zone)
-        self.requests: list[Recorded] = []
-        self.faults: list[Fault] = []
+        self.requests: RequestLog[Recorded] = RequestLog()
+        self.faults = Faults()
         self.cloud_page_cap = 100  # Cloud returns fewer rows than asked when fields are many
         self._snapshots: list[list[str]] = []
-        self._lock = threading.Lock()
-        self.latency = 0.0  # seconds each answer waits, to model a real API's round trip
         for n, issue in enumerate(issues, start=10001):
             issue.id = issue.id or str(n)
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
 
     @property
     def base_url(self) -> str:
-        port = self._server.server_address[1]
-        return f"http://127.0.0.1:{port}{self.context}"
-
-    def __enter__(self) -> FakeJira:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
+        return self.url + self.context
 
     # -- test controls ------------------------------------------------------------------
 
@@ -112,24 +86,45 @@ class FakeJira(JiraRendering):
         headers: dict[str, str] | None = None,
         body: Any = None,
     ) -> None:
-        """The next `times` requests whose path contains `path_contains` answer `status`."""
-        self.faults.append(Fault(path_contains, status, times, headers or {}, body))
+        """The next `times` requests whose path contains `path_contains` answer `status`
+        (0 drops the connection)."""
+        self.faults.append(Fault(status, path_contains, times, headers=headers or {}, body=body))
 
     def count(self, path_suffix: str = "") -> int:
-        return sum(1 for r in self.requests if r.path.endswith(path_suffix))
+        return self.requests.tally(suffix=path_suffix)
 
     def searches(self) -> list[Recorded]:
-        return [r for r in self.requests if "/search" in r.path]
+        return self.requests.matching("/search")
 
     # -- request handling ---------------------------------------------------------------
 
-    def take_fault(self, path: str) -> Fault | None:
-        with self._lock:
-            for fault in self.faults:
-                if fault.times > 0 and fault.path_contains in path:
-                    fault.times -= 1
-                    return fault
-        return None
+    def serve(self, exchange: Exchange, method: str) -> None:
+        parts = urlsplit(exchange.path)
+        path = parts.path.removeprefix(self.context)
+        raw = exchange.read_body()
+        body = json.loads(raw) if raw.strip() else None
+        header = exchange.headers.get("Authorization", "")
+        scheme = header.split(" ")[0].lower() if header else "none"
+        self.requests.record(Recorded(method, path, parse_qs(parts.query), scheme, body))
+        fault = self.faults.take(path)
+        if fault is not None:
+            _fail(exchange, fault)
+            return
+        who = self.authenticate(header)
+        if who is None:
+            self._refuse(exchange)
+            return
+        caller = who if isinstance(who, FakeUser) else None
+        status, payload, headers = self.route(method, path, parse_qs(parts.query), body, caller)
+        _send(exchange, status, payload, headers)
+
+    def _refuse(self, exchange: Exchange) -> None:
+        """The answer to a credential refused, as each flavour gives it."""
+        if self.deployment == "cloud":  # a bearer Cloud cannot read as a Connect JWT
+            _send(exchange, 403, {"error": "Failed to parse Connect Session Auth Token"}, {})
+        else:
+            headers = {"X-Seraph-LoginReason": "AUTHENTICATED_FAILED"}
+            _send(exchange, 401, _errors(UNAUTHENTICATED), headers)
 
     def authenticate(self, header: str) -> FakeUser | object | None:
         """The user, `_ANONYMOUS` for no credential, None for a credential refused."""
@@ -386,68 +381,17 @@ def _decode_token(token: str, text: str, snapshots: int) -> tuple[int, int] | No
         return None
 
 
-def _handler_for(fake: FakeJira) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
+def _send(exchange: Exchange, status: int, payload: Any, headers: dict[str, str]) -> None:
+    if isinstance(payload, str):
+        data, kind = payload.encode(), "text/plain;charset=UTF-8"
+    else:
+        data, kind = json.dumps(payload).encode(), "application/json;charset=UTF-8"
+    exchange.send(status, data, headers, kind)
 
-        def log_message(self, format: str, *args: Any) -> None:
-            pass  # keep test output clean
 
-        def do_GET(self) -> None:
-            self._serve("GET")
-
-        def do_POST(self) -> None:
-            self._serve("POST")
-
-        def _serve(self, method: str) -> None:
-            if fake.latency:
-                time.sleep(fake.latency)  # each request on its own thread: they overlap
-            parts = urlsplit(self.path)
-            path = parts.path
-            if fake.context and path.startswith(fake.context):
-                path = path[len(fake.context) :]
-            length = int(self.headers.get("Content-Length") or 0)
-            raw = self.rfile.read(length) if length else b""
-            body = json.loads(raw) if raw.strip() else None
-            header = self.headers.get("Authorization", "")
-            scheme = header.split(" ")[0].lower() if header else "none"
-            fake.requests.append(Recorded(method, path, parse_qs(parts.query), scheme, body))
-            fault = fake.take_fault(path)
-            if fault is not None:
-                self._send(
-                    fault.status,
-                    fault.body
-                    if fault.body is not None
-                    else _errors(f"Injected HTTP {fault.status}"),
-                    fault.headers,
-                )
-                return
-            who = fake.authenticate(header)
-            if who is None:
-                if fake.deployment == "cloud":  # a bearer Cloud cannot read as a Connect JWT
-                    self._send(403, {"error": "Failed to parse Connect Session Auth Token"}, {})
-                else:
-                    self._send(
-                        401,
-                        _errors(UNAUTHENTICATED),
-                        {"X-Seraph-LoginReason": "AUTHENTICATED_FAILED"},
-                    )
-                return
-            caller = who if isinstance(who, FakeUser) else None
-            status, payload, headers = fake.route(method, path, parse_qs(parts.query), body, caller)
-            self._send(status, payload, headers)
-
-        def _send(self, status: int, payload: Any, headers: dict[str, str]) -> None:
-            if isinstance(payload, str):
-                data, kind = payload.encode(), "text/plain;charset=UTF-8"
-            else:
-                data, kind = json.dumps(payload).encode(), "application/json;charset=UTF-8"
-            self.send_response(status)
-            self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(data)))
-            for name, value in headers.items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(data)
-
-    return Handler
+def _fail(exchange: Exchange, fault: Fault) -> None:
+    if fault.status == 0:
+        exchange.drop()
+        return
+    body = _errors(f"Injected HTTP {fault.status}") if fault.body is None else fault.body
+    _send(exchange, fault.status, body, fault.headers)

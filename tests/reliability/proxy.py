@@ -18,15 +18,14 @@ import html
 import http.client
 import json
 import random
-import socket
-import threading
 import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlencode, urlsplit
+
+from fakes.server import Exchange, LoopbackServer, RequestLog
 
 # Fault kinds a connector must survive within its retry budget.
 TRANSIENT = ("500", "502", "503", "504", "429", "drop", "slow", "malformed")
@@ -68,46 +67,47 @@ class Plan:
     echo_into_pages: bool = False  # good answers carry the credentials in their texts
 
 
-class FaultProxy:
+@dataclass
+class Asked:
+    method: str
+    path: str
+    headers: dict[str, str]
+
+
+class FaultProxy(LoopbackServer):
     """`root` is what the connector's base_url points at instead of `upstream`."""
 
     def __init__(self, upstream: str, plan: Plan | None = None) -> None:
+        super().__init__()
         self.upstream = upstream.rstrip("/")
         self.plan = plan or Plan()
         self.injected: Counter[str] = Counter()
-        self.requests = 0
-        self.seen_headers: list[dict[str, str]] = []
+        self.log: RequestLog[Asked] = RequestLog()
         self.redirect_to = ""  # the "redirect" fault sends clients there (another host)
         self._rng = random.Random(self.plan.seed)
         self._last_faulted = False
-        self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
-        self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property
     def root(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
+        return self.url
 
-    def __enter__(self) -> FaultProxy:
-        self._thread.start()
-        return self
+    @property
+    def requests(self) -> int:
+        return len(self.log)
 
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=5)
+    @property
+    def seen_headers(self) -> list[dict[str, str]]:
+        return [asked.headers for asked in self.log]
 
     @property
     def faults(self) -> int:
         return sum(self.injected.values())
 
-    def choose(self) -> str | None:
-        """The fault for the next request, or None to pass it through."""
+    def choose(self, number: int) -> str | None:
+        """The fault for the `number`th request, or None to pass it through."""
         plan = self.plan
-        with self._lock:
-            self.requests += 1
-            if self.requests <= plan.passes:
+        with self.lock:
+            if number <= plan.passes:
                 return None
             if plan.always:
                 self.injected[plan.kinds[0]] += 1
@@ -141,6 +141,64 @@ class FaultProxy:
             return answer.status, kept, data
         finally:
             conn.close()
+
+    def serve(self, exchange: Exchange, method: str) -> None:
+        body = exchange.read_body()
+        headers = {k: v for k, v in exchange.headers.items()}
+        number = self.log.record(Asked(method, exchange.path, headers))
+        kind = self.choose(number)
+        try:
+            self._answer(exchange, method, body, headers, kind, number)
+        except (BrokenPipeError, ConnectionResetError):
+            exchange.close_connection = True  # the client gave up (slow answers)
+
+    def _answer(
+        self,
+        exchange: Exchange,
+        method: str,
+        body: bytes,
+        headers: dict[str, str],
+        kind: str | None,
+        number: int,
+    ) -> None:
+        if kind == "slow":
+            time.sleep(self.plan.slow_seconds)
+        if kind == "redirect":
+            exchange.send(302, b"", [("Location", self.redirect_to + exchange.path)])
+            return
+        if kind is not None and kind.startswith("echo"):
+            status = int(kind[4:] or 400)  # plain "echo" is a 400
+            echoed, data = echo_answer(self.plan.echo_style, f"{method} {exchange.path}", headers)
+            exchange.send(status, data, echoed)
+            return
+        if kind is not None and kind not in ("slow", "drop", "malformed"):
+            status, extra, data = fault_answer(kind)
+            exchange.send(status, data, extra)
+            return
+        if self.plan.before is not None:
+            self.plan.before(number, exchange.path)
+        status, kept, data = self._passed_on(exchange, method, body, headers)
+        if kind == "malformed":
+            data = data[: max(1, len(data) // 2)]  # valid length, broken JSON
+        if kind == "drop":
+            exchange.send_head(status, len(data), kept)
+            exchange.wfile.write(data[: len(data) // 2])
+            exchange.drop()
+            return
+        exchange.send(status, data, kept)
+
+    def _passed_on(
+        self, exchange: Exchange, method: str, body: bytes, headers: dict[str, str]
+    ) -> tuple[int, list[tuple[str, str]], bytes]:
+        """The upstream's answer, pointing at the proxy and edited as the plan says."""
+        status, kept, data = self.forward(method, exchange.path, headers, body)
+        data = self.rewrite(data)
+        if self.plan.transform is not None and status == 200 and data[:1] in b"[{":
+            data = json.dumps(self.plan.transform(exchange.path, json.loads(data))).encode()
+        if self.plan.echo_into_pages and status == 200 and data[:1] in b"[{":
+            data = json.dumps(with_credentials(json.loads(data), headers)).encode()
+        kept = [(k, v.replace(self.upstream, self.root)) for k, v in kept]
+        return status, kept, data
 
 
 def fault_answer(kind: str) -> tuple[int, dict[str, str], bytes]:
@@ -208,80 +266,3 @@ def with_credentials(data: Any, headers: dict[str, str]) -> Any:
     if isinstance(data, list):
         return [with_credentials(value, headers) for value in data]
     return data
-
-
-def _handler(proxy: FaultProxy) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        disable_nagle_algorithm = True
-
-        def log_message(self, format: str, *args: Any) -> None:
-            """Quiet: the proxy counts what it saw."""
-
-        def do_GET(self) -> None:
-            self._serve("GET")
-
-        def do_POST(self) -> None:
-            self._serve("POST")
-
-        def _serve(self, method: str) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length) if length else b""
-            headers = {k: v for k, v in self.headers.items()}
-            with proxy._lock:
-                proxy.seen_headers.append(headers)
-            kind = proxy.choose()
-            try:
-                self._answer(method, body, headers, kind)
-            except (BrokenPipeError, ConnectionResetError):
-                self.close_connection = True  # the client gave up (slow answers)
-
-        def _answer(
-            self, method: str, body: bytes, headers: dict[str, str], kind: str | None
-        ) -> None:
-            if kind == "slow":
-                time.sleep(proxy.plan.slow_seconds)
-            if kind == "redirect":
-                self._send(302, [("Location", proxy.redirect_to + self.path)], b"")
-                return
-            if kind is not None and kind.startswith("echo"):
-                status = int(kind[4:] or 400)  # plain "echo" is a 400
-                style = proxy.plan.echo_style
-                self._send(status, *echo_answer(style, f"{method} {self.path}", headers))
-                return
-            if kind is not None and kind not in ("slow", "drop", "malformed"):
-                status, extra, data = fault_answer(kind)
-                self._send(status, list(extra.items()), data)
-                return
-            if proxy.plan.before is not None:
-                proxy.plan.before(proxy.requests, self.path)
-            status, kept, data = proxy.forward(method, self.path, headers, body)
-            data = proxy.rewrite(data)
-            if proxy.plan.transform is not None and status == 200 and data[:1] in b"[{":
-                data = json.dumps(proxy.plan.transform(self.path, json.loads(data))).encode()
-            if proxy.plan.echo_into_pages and status == 200 and data[:1] in b"[{":
-                data = json.dumps(with_credentials(json.loads(data), headers)).encode()
-            kept = [(k, v.replace(proxy.upstream, proxy.root)) for k, v in kept]
-            if kind == "malformed":
-                data = data[: max(1, len(data) // 2)]  # valid length, broken JSON
-            if kind == "drop":
-                self._send_head(status, kept, len(data))
-                self.wfile.write(data[: len(data) // 2])
-                self.wfile.flush()
-                self.connection.shutdown(socket.SHUT_RDWR)
-                self.close_connection = True
-                return
-            self._send(status, kept, data)
-
-        def _send_head(self, status: int, headers: list[tuple[str, str]], length: int) -> None:
-            self.send_response(status)
-            for name, value in headers:
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(length))
-            self.end_headers()
-
-        def _send(self, status: int, headers: list[tuple[str, str]], data: bytes) -> None:
-            self._send_head(status, headers, len(data))
-            self.wfile.write(data)
-
-    return Handler
