@@ -2,7 +2,7 @@
 
 One module per command or command group, named after it (`collect`, `daemon`, `export`,
 `growth` for map/skill/cycle, `inspect` for status/items, `log`, `review`, `rules`,
-`setup` for init/config/db, `artifacts` for add/artifacts); `common` holds what every
+`setup` for init/config/db, `artifacts` for add/artifacts, `feedback`); `common` holds what every
 command shares (settings, ledger, error handling), `collect_view` what `collect` shows on
 a terminal, `signals` the clean stop on SIGTERM/SIGINT. Commands parse, call functions of
 the layers below, and render: none of them touches the ORM.
@@ -20,6 +20,7 @@ from collector.cli import artifacts as artifacts_cmd
 from collector.cli import collect as collect_cmd
 from collector.cli import daemon as daemon_cmd
 from collector.cli import export as export_cmd
+from collector.cli import feedback as feedback_cmd
 from collector.cli import growth as growth_cmd
 from collector.cli import inspect as inspect_cmd
 from collector.cli import log as log_cmd
@@ -75,6 +76,7 @@ app.command("map")(growth_cmd.growth_map)
 app.add_typer(growth_cmd.skill_app, name="skill")
 app.add_typer(growth_cmd.cycle_app, name="cycle")
 app.command()(export_cmd.export)
+app.add_typer(feedback_cmd.feedback_app, name="feedback")
 
 
 def configure_logging(debug: bool) -> None:
