@@ -33,7 +33,6 @@ class ListFormat(StrEnum):
     json = "json"
 
 
-
 @feedback_app.command("add")
 @handles_errors
 def add(
@@ -108,8 +107,10 @@ def list_cmd(
             if (text := getattr(row, name))
         ]
         if row.quote and row.skill:
-            said.append(f"“{fit(clean(row.quote), 80)}” ({row.destination}/{row.skill}, {row.level})")
-        print(columns([str(row.id), row.date.isoformat(), fit(clean(row.giver), 20), " · ".join(said)], _WIDTHS))
+            where = f"{row.destination}/{row.skill}, {row.level}"
+            said.append(f"“{fit(clean(row.quote), 80)}” ({where})")
+        cells = [str(row.id), row.date.isoformat(), fit(clean(row.giver), 20), " · ".join(said)]
+        print(columns(cells, _WIDTHS))
 
 
 _WIDTHS = (6, 10, 20)

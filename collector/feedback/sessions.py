@@ -132,7 +132,7 @@ def closest(value: str, choices: list[str]) -> str:
 
 def _closest_skill(ref: str, refs: dict[tuple[str, str], str]) -> tuple[str, str]:
     """The skill whose `DEST/id`, id or name is most like `ref`."""
-    spellings = {}
+    spellings: dict[str, tuple[str, str]] = {}
     for (dest, skill), name in sorted(refs.items()):
         for spelling in (f"{dest}/{skill}", skill, name):
             spellings.setdefault(spelling, (dest, skill))

@@ -143,7 +143,8 @@ def _add_manual(
             Evidence(artifact, destination, skill, "accepted")
             for destination, skill in manual_targets(manual, growth_map)
         ]
-    for quote in feedback_in(session, owner, first, last, exclusive_end=exclusive, quotes_only=True):
+    quotes = feedback_in(session, owner, first, last, exclusive_end=exclusive, quotes_only=True)
+    for quote in quotes:
         artifact = artifact_from_feedback(quote)
         artifacts.append(artifact)
         if quote.destination and quote.skill:

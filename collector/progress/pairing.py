@@ -92,21 +92,29 @@ def build_pairing(
     order = {key: n for n, key in enumerate(skill_names)}
     groups: dict[str, list[Artifact]] = {}
     for artifact in shown:
-        groups.setdefault(partner_name(artifact) or "someone unnamed", []).append(artifact)
+        groups.setdefault(_partner_key(artifact), []).append(artifact)
     partners = [
-        _partner(_shown_name(name, mine, private), mine, places, skill_names, order, private)
-        for name, mine in groups.items()
+        _partner(_shown_name(mine, private), mine, places, skill_names, order, private)
+        for mine in groups.values()
     ]
     partners.sort(key=lambda p: (-p.pairings, p.name.casefold(), p.name))
     recent = [a for a in pairings if a.day >= recent_first]
     return PairingView(label, first, today, tuple(partners), _rotation(recent, private))
 
 
-def _shown_name(name: str, mine: Sequence[Artifact], private: Private | None) -> str:
-    """The partner's name, unless every pairing with them is private work (redacted)."""
+def _partner_key(artifact: Artifact) -> str:
+    """One person however their name was typed (a session by hand vs. a commit trailer)."""
+    return (partner_name(artifact) or "").casefold()
+
+
+def _shown_name(mine: Sequence[Artifact], private: Private | None) -> str:
+    """The partner's name as their first collected pairing writes it (commits spell it as
+    the partner does), else as first typed; unless every pairing with them is private work
+    (redacted)."""
     if private is not None and all(private(a) for a in mine):
         return PRIVATE_PARTNER
-    return name
+    collected = [a for a in mine if not a.manual]
+    return partner_name((collected or list(mine))[0]) or "someone unnamed"
 
 
 def _repo(artifact: Artifact, private: Private | None) -> str | None:
@@ -152,9 +160,9 @@ def _rotation(recent: list[Artifact], private: Private | None) -> Rotation | Non
     count = len({a.key for a in recent})
     if count < 2:
         return None
-    partners = {partner_name(a) for a in recent}
-    if len(partners) == 1 and None not in partners:
-        return Rotation(ROTATION_WEEKS, count, partner=_shown_name(partners.pop() or "", recent, private))
+    partners = {_partner_key(a) for a in recent}
+    if len(partners) == 1 and "" not in partners:
+        return Rotation(ROTATION_WEEKS, count, partner=_shown_name(recent, private))
     repos = {a.repo for a in recent}
     if len(repos) == 1 and None not in repos:
         return Rotation(ROTATION_WEEKS, count, repo=_repo(recent[0], private))

@@ -11,7 +11,7 @@ from collector.feedback import FeedbackCadence
 from collector.progress.evidence import Artifact
 from collector.progress.growth import GrowthMapView, SkillView, StrongArtifact
 from collector.progress.lines import md_link, md_text, plural
-from collector.progress.pairing import Partner, PairingView
+from collector.progress.pairing import PairingView, Partner
 from collector.progress.weeks import date_label, day_label
 
 BAR_WIDTH = 10

@@ -92,7 +92,7 @@ def test_a_skill_or_level_the_map_lacks_is_refused_naming_the_closest(
 
 
 def test_an_empty_session_is_refused(config: Path) -> None:
-    code, _, stderr = run("feedback", "add", "--date", "2026-11-20", "--from", "Grace", "-c", str(config))
+    code, _, stderr = run("feedback", "add", "--date", "20d", "--from", "Grace", "-c", str(config))
     assert code == 2 and "needs at least one of --went-well" in stderr
 
 
@@ -106,7 +106,8 @@ def test_a_quote_counts_as_evidence_in_the_map_the_log_and_the_export(config: Pa
     )  # fmt: skip
     assert code == 0, stderr
     _, after, _ = run("map", "--format", "md", "-c", str(config))
-    assert re.search(r"\| \*\*Stakeholder communication\*\* \| N → P \| `[█░]+` \| 1 \| 0 \|", after)
+    row = r"\| \*\*Stakeholder communication\*\* \| N → P \| `[█░]+` \| 1 \| 0 \|"
+    assert re.search(row, after)
     code, week, _ = run("log", "show", "2026-W47", "-c", str(config))
     assert "**Stakeholder communication (N → P)**" in week
     line = 'Feedback from Grace Hopper: "Explains trade-offs clearly to product" (N)'
