@@ -2,10 +2,11 @@
 
 One module per command or command group, named after it (`collect`, `daemon`, `export`,
 `growth` for map/skill/cycle, `inspect` for status/items, `log`, `review`, `rules`,
-`setup` for init/config/db, `artifacts` for add/artifacts, `feedback`); `common` holds what every
-command shares (settings, ledger, error handling), `collect_view` what `collect` shows on
-a terminal, `signals` the clean stop on SIGTERM/SIGINT. Commands parse, call functions of
-the layers below, and render: none of them touches the ORM.
+`setup` for init/config/db, `artifacts` for add/artifacts, `feedback`, `snapshots`);
+`common` holds what every command shares (settings, ledger, error handling),
+`collect_view` what `collect` shows on a terminal, `signals` the clean stop on
+SIGTERM/SIGINT. Commands parse, call functions of the layers below, and render: none of
+them touches the ORM.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from collector.cli import log as log_cmd
 from collector.cli import review as review_cmd
 from collector.cli import rules as rules_cmd
 from collector.cli import setup as setup_cmd
+from collector.cli import snapshots as snapshots_cmd
 from collector.cli.common import AppState
 from collector.core.logfile import CurrentStderrHandler
 
@@ -77,6 +79,7 @@ app.add_typer(growth_cmd.skill_app, name="skill")
 app.add_typer(growth_cmd.cycle_app, name="cycle")
 app.command()(export_cmd.export)
 app.add_typer(feedback_cmd.feedback_app, name="feedback")
+app.add_typer(snapshots_cmd.snapshots_app, name="snapshots")
 
 
 def configure_logging(debug: bool) -> None:

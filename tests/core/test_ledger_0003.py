@@ -42,14 +42,32 @@ def test_a_ledger_of_revision_0002_is_upgraded_keeping_its_rows(tmp_path: Path) 
         assert current_revision(ledger.engine) == "0003"
         now = datetime(2026, 12, 1, tzinfo=UTC)
         with ledger.write() as session:
-            session.add(FeedbackRow(owner="ada", date=date(2026, 11, 20), giver="Grace",
-                                    support="time", created_at=now))  # fmt: skip
-            snapshot = SnapshotRow(owner="ada", name="q4", taken_at=now, as_of=date(2026, 12, 1),
-                                   format="md", period={}, options={}, basis={})  # fmt: skip
+            session.add(
+                FeedbackRow(
+                    owner="ada",
+                    date=date(2026, 11, 20),
+                    giver="Grace",
+                    support="time",
+                    created_at=now,
+                )
+            )
+            snapshot = SnapshotRow(
+                owner="ada",
+                name="q4",
+                taken_at=now,
+                as_of=date(2026, 12, 1),
+                format="md",
+                period={},
+                options={},
+                basis={},
+            )
             session.add(snapshot)
             session.flush()
-            session.add(SnapshotFileRow(snapshot_id=snapshot.id, format="md", data=b"x",
-                                        size=1, sha256="0" * 64))  # fmt: skip
+            session.add(
+                SnapshotFileRow(
+                    snapshot_id=snapshot.id, format="md", data=b"x", size=1, sha256="0" * 64
+                )
+            )
         with ledger.read() as session:
             kept = session.execute(select(RunStreamRow.requests, RunStreamRow.waited_s)).all()
             feedback = session.scalars(select(FeedbackRow.giver)).all()

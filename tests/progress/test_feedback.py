@@ -45,11 +45,25 @@ def config(tmp_path: Path) -> Path:
 
 def test_a_session_is_recorded_and_listed(config: Path) -> None:
     code, stdout, stderr = run(
-        "feedback", "add", "--date", "2026-11-20", "--from", "Grace Hopper",
-        "--went-well", "Tracing shipped", "--support", "Time with the SRE team",
-        "--skill", "observability", "--level", "p",
-        "--quote", "Demonstrates deep understanding of tracing", "-c", str(config),
-    )  # fmt: skip
+        "feedback",
+        "add",
+        "--date",
+        "2026-11-20",
+        "--from",
+        "Grace Hopper",
+        "--went-well",
+        "Tracing shipped",
+        "--support",
+        "Time with the SRE team",
+        "--skill",
+        "observability",
+        "--level",
+        "p",
+        "--quote",
+        "Demonstrates deep understanding of tracing",
+        "-c",
+        str(config),
+    )
     assert code == 0, stderr
     assert stdout == (
         "recorded feedback session 1: 2026-11-20 · from Grace Hopper · what went well; "
@@ -62,8 +76,11 @@ def test_a_session_is_recorded_and_listed(config: Path) -> None:
     code, stdout, _ = run("feedback", "list", "--format", "json", "-c", str(config))
     row = json.loads(stdout)
     assert (row["from"], row["skill"], row["level"], row["support"]) == (
-        "Grace Hopper", "observability", "P", "Time with the SRE team"
-    )  # fmt: skip
+        "Grace Hopper",
+        "observability",
+        "P",
+        "Time with the SRE team",
+    )
 
 
 @pytest.mark.parametrize(
@@ -100,10 +117,21 @@ def test_a_quote_counts_as_evidence_in_the_map_the_log_and_the_export(config: Pa
     _, before, _ = run("map", "--format", "md", "-c", str(config))
     assert "| **Stakeholder communication** | N → P | `░░░░░░░░░░` | 0 | 0 | 0 |" in before
     code, _, stderr = run(
-        "feedback", "add", "--date", "2026-11-19", "--from", "Grace Hopper",
-        "--skill", "B/stakeholder-communication", "--level", "N",
-        "--quote", "Explains trade-offs clearly to product", "-c", str(config),
-    )  # fmt: skip
+        "feedback",
+        "add",
+        "--date",
+        "2026-11-19",
+        "--from",
+        "Grace Hopper",
+        "--skill",
+        "B/stakeholder-communication",
+        "--level",
+        "N",
+        "--quote",
+        "Explains trade-offs clearly to product",
+        "-c",
+        str(config),
+    )
     assert code == 0, stderr
     _, after, _ = run("map", "--format", "md", "-c", str(config))
     row = r"\| \*\*Stakeholder communication\*\* \| N → P \| `[█░]+` \| 1 \| 0 \|"
