@@ -2,7 +2,7 @@
 
 One module per command or command group, named after it (`collect`, `daemon`, `export`,
 `growth` for map/skill/cycle, `inspect` for status/items, `log`, `review`, `rules`,
-`setup` for init/config/db, `artifacts` for add/artifacts, `feedback`, `snapshots`);
+`setup` for init/config/db, `artifacts` for add/artifacts, `brief`, `feedback`, `snapshots`);
 `common` holds what every command shares (settings, ledger, error handling),
 `collect_view` what `collect` shows on a terminal, `signals` the clean stop on
 SIGTERM/SIGINT. Commands parse, call functions of the layers below, and render: none of
@@ -18,6 +18,7 @@ from typing import Annotated
 import typer
 
 from collector.cli import artifacts as artifacts_cmd
+from collector.cli import brief as brief_cmd
 from collector.cli import collect as collect_cmd
 from collector.cli import daemon as daemon_cmd
 from collector.cli import export as export_cmd
@@ -78,6 +79,7 @@ app.command("map")(growth_cmd.growth_map)
 app.add_typer(growth_cmd.skill_app, name="skill")
 app.add_typer(growth_cmd.cycle_app, name="cycle")
 app.command()(export_cmd.export)
+app.command()(brief_cmd.brief)
 app.add_typer(feedback_cmd.feedback_app, name="feedback")
 app.add_typer(snapshots_cmd.snapshots_app, name="snapshots")
 

@@ -90,6 +90,10 @@ class StoredItem:
 def item_ref(row: StoredItem) -> str:
     if row.kind == "design_doc" and row.repo and row.path:
         return f"{row.repo} · {row.path}"
+    if row.kind == "pairing":  # one item per partner: named by its pull request
+        change = (row.extra or {}).get("pull_request")
+        if isinstance(change, str) and change:
+            return change
     if row.kind == "review":
         for suffix in ("/review", ":review"):
             if row.external_id.endswith(suffix):

@@ -27,6 +27,7 @@ class Partner:
     pairings: int  # distinct pairing items and sessions
     repos: tuple[str, ...]  # most pairings first
     skills: tuple[str, ...]  # skill names the pairings count for, in the map's order
+    keys: tuple[str, ...] = ()  # the pairing artifacts, oldest first
 
 
 @dataclass(frozen=True)
@@ -151,6 +152,7 @@ def _partner(
         len({a.key for a in mine}),
         tuple(sorted(repos, key=lambda r: (-repos[r], r))),
         tuple(skill_names.get(p, p[1]) for p in ranked),
+        tuple(dict.fromkeys(a.key for a in mine)),
     )
 
 
