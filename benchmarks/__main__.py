@@ -52,6 +52,8 @@ def main(argv: list[str] | None = None) -> int:
         rules_items=args.rules_items or (1_000 if tiny else 100_000),
         rules_count=20 if tiny else 200,
         github_wide=not tiny,
+        export_items=1_000 if tiny else 20_000,
+        pairing=not tiny,
     )
     result = run_suite(plan, Log(args.quiet))
     command = "python -m benchmarks " + " ".join(argv if argv is not None else sys.argv[1:])

@@ -165,13 +165,13 @@ class ExportFigure:
     output: str
 
 
-def measure_export() -> ExportFigure:
+def measure_export(items: int = 20_000, repeat: int = 3) -> ExportFigure:
     """Run `benchmarks/bench_export.py` (written with the export feature) when it exists."""
     script = Path(__file__).with_name("bench_export.py")
     if not script.exists():
         return ExportFigure(False, "")
     done = subprocess.run(
-        [sys.executable, str(script)],
+        [sys.executable, str(script), "--items", str(items), "--repeat", str(repeat)],
         capture_output=True,
         text=True,
         timeout=600,

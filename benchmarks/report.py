@@ -7,7 +7,9 @@ import re
 from benchmarks.github_wide import render_wide, target_rows
 from benchmarks.gitlab_baseline import TARGET_RATIO, gitlab_gap
 from benchmarks.gitlab_baseline import render as render_gitlab
-from benchmarks.runs import SOURCES, CollectRun
+from benchmarks.pairing import render_pairing
+from benchmarks.pairing import target_rows as pairing_rows
+from benchmarks.runs import SOURCES, CollectRun, StreamFigure
 from benchmarks.suite import SizeResult, SuiteResult
 
 RSS_GROWTH_MB = 50
@@ -40,6 +42,8 @@ def render(result: SuiteResult, command: str) -> str:
         lines += _size(size)
     if result.github_wide:
         lines += render_wide(result.github_wide)
+    if result.pairing:
+        lines += render_pairing(result.pairing)
     lines += _micro(result)
     lines += _targets(result)
     lines += _gaps(result)
@@ -193,6 +197,7 @@ def _targets(result: SuiteResult) -> list[str]:
     for r in result.sizes:
         lines += _size_targets(r)
     lines += target_rows(result.github_wide)
+    lines += pairing_rows(result.pairing)
     if len(result.sizes) >= 2:
         small, large = result.sizes[0], result.sizes[-1]
         growth = large.cold.peak_rss_mb - small.cold.peak_rss_mb
@@ -255,6 +260,17 @@ def _size_targets(r: SizeResult) -> list[str]:
     return lines
 
 
+def _pairing_cost(gh: list[StreamFigure]) -> str:
+    spent = next((s.requests for s in gh if s.stream == "pairing"), 0)
+    if not spent:
+        return ""
+    return (
+        f" pairing ({spent} requests) reads nothing of the owner's PRs (their commits come in "
+        "pull_requests' pages): one commit search for colleagues' PRs the owner co-authored, "
+        "and one lookup per 25 commits it finds."
+    )
+
+
 def _gaps(result: SuiteResult) -> list[str]:
     """The cause of each target this run missed, from what the figures show."""
     notes: list[str] = []
@@ -272,7 +288,7 @@ def _gaps(result: SuiteResult) -> list[str]:
                 "history of each repository they pushed to, each landed document's title and "
                 "history (30 documents a request) and the extra file pages of PRs with over "
                 "100 files. It no longer searches the authored PRs again (it reuses what "
-                "pull_requests read in the same run)."
+                "pull_requests read in the same run)." + _pairing_cost(gh)
             )
         warm_over = [s for s in r.warm.streams if s.requests > 2]
         if warm_over:

@@ -26,6 +26,8 @@ from benchmarks.micro import (
     measure_upserts,
     postgres_database,
 )
+from benchmarks.pairing import PairingFigure
+from benchmarks.pairing import measure as measure_pairing
 from benchmarks.runs import CollectRun, run_collect
 from benchmarks.worlds import Shape, World, open_world
 
@@ -50,6 +52,7 @@ class SuiteResult:
     rules: RulesFigure | None = None
     export: ExportFigure | None = None
     github_wide: list[WideFigure] = field(default_factory=list)
+    pairing: list[PairingFigure] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,9 @@ class Plan:
     rules_items: int
     rules_count: int
     github_wide: bool = False  # the wide-PR GitHub worlds beside the naive loop
+    export_items: int = 20_000  # the export benchmark's ledger
+    export_repeat: int = 3  # best of this many exports per format
+    pairing: bool = False  # the PR streams' cost with and without pairing
 
 
 def machine() -> dict[str, str]:
@@ -150,6 +156,9 @@ def run_suite(plan: Plan, log: Log) -> SuiteResult:
     for world in WIDE_WORLDS if plan.github_wide else ():
         log(f"GitHub with wide PRs: {world.label}, and the naive loop")
         result.github_wide.append(measure_wide(world))
+    if plan.pairing:
+        log("pairing: the PR streams with and without it")
+        result.pairing = measure_pairing()
     log(f"ledger upserts: {plan.upsert_items} items")
     with tempfile.TemporaryDirectory(prefix="gm-bench-") as folder:
         url = f"sqlite:///{Path(folder) / 'upserts.db'}"
@@ -160,5 +169,5 @@ def run_suite(plan: Plan, log: Log) -> SuiteResult:
     log(f"rules: {plan.rules_items} items x {plan.rules_count} rules")
     result.rules = measure(plan.rules_items, plan.rules_count)[0]
     log("export")
-    result.export = measure_export()
+    result.export = measure_export(plan.export_items, plan.export_repeat)
     return result

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-KINDS = ("pull_request", "review", "design_doc", "ticket")
+KINDS = ("pull_request", "review", "design_doc", "ticket", "pairing")
 # What a review's state can be (GitHub's review states, lower case; GitLab's two).
 REVIEW_STATES = ("approved", "changes_requested", "commented", "dismissed", "pending")
 # Every `state` the connectors give: pull/merge requests, reviews, design docs, tickets.

@@ -8,7 +8,12 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import keyring
 import pytest
+
+# pytest-xdist's workers set COLUMNS=80, which the CLI honours (a user's $COLUMNS wins):
+# tests see the width a plain run sees, whichever worker runs them.
+os.environ.pop("COLUMNS", None)
 
 # Bind the real packages before tests/ joins sys.path: there tests/rules/ (and any
 # tests/connectors/) would be found first as namespace packages and shadow them, since
@@ -20,6 +25,10 @@ import rules  # noqa: F401
 TESTS = Path(__file__).parent
 if str(TESTS) not in sys.path:
     sys.path.append(str(TESTS))
+
+from keyring_double import MemoryKeyring  # noqa: E402  (tests/ is on sys.path only now)
+
+from collector.core.keyring_tokens import forget_tokens  # noqa: E402
 
 PG_URL = os.environ.get("GROWTHMAP_TEST_PG_URL", "postgresql+psycopg://127.0.0.1:5432/test")
 
@@ -101,3 +110,17 @@ def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         "JIRA_TOKEN",
     ):
         monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(autouse=True)
+def os_keyring(monkeypatch: pytest.MonkeyPatch) -> Iterator[MemoryKeyring]:
+    """An empty in-memory keyring for each test; a `growthmap` subprocess finds none,
+    as on a server or in CI (unless a test gives it `keyring_double.FileKeyring`)."""
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    forget_tokens()
+    yield backend
+    keyring.set_keyring(previous)
+    forget_tokens()

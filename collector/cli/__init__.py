@@ -2,16 +2,18 @@
 
 One module per command or command group, named after it (`collect`, `daemon`, `export`,
 `growth` for map/skill/cycle, `inspect` for status/items, `log`, `review`, `rules`,
-`setup` for init/config/db, `artifacts` for add/artifacts, `brief`, `feedback`, `snapshots`);
-`common` holds what every command shares (settings, ledger, error handling),
-`collect_view` what `collect` shows on a terminal, `signals` the clean stop on
-SIGTERM/SIGINT. Commands parse, call functions of the layers below, and render: none of
-them touches the ORM.
+`setup` for init/config/db, `token` for tokens in the OS keyring, `artifacts` for
+add/artifacts, `brief`, `feedback`, `snapshots`); `common` holds what every command
+shares (settings, ledger, error handling), `collect_view` what `collect` shows on a
+terminal, `signals` the clean stop on SIGTERM/SIGINT. Commands parse, call functions of
+the layers below, and render: none of them touches the ORM.
 """
 
 from __future__ import annotations
 
 import logging
+import sys
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Annotated
 
@@ -30,7 +32,9 @@ from collector.cli import review as review_cmd
 from collector.cli import rules as rules_cmd
 from collector.cli import setup as setup_cmd
 from collector.cli import snapshots as snapshots_cmd
+from collector.cli import token as token_cmd
 from collector.cli.common import AppState
+from collector.core.errors import ExitCode
 from collector.core.logfile import CurrentStderrHandler
 
 app = typer.Typer(
@@ -56,6 +60,15 @@ def main_options(
         ),
     ] = None,
     debug: Annotated[bool, typer.Option(help="Log details and show tracebacks.")] = False,
+    show_version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            is_eager=True,
+            callback=lambda given: given and print_version(),
+            help="Print the installed version and exit.",
+        ),
+    ] = False,
 ) -> None:
     state = AppState(config_path=config, debug=debug)
     ctx.obj = state
@@ -70,6 +83,7 @@ app.command()(inspect_cmd.items)
 app.command()(daemon_cmd.daemon)
 app.add_typer(setup_cmd.config_app, name="config")
 app.add_typer(setup_cmd.db_app, name="db")
+app.add_typer(token_cmd.token_app, name="token")
 app.add_typer(rules_cmd.rules_app, name="rules")
 app.add_typer(review_cmd.review_app, name="review")
 app.command()(artifacts_cmd.add)
@@ -82,6 +96,22 @@ app.command()(export_cmd.export)
 app.command()(brief_cmd.brief)
 app.add_typer(feedback_cmd.feedback_app, name="feedback")
 app.add_typer(snapshots_cmd.snapshots_app, name="snapshots")
+
+
+def print_version() -> None:
+    """`growthmap <version>`, from the installed distribution's metadata (pyproject.toml's
+    version, as pip installed it), then exit."""
+    try:
+        installed = version("growthmap")
+    except PackageNotFoundError:
+        print(
+            "error: growthmap is not installed as a package, so it has no version; "
+            "install it with `pip install .`",
+            file=sys.stderr,
+        )
+        raise typer.Exit(ExitCode.BAD_INPUT) from None
+    print(f"growthmap {installed}")
+    raise typer.Exit(ExitCode.OK)
 
 
 def configure_logging(debug: bool) -> None:

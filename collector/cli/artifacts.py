@@ -29,6 +29,7 @@ from collector.review.manual_artifacts import (
     edit_artifact,
     get_artifact,
     list_artifacts,
+    pairing_title,
     remove_artifact,
 )
 
@@ -66,6 +67,14 @@ def add(
     ] = None,
     outcome: Annotated[str | None, typer.Option(help="The outcome it is tied to.")] = None,
     endorser: Annotated[str | None, typer.Option(help="For an endorsement: who gave it.")] = None,
+    partner: Annotated[
+        str | None,
+        typer.Option(
+            "--with",
+            help="For a pairing session no commit shows: who you paired with (the title, "
+            "if given, is what you worked on).",
+        ),
+    ] = None,
     edit: Annotated[
         int | None,
         typer.Option("--edit", metavar="ID", help="Change the given fields of artifact ID."),
@@ -76,7 +85,9 @@ def add(
 
     A talk, article, mentoring or pairing session, an
     incident you led, an endorsement (quote + who). It counts as accepted evidence at once.
-    With --edit ID, only the options given change (an empty --url/--outcome clears it)."""
+    A pairing session no commit shows: `add pairing --with NAME [--title WHAT]` (pairings
+    that commits show are collected). With --edit ID, only the options given change (an
+    empty --url/--outcome clears it)."""
     app = state(ctx, config)
     if edit is not None:
         _check_artifact_id(edit)
@@ -84,6 +95,8 @@ def add(
     now = datetime.now(UTC)
     if title is not None and quote is not None:
         raise UsageError("give --title or --quote, not both (an endorsement's quote is its title)")
+    if partner is not None:
+        title = _paired_title(kind, partner, title, edit)
     zone = settings.owner.zone
     day = parse_local_day(when, now=now, tz=zone, option="--date") if when else None
     given = ArtifactFields(
@@ -112,6 +125,14 @@ def add(
             row = edit_artifact(session, ledger.owner, settings.growth_map, edit, given, now)
             verb = "updated"
     print(f"{verb} artifact {row.id}: {describe_artifact(row)}")
+
+
+def _paired_title(kind: str | None, partner: str, title: str | None, edit: int | None) -> str:
+    if edit is not None:
+        raise UsageError("--with is for adding a pairing; with --edit, change its --title")
+    if kind != "pairing":
+        raise UsageError("--with names a pairing partner: `growthmap add pairing --with NAME`")
+    return pairing_title(partner, title)
 
 
 def _check_artifact_id(number: int) -> None:

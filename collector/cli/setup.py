@@ -22,7 +22,7 @@ from collector.ledger.db import safe_url, upgrade_ledger
 from collector.ledger.migrate import head_revision
 from collector.pipeline import NO_SOURCE
 from collector.pipeline.online_check import check_sources
-from collector.pipeline.sources import token_status
+from collector.pipeline.sources import TokenStatus, token_status
 from collector.pipeline.suggest import load_ruleset, rule_paths
 from connectors.globs import pattern_warnings
 
@@ -68,7 +68,8 @@ def _print_init(result: InitResult, target: Path, env: dict[str, str]) -> None:
     found_later = config_target(None, env).absolute() == target.absolute()
     option = "" if found_later else f"--config {target} "
     out.print(
-        f"Next: edit {target} (owner, growth map, other sources), export your tokens, then "
+        f"Next: edit {target} (owner, growth map, other sources), export your tokens "
+        f"(or `growthmap {option}token set SOURCE`), then "
         f"`growthmap {option}config check` and `growthmap {option}collect --since 14d`."
     )
 
@@ -85,7 +86,8 @@ def config_check(
         bool, typer.Option(help="Also make one authenticated request per enabled source.")
     ] = False,
 ) -> None:
-    """Validate the config (and rules); show what is configured. Tokens: present or missing."""
+    """Validate the config (and rules); show what is configured and where each token
+    comes from (its environment variable or the OS keyring), never its value."""
     app = state(ctx, config)
     settings = app.settings()
     _print_settings(settings, app.env)
@@ -108,13 +110,13 @@ def config_check(
     for token in token_status(settings.sources, app.env):
         if token.source in enabled and not token.present:
             err.print(
-                f"warning: source {token.source!r}: ${token.variable} is not set; "
-                "collect will skip this source until it is"
+                f"warning: source {token.source!r}: no token: {token.missing}; "
+                "collect will skip this source until it has one"
             )
         elif token.source in enabled and token.problem:
             err.print(
-                f"warning: source {token.source!r}: ${token.variable} holds {token.problem}; "
-                "collect will fail for this source until it is set to the token alone"
+                f"warning: source {token.source!r}: {token.origin} holds {token.problem}; "
+                "collect will fail for this source until it holds the token alone"
             )
     out.print("config ok")
 
@@ -142,12 +144,10 @@ def _print_settings(settings: Settings, env: dict[str, str]) -> None:
     for source in settings.sources:
         token = tokens[source.name]
         state_text = "enabled" if source.enabled else "disabled"
-        presence = "present" if token.present else "[yellow]missing[/]"
-        presence = "[yellow]unusable[/]" if token.problem else presence
         streams = ", ".join(source.streams) if source.streams else "default streams"
         out.print(
             f"source:  {source.name} ({source.type}, {state_text}) {escape(source.base_url)}"
-            f" · {streams} · token ${token.variable} {presence}"
+            f" · {streams} · {_token_text(token)}"
         )
     growth = settings.growth_map
     skills = sum(len(d.skills) for d in growth.destinations)
@@ -155,6 +155,14 @@ def _print_settings(settings: Settings, env: dict[str, str]) -> None:
         f"growth map: {len(growth.destinations)} destinations, {skills} skills, "
         f"{len(growth.cycles)} cycles"
     )
+
+
+def _token_text(token: TokenStatus) -> str:
+    """Where the token comes from (never its value)."""
+    if not token.present:
+        return f"token [yellow]missing[/] ({escape(token.missing)})"
+    unusable = " [yellow]unusable[/]" if token.problem else ""
+    return f"token from {token.origin}{unusable}"
 
 
 db_app = typer.Typer(help="Ledger maintenance.", no_args_is_help=True)

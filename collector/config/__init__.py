@@ -32,7 +32,7 @@ from collector.ledger.db import ledger_url_problem, sqlite_names_problem
 from collector.schedule.cron import CronExpr
 from collector.schedule.spec import parse_duration
 from connectors.base import SourceConfig
-from connectors.registry import connector_class, source_types
+from connectors.registry import PluginFailed, connector_class, source_types
 
 CONFIG_ENV = "GROWTHMAP_CONFIG"
 
@@ -310,7 +310,11 @@ def _validate_sources(value: Any, file: str, problems: list[Problem]) -> list[So
                 )
             )
             continue
-        model = connector_class(kind).config_model
+        try:
+            model = connector_class(kind).config_model
+        except PluginFailed as exc:
+            problems.append(Problem(file, f"{prefix}.type", str(exc)))
+            continue
         config = _validate(model, table, file, prefix, problems)
         if isinstance(config, SourceConfig):
             sources.append(config)

@@ -5,13 +5,14 @@ upstream text with the same); here: which credentials, shapes of unknown ones, a
 output paths.
 
 One `Redactor`, built from the settings and the environment, knows every credential
-(each source's token, the ledger URL's password, any `*_TOKEN` / `*_PASSWORD`-like
-variable) and the forms a server, a proxy or a library may show it in: stripped and
-escaped (JSON, HTML, repr), URL-encoded, base64 of the token alone at any alignment (so
-inside `Basic base64(anyone:token)` too) and `Basic base64(user:token)` for every user a
-source config names (Jira Cloud's `email`). A form cut short (a message limited to N
-characters) is masked as far as it goes. Credential-shaped text of unknown origin
-(`Authorization: Basic …`, `Private-Token: …`, session cookies) is masked as well.
+(each source's token, from its variable or the OS keyring, the ledger URL's password,
+any `*_TOKEN` / `*_PASSWORD`-like variable) and the forms a server, a proxy or a library
+may show it in: stripped and escaped (JSON, HTML, repr), URL-encoded, base64 of the
+token alone at any alignment (so inside `Basic base64(anyone:token)` too) and
+`Basic base64(user:token)` for every user a source config names (Jira Cloud's `email`).
+A form cut short (a message limited to N characters) is masked as far as it goes.
+Credential-shaped text of unknown origin (`Authorization: Basic …`, `Private-Token: …`,
+session cookies) is masked as well.
 
 Every output path goes through it: command output and errors, exports to stdout
 included (`redacted_output` around each command), export files, the log file, the
@@ -30,6 +31,7 @@ from typing import Any, Protocol, TextIO
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from collector.core.keyring_tokens import keyring_token
 from connectors.base import SourceConfig
 from connectors.http.secrets import MASK, Credential, Secrets, compile_re2, utf8
 
@@ -60,14 +62,14 @@ class Redactor(Secrets):
     def for_settings(cls, settings: Configured | None, env: Mapping[str, str]) -> Redactor:
         """Every credential the settings name and the environment holds."""
         if settings is None:
-            return cls(environment_credentials(env, ()))
+            return cls(known_credentials(env, ()))
         return cls.for_sources(settings.sources, env, settings.ledger_url)
 
     @classmethod
     def for_sources(
         cls, sources: Sequence[SourceConfig], env: Mapping[str, str], ledger_url: str | None = None
     ) -> Redactor:
-        credentials = [*environment_credentials(env, sources)]
+        credentials = [*known_credentials(env, sources)]
         if ledger_url and (password := _url_password(ledger_url)):
             credentials.append(Credential(password))
         return cls(credentials)
@@ -104,16 +106,20 @@ class Redactor(Secrets):
         return value
 
 
-def environment_credentials(
+def known_credentials(
     env: Mapping[str, str], sources: Sequence[SourceConfig]
 ) -> Iterator[Credential]:
-    """Each source's token with the users it names, then every other variable whose
-    name says it holds a credential."""
+    """Each source's token (its variable's, else the keyring's: the one it is sent with)
+    with the users it names, then every other variable whose name says it holds a
+    credential."""
     named = set()
     for source in sources:
         named.add(source.token_env)
         users = tuple(u for f in USER_FIELDS if isinstance(u := getattr(source, f, None), str))
-        yield Credential(env.get(source.token_env, ""), users)
+        token = env.get(source.token_env, "")
+        if not token.strip():
+            token = keyring_token(source).token or ""
+        yield Credential(token, users)
     for name, value in env.items():
         if name not in named and _CREDENTIAL_VARIABLE.search(name):
             yield Credential(value)

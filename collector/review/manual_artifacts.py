@@ -21,6 +21,16 @@ from collector.ledger.models import ManualArtifactRow
 KINDS = ("talk", "article", "mentoring", "pairing", "incident", "endorsement", "other")
 
 
+def pairing_title(partner: str, title: str | None) -> str:
+    """A pairing session's title, worded as collected pairing items are (`Paired with Lin:
+    checkout retries`), so both read alike in `items`, lists and exports."""
+    name = " ".join(partner.split())
+    if not name:
+        raise UsageError("--with needs the partner's name")
+    topic = (title or "").strip()
+    return f"Paired with {name}: {topic}" if topic else f"Paired with {name}"
+
+
 @dataclass(frozen=True)
 class ArtifactFields:
     """Values given on the command line; None means "not given" (kept when editing).

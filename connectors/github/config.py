@@ -13,7 +13,7 @@ import pathglob
 from connectors.base import SourceConfig
 from connectors.globs import DEFAULT_DESIGN_DOC_PATHS, DesignDocPaths, OwnerNames, RepositoryNames
 
-STREAM_NAMES = ("pull_requests", "reviews", "design_docs", "issues")
+STREAM_NAMES = ("pull_requests", "reviews", "design_docs", "pairing", "issues")
 
 
 class GitHubConfig(SourceConfig):

@@ -1,4 +1,5 @@
-"""The GitHub connector: PRs authored, reviews given, design docs, and (opt-in) issues closed."""
+"""The GitHub connector: PRs authored, reviews given, design docs, pairing, and (opt-in)
+issues closed."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from connectors.base import Connector, Runtime, Stream
 from connectors.github.classify import GITHUB
 from connectors.github.config import GitHubConfig
 from connectors.github.source import GitHubSource
-from connectors.github.streams import DesignDocs, Issues, PullRequests, Reviews
+from connectors.github.streams import DesignDocs, Issues, Pairing, PullRequests, Reviews
 from connectors.github.transport import GitHubTransport
 
 
@@ -20,7 +21,7 @@ class GitHubConnector(Connector):
 
     type_name = "github"
     config_model = GitHubConfig
-    readers = (PullRequests, Reviews, DesignDocs, Issues)
+    readers = (PullRequests, Reviews, DesignDocs, Pairing, Issues)
     # GitHub asks integrators not to send many requests at once (secondary limits weigh
     # concurrency); a source's streams run three at a time at most, a small bound.
     parallel_streams: ClassVar[int] = 3
@@ -29,7 +30,8 @@ class GitHubConnector(Connector):
         super().__init__(config, token, runtime)
         self.config: GitHubConfig = config
         self._transport = GitHubTransport(config, self.open_session(GITHUB), token)
-        self._source = GitHubSource(self.name, config, self._transport)
+        pairing = any(s.name == "pairing" for s in self.streams())
+        self._source = GitHubSource(self.name, config, self._transport, pairing=pairing)
 
     def streams(self) -> list[Stream]:
         # Every stream reads GitHub's search index (or contributions), which lags writes.

@@ -11,10 +11,27 @@ _PAGE_INFO = "pageInfo { hasNextPage endCursor }"
 
 _RATE = "rateLimit { cost remaining resetAt }"
 
+# A PR's commits: who wrote them (GitHub's account for the git e-mail, when it has one) and
+# their messages, whose `Co-authored-by:` trailers name the other authors.
+_COMMIT_NODES = """nodes {
+          commit {
+            oid url message committedDate
+            author { name email user { login } }
+          }
+        }"""
+_PR_COMMITS = f"commits(first: 100) {{ totalCount {_PAGE_INFO} {_COMMIT_NODES} }}"
+_PR_COMMITS_IF_ASKED = _PR_COMMITS.replace(") {", ") @include(if: $withCommits) {", 1)
+# Who the owner is, to tell them apart from their partners in commits (free with a page).
+_OWNER = "user(login: $login) { login name email databaseId }"
+
+# With `$withCommits` (the pairing stream is on), each PR's first 100 commits ride along
+# in the same page: pairing costs no request of its own for the owner's PRs.
 AUTHORED_PULL_REQUESTS = f"""
-query AuthoredPullRequests($q: String!, $first: Int!, $after: String, $login: String!) {{
+query AuthoredPullRequests(
+  $q: String!, $first: Int!, $after: String, $login: String!, $withCommits: Boolean = false
+) {{
   {_RATE}
-  user(login: $login) {{ login }}
+  {_OWNER}
   search(query: $q, type: ISSUE, first: $first, after: $after) {{
     issueCount
     {_PAGE_INFO}
@@ -28,11 +45,40 @@ query AuthoredPullRequests($q: String!, $first: Int!, $after: String, $login: St
         labels(first: 20) {{ nodes {{ name }} }}
         files(first: 100) {{ totalCount {_PAGE_INFO} nodes {{ path additions deletions }} }}
         reviews(first: 100) {{ totalCount nodes {{ state submittedAt author {{ login }} }} }}
+        {_PR_COMMITS_IF_ASKED}
       }}
     }}
   }}
 }}
 """
+
+# What a pairing item needs of a PR: for the pairing stream's own search (when
+# pull_requests did not read the window) and for colleagues' PRs the owner co-authored.
+PAIRING_PULL_REQUEST = f"""
+fragment PairingPullRequest on PullRequest {{
+  number title url state createdAt updatedAt mergedAt closedAt
+  author {{ login }}
+  repository {{ nameWithOwner url isPrivate }}
+  labels(first: 20) {{ nodes {{ name }} }}
+  files(first: 100) {{ nodes {{ path }} }}
+  {_PR_COMMITS}
+}}
+"""
+
+PAIRING_PULL_REQUESTS = (
+    f"""
+query PairingPullRequests($q: String!, $first: Int!, $after: String, $login: String!) {{
+  {_RATE}
+  {_OWNER}
+  search(query: $q, type: ISSUE, first: $first, after: $after) {{
+    issueCount
+    {_PAGE_INFO}
+    nodes {{ __typename ...PairingPullRequest }}
+  }}
+}}
+"""
+    + PAIRING_PULL_REQUEST
+)
 
 REVIEWED_PULL_REQUESTS = f"""
 query ReviewedPullRequests($q: String!, $first: Int!, $after: String, $login: String!) {{
@@ -142,6 +188,52 @@ def _aliased(name: str, count: int, most: int, params: str, alias: str, shared: 
     return f"query {name}({declared}) {{\n  {_RATE}{body}\n}}\n"
 
 
+_COMMITS_ALIAS = (
+    """
+  c{i}: repository(owner: $o{i}, name: $n{i}) {{
+    pullRequest(number: $p{i}) {{
+      commits(first: 100, after: $a{i}) {{
+        pageInfo {{ hasNextPage endCursor }}
+        """
+    + _COMMIT_NODES.replace("{", "{{").replace("}", "}}")
+    + """
+      }}
+    }}
+  }}"""
+)
+
+# PRs per request for the commits beyond the first 100 (GitHub lists 250 at most): their
+# messages make a page heavy, so fewer PRs than for files.
+MAX_COMMIT_BATCH = 20
+
+
+def pull_request_commits(count: int) -> str:
+    """A query for the next 100 commits of `count` pull requests at once; alias `c{i}`
+    takes the same variables as `pull_request_files`."""
+    params = "$o{i}: String!, $n{i}: String!, $p{i}: Int!, $a{i}: String"
+    return _aliased("PullRequestCommits", count, MAX_COMMIT_BATCH, params, _COMMITS_ALIAS)
+
+
+_COMMIT_PR_ALIAS = """
+  p{i}: repository(owner: $o{i}, name: $n{i}) {{
+    object(oid: $s{i}) {{
+      ... on Commit {{ associatedPullRequests(first: 1) {{ nodes {{ ...PairingPullRequest }} }} }}
+    }}
+  }}"""
+
+# Commits per request when finding the PRs of commits the owner co-authored: 25 PRs with
+# 100 files and 100 commits each is 5,000 nodes.
+MAX_COMMIT_LOOKUPS = 25
+
+
+def commit_pull_requests(count: int) -> str:
+    """A query for the PR of `count` commits at once: alias `p{i}` takes `$o{i}`, `$n{i}`
+    (owner, name) and `$s{i}` (the commit's oid)."""
+    params = "$o{i}: String!, $n{i}: String!, $s{i}: GitObjectID!"
+    query = _aliased("CommitPullRequests", count, MAX_COMMIT_LOOKUPS, params, _COMMIT_PR_ALIAS)
+    return query + PAIRING_PULL_REQUEST
+
+
 _HISTORY_ALIAS = """
   r{i}: repository(owner: $o{i}, name: $n{i}) {{
     nameWithOwner url isPrivate
@@ -215,6 +307,7 @@ def all_queries() -> list[str]:
     """Every document the connector can send (for the schema validation test)."""
     fixed = [
         AUTHORED_PULL_REQUESTS,
+        PAIRING_PULL_REQUESTS,
         REVIEWED_PULL_REQUESTS,
         DOC_PULL_REQUESTS,
         VIEWER,
@@ -223,6 +316,8 @@ def all_queries() -> list[str]:
     return (
         fixed
         + [pull_request_files(n) for n in range(1, MAX_FILE_BATCH + 1)]
+        + [pull_request_commits(n) for n in range(1, MAX_COMMIT_BATCH + 1)]
+        + [commit_pull_requests(n) for n in range(1, MAX_COMMIT_LOOKUPS + 1)]
         + [default_branch_commits(n) for n in range(1, MAX_HISTORY_REPOS + 1)]
         + [doc_details(n) for n in range(1, MAX_DOC_DETAILS + 1)]
     )

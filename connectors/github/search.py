@@ -186,13 +186,27 @@ def _pull_requests(search: dict[str, Any]) -> list[dict[str, Any]]:
 def rest_issue_search(
     transport: GitHubTransport, build_q: Callable[[Window], str], whole: Window, *, what: str
 ) -> Iterator[dict[str, Any]]:
-    """Every issue REST search finds in `whole` (it reports `incomplete_results`, which the
-    session's policy retries), in pages of 100."""
+    """Every issue REST search finds in `whole`, oldest update first."""
+    return rest_search(transport, "/search/issues", build_q, whole, what=what, sort="updated")
+
+
+def rest_search(
+    transport: GitHubTransport,
+    path: str,
+    build_q: Callable[[Window], str],
+    whole: Window,
+    *,
+    what: str,
+    sort: str,
+) -> Iterator[dict[str, Any]]:
+    """Every result a REST search (`/search/issues`, `/search/commits`) finds in `whole`,
+    ascending by `sort` (it reports `incomplete_results`, which the session's policy
+    retries), in pages of 100."""
 
     def fetch(part: Window, page: int | None) -> SearchPage:
         number = page or 1
-        params = {"q": build_q(part), "sort": "updated", "order": "asc", "per_page": 100}
-        body = transport.rest("/search/issues", {**params, "page": number}, what=what).json()
+        params = {"q": build_q(part), "sort": sort, "order": "asc", "per_page": 100}
+        body = transport.rest(path, {**params, "page": number}, what=what).json()
         body = body if isinstance(body, dict) else {}
         total = int(body.get("total_count") or 0)
         items = [i for i in body.get("items") or [] if isinstance(i, dict)]

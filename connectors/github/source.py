@@ -12,6 +12,7 @@ from connectors.github import queries
 from connectors.github.commits import CommitReader
 from connectors.github.config import GitHubConfig
 from connectors.github.files import FileLister
+from connectors.github.more_pages import COMMITS, FILES, MorePages
 from connectors.github.normalize import repo_name
 from connectors.github.search import Window, graphql_search, scope_qualifiers, window
 from connectors.github.transport import GitHubTransport
@@ -21,12 +22,17 @@ class GitHubSource:
     """One GitHub source for one run. The owner's login is the configured one, else the
     token's own user, learned once (the streams may ask at the same time)."""
 
-    def __init__(self, name: str, config: GitHubConfig, transport: GitHubTransport) -> None:
+    def __init__(
+        self, name: str, config: GitHubConfig, transport: GitHubTransport, *, pairing: bool = False
+    ) -> None:
         self.name = name
         self.config = config
         self.transport = transport
         self.commits = CommitReader(transport)
         self.files = FileLister(transport)
+        # Whether the pairing stream runs: pull_requests then reads each PR's commits too.
+        self.pairing = pairing
+        self.pr_pages = MorePages(transport, (FILES, COMMITS) if pairing else (FILES,))
         self._login = config.login
         self._lock = threading.Lock()
 

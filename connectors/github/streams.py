@@ -1,4 +1,5 @@
-"""GitHub's streams as readers: PRs authored, reviews given, design docs, issues closed.
+"""GitHub's streams as readers: PRs authored, reviews given, design docs, pairing, issues
+closed.
 
 Every stream but issues reads GitHub search through GraphQL (`search(type: ISSUE)`, sorted
 by update time ascending), so one request brings a page of PRs with what an Item needs;
@@ -14,8 +15,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from connectors.github import queries
+from connectors.github.coauthored import coauthored_pull_requests
 from connectors.github.commits import CONTRIBUTION_SPAN, contribution_repos, iso
 from connectors.github.design_docs import DesignDocCollector, merge_design_docs
+from connectors.github.files import paths_of
+from connectors.github.more_pages import COMMITS, MorePages, first_nodes
 from connectors.github.normalize import (
     normalize_pull_request,
     normalize_review,
@@ -24,10 +28,18 @@ from connectors.github.normalize import (
     pr_ref,
     repo_name,
 )
+from connectors.github.pairing import (
+    AUTHORED_PAIRINGS,
+    AuthoredPairings,
+    owner_identity,
+    pairings_of,
+    without_commits,
+)
 from connectors.github.search import rest_issue_search, scope_qualifiers
 from connectors.github.search import window as search_window
 from connectors.github.source import GitHubSource
 from connectors.item import Item
+from connectors.pairing import REUSE_TAIL, OwnerIdentity
 from connectors.streams import RunContext, Stream, StreamReader, Window
 
 LAG = timedelta(minutes=10)  # the default `lag_minutes`; the connector sets the configured one
@@ -47,25 +59,53 @@ class AuthoredDocPRs:
 
 
 class PullRequests(StreamReader[GitHubSource]):
+    """The owner's PRs with their files and reviews, and (when the pairing stream runs)
+    their commits, in the same pages: pairing reuses them through the run's context."""
+
     stream = Stream("pull_requests", "pull_request", LAG)
 
     def fetch(self, window: Window, run: RunContext) -> Iterator[Item]:
         source = self.source
-        login = source.owner()
+        owner = _Owner(source)
         found = source.search(
             queries.AUTHORED_PULL_REQUESTS,
-            f"is:pr author:{login}",
+            f"is:pr author:{source.owner()}",
             window.since,
             window.until,
             "reading authored pull requests",
+            extra_vars={"withCommits": source.pairing},
+            on_user=owner.seen,
         )
-        doc_prs = []
-        for node, paths in source.files.complete(_once(found)):
+        doc_prs, paired = [], []
+        for node, entries in source.pr_pages.complete(_once(found)):
+            paths = paths_of(entries["files"])
             if any(source.config.is_design_doc(p) for p in paths):
                 doc_prs.append(({k: node.get(k) for k in _DOC_NODE_KEYS}, tuple(paths)))
-            yield normalize_pull_request(source.name, node, paths)
-        # Complete: design_docs may reuse it instead of searching again.
+            if source.pairing:
+                items = pairings_of(source.name, node, paths, entries["commits"], owner.identity())
+                if items:
+                    paired.append((parse_time(node.get("updatedAt")), tuple(items)))
+            yield normalize_pull_request(source.name, without_commits(node), paths)
+        # Complete: design_docs and pairing may reuse it instead of searching again.
         run.put(AUTHORED_DOC_PRS, AuthoredDocPRs(window.since, window.until, tuple(doc_prs)))
+        if source.pairing:
+            done = AuthoredPairings(window.since, window.until, owner.known, tuple(paired))
+            run.put(AUTHORED_PAIRINGS, done)
+
+
+class _Owner:
+    """The owner as the search pages name them (each page's `user`)."""
+
+    def __init__(self, source: GitHubSource) -> None:
+        self.source = source
+        self.known: OwnerIdentity | None = None
+
+    def seen(self, user: dict[str, Any]) -> None:
+        if self.known is None and user.get("login"):
+            self.known = owner_identity(user, self.source.config.base_url)
+
+    def identity(self) -> OwnerIdentity:
+        return self.known or OwnerIdentity.of(self.source.owner(), (), ())
 
 
 class Reviews(StreamReader[GitHubSource]):
@@ -127,7 +167,7 @@ class DesignDocs(StreamReader[GitHubSource]):
         """Feed `docs` the owner's PRs that touched design documents in the window: those
         pull_requests read in this run, and a search of what it did not cover."""
         search_from = window.since
-        if authored is not None and _covers(authored, window):
+        if authored is not None and _covers(authored.since, authored.until, window):
             for node, paths in _in_window(authored, window):
                 docs.add_pull_request(node, list(paths))
             search_from = authored.until
@@ -153,6 +193,56 @@ class DesignDocs(StreamReader[GitHubSource]):
         for node, changed in source.files.complete(_once(found)):
             if any(source.config.is_design_doc(p) for p in changed):
                 docs.add_pull_request(node, changed)
+
+
+class Pairing(StreamReader[GitHubSource]):
+    """Who the owner wrote commits with (`connectors.pairing`): on the owner's PRs, from the
+    commits pull_requests read in this run (no request of its own where its window covers
+    this one), and on colleagues' PRs, through commit search (`coauthored`)."""
+
+    stream = Stream("pairing", "pairing", LAG, needs=("pull_requests",))
+
+    def fetch(self, window: Window, run: RunContext) -> Iterator[Item]:
+        source = self.source
+        owner = _Owner(source)
+        seen: set[str] = set()
+        for item in self._own(window, run, owner):
+            if item.external_id not in seen:
+                seen.add(item.external_id)
+                yield item
+        identity = owner.identity()
+        for node, entries in coauthored_pull_requests(source, identity, window):
+            paths = paths_of(first_nodes(node, "files"))
+            for item in pairings_of(source.name, node, paths, entries["commits"], identity):
+                if item.external_id not in seen:
+                    seen.add(item.external_id)
+                    yield item
+
+    def _own(self, window: Window, run: RunContext, owner: _Owner) -> Iterator[Item]:
+        """Pairings on the owner's PRs updated in the window: those pull_requests read in
+        this run, and a search of what it did not cover."""
+        authored = run.get(AUTHORED_PAIRINGS, AuthoredPairings)
+        search_from, tail = window.since, timedelta(0)
+        if authored is not None and _covers(authored.since, authored.until, window):
+            owner.known = authored.owner
+            for updated, items in authored.prs:
+                if authored.since == window.since or _updated_in(updated, window):
+                    yield from items
+            search_from, tail = authored.until, REUSE_TAIL
+        if search_from >= window.until - tail:
+            return
+        source = self.source
+        found = source.search(
+            queries.PAIRING_PULL_REQUESTS,
+            f"is:pr author:{source.owner()}",
+            search_from,
+            window.until,
+            "reading pull requests for pairing",
+            on_user=owner.seen,
+        )
+        for node, entries in MorePages(source.transport, (COMMITS,)).complete(_once(found)):
+            paths = paths_of(first_nodes(node, "files"))
+            yield from pairings_of(source.name, node, paths, entries["commits"], owner.identity())
 
 
 class Issues(StreamReader[GitHubSource]):
@@ -192,21 +282,21 @@ def _once(nodes: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
             yield node
 
 
-def _covers(authored: AuthoredDocPRs, span: Window) -> bool:
-    """Whether the PRs pull_requests read are a start of this window: what is left to
-    search then begins where it stopped."""
-    return authored.since <= span.since <= authored.until <= span.until
+def _covers(since: datetime, until: datetime, span: Window) -> bool:
+    """Whether the PRs pull_requests read (in [since, until)) are a start of this window:
+    what is left to search then begins where it stopped."""
+    return since <= span.since <= until <= span.until
+
+
+def _updated_in(updated: datetime | None, span: Window) -> bool:
+    """Whether a reused PR's update falls in this stream's window (unknown: it does)."""
+    return updated is None or updated >= span.since.replace(microsecond=0)  # whole seconds
 
 
 def _in_window(
     authored: AuthoredDocPRs, span: Window
 ) -> Iterator[tuple[dict[str, Any], tuple[str, ...]]]:
     """The reused PRs this stream's window holds (all of them when the windows start alike)."""
-    if authored.since == span.since:
-        yield from authored.prs
-        return
-    lo = span.since.replace(microsecond=0)  # search windows are whole seconds
     for node, paths in authored.prs:
-        updated = parse_time(node.get("updatedAt"))
-        if updated is None or updated >= lo:
+        if authored.since == span.since or _updated_in(parse_time(node.get("updatedAt")), span):
             yield node, paths

@@ -1,5 +1,6 @@
 """GitLab (gitlab.com or self-managed): the owner's merge requests, the reviews they gave,
-the design documents they changed and, on request, the issues they closed. Items mirror
+the design documents they changed, who they paired with and, on request, the issues they
+closed. Items mirror
 the GitHub connector's shapes, with `extra.platform = "gitlab"`.
 
 GraphQL where it has the data (the owner's MRs with diff stats, approvers and labels in
@@ -18,6 +19,7 @@ from connectors.gitlab.api import GITLAB_API
 from connectors.gitlab.config import GitLabConfig
 from connectors.gitlab.design_docs import DesignDocs
 from connectors.gitlab.merge_requests import Issues, MergeRequests
+from connectors.gitlab.pairing import Pairing
 from connectors.gitlab.reviews import Reviews
 from connectors.gitlab.source import GitLabSource
 
@@ -27,14 +29,17 @@ __all__ = ["GitLabConfig", "GitLabConnector"]
 class GitLabConnector(Connector):
     type_name: ClassVar[str] = "gitlab"
     config_model: ClassVar[type[SourceConfig]] = GitLabConfig
-    readers = (MergeRequests, Reviews, DesignDocs, Issues)
-    # merge_requests and issues at once; reviews and design_docs after merge_requests.
+    readers = (MergeRequests, Reviews, DesignDocs, Pairing, Issues)
+    # merge_requests and issues at once; reviews and design_docs after merge_requests,
+    # pairing after merge_requests and reviews.
     parallel_streams: ClassVar[int] = 2
 
     def __init__(self, config: SourceConfig, token: str, runtime: Runtime | None = None) -> None:
         super().__init__(config, token, runtime)
         assert isinstance(config, GitLabConfig)
-        self._source = GitLabSource.open(config, token, self.open_session(GITLAB_API))
+        pairing = any(s.name == "pairing" for s in self.streams())
+        session = self.open_session(GITLAB_API)
+        self._source = GitLabSource.open(config, token, session, pairing=pairing)
 
     def reader_source(self) -> Any:
         return self._source

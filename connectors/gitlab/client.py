@@ -36,10 +36,19 @@ IDLE: dict[str, Any] = {"obey_rate_limit": False, "retry_transient_errors": Fals
 
 @dataclass(frozen=True)
 class Owner:
-    """Whose work is collected."""
+    """Whose work is collected: the account, and the name and e-mails it shows (what the
+    token may read of them), which tell the owner apart in commits."""
 
     id: int
     username: str
+    name: str = ""
+    emails: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, user: Mapping[str, Any]) -> Owner:
+        keys = ("email", "public_email", "commit_email")
+        emails = tuple(str(user[k]) for k in keys if isinstance(user.get(k), str) and user[k])
+        return cls(int(user["id"]), str(user["username"]), str(user.get("name") or ""), emails)
 
     def is_(self, user: Mapping[str, Any] | None) -> bool:
         """Whether a payload's user is the owner (GitLab usernames ignore case)."""
@@ -119,7 +128,7 @@ class GitLabClient:
             what = "the token's user (/user)"
             with self.translate(what):
                 me = self.json_object(self.gl.http_get("/user", **IDLE), what)
-            return Owner(int(me["id"]), str(me["username"]))
+            return Owner.of(me)
         with self.translate(f"user {username!r}"):
             found = self.gl.http_list("/users", {"username": username}, get_all=False, **IDLE)
         match = [u for u in found if str(u.get("username", "")).lower() == username.lower()]
@@ -128,7 +137,7 @@ class GitLabClient:
                 f"{self.where}: GitLab user {username!r} does not exist on {self.config.base_url}",
                 hint="fix `username` in the source config, or remove it to use the token's user",
             )
-        return Owner(int(match[0]["id"]), str(match[0]["username"]))
+        return Owner.of(match[0])
 
     def get(
         self, path: str, query: Mapping[str, Any] | None = None, *, what: str

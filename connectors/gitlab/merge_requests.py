@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 
+from connectors.gitlab.mr_pairing import owner_identity, owner_mr_pairings
 from connectors.gitlab.normalize import (
     DiffSummary,
     normalize_issue,
@@ -25,8 +27,9 @@ from connectors.streams import RunContext, Stream, StreamReader, Window
 
 class MergeRequests(StreamReader[GitLabSource]):
     """One item per MR of the owner. Over GraphQL a page of up to 100 MRs is one request
-    with everything an item needs; over REST each MR costs two more (diffs, approvals).
-    Puts `OwnerMergeRequests` in the run's context for reviews and design_docs."""
+    with everything an item needs (and, with pairing on, its commits); over REST each MR
+    costs two more (diffs, approvals), three with pairing on (commits).
+    Puts `OwnerMergeRequests` in the run's context for reviews, design_docs and pairing."""
 
     stream = Stream("merge_requests", "pull_request")
 
@@ -35,12 +38,16 @@ class MergeRequests(StreamReader[GitLabSource]):
         owner = source.rest.owner()
         keys: set[tuple[int, int]] = set()
         merged_docs: list[OwnerMr] = []
-        for record in owner_mrs(source, run, owner, window):
+        paired: list[tuple[datetime, tuple[Item, ...]]] = []
+        identity = owner_identity(owner, source.config.base_url)
+        for record in owner_mrs(source, run, owner, window, commits=source.pairing):
             keys.add(record.key)
             if not source.allowed(record.project.path):
                 continue
             if touches_docs(record, source.config.design_doc_paths):
                 merged_docs.append(record)
+            if items := owner_mr_pairings(source.config.name, record, identity):
+                paired.append((record.updated, tuple(items)))
             yield normalize_merge_request(
                 source.config.name,
                 record.mr,
@@ -49,7 +56,9 @@ class MergeRequests(StreamReader[GitLabSource]):
                 record.approvals,
                 record.raw_diffs,
             )
-        run.put(OWNER_MRS_KEY, OwnerMergeRequests(window, frozenset(keys), tuple(merged_docs)))
+        pairings = tuple(paired) if source.pairing else None
+        done = OwnerMergeRequests(window, frozenset(keys), tuple(merged_docs), pairings)
+        run.put(OWNER_MRS_KEY, done)
 
 
 class Issues(StreamReader[GitLabSource]):

@@ -4,14 +4,15 @@ REST, three requests per MR (the MR, `/approvals`, `/notes`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import groupby
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from connectors.gitlab import shapes
 from connectors.gitlab.client import Owner, Skipped
 from connectors.gitlab.graphql import PageSize, decided
+from connectors.gitlab.mr_pages import whole_connection
 from connectors.gitlab.normalize import Project, reference_path
 from connectors.gitlab.parallel import ordered_map
 from connectors.gitlab.queries import (
@@ -24,6 +25,7 @@ from connectors.gitlab.source import GitLabSource
 from connectors.http import follow
 from connectors.streams import RunContext
 
+T = TypeVar("T")
 MrKey = tuple[int, int]  # (project id, iid)
 Alias = tuple[int, tuple[int, ...]]  # one project's id and up to MAX_IIDS of its MRs' iids
 
@@ -45,22 +47,73 @@ def read_reviewed(
     source: GitLabSource, run: RunContext, owner: Owner, keys: Sequence[MrKey]
 ) -> Iterator[tuple[MrKey, Found]]:
     """Each key with what was found, over GraphQL when the instance serves it."""
+    return read_by_project(
+        source,
+        run,
+        keys,
+        ProjectQuery(
+            reviewed_merge_requests,
+            MAX_REVIEWED_ALIASES,
+            "the merge requests the owner reviewed (GraphQL)",
+            lambda alias, found: from_project(source, owner, alias, found),
+        ),
+        lambda key: rest_reviewed(source, run, owner, key),
+    )
+
+
+@dataclass(frozen=True)
+class ProjectQuery(Generic[T]):
+    """MRs read over GraphQL a project alias each (`$pN` its id, `$iN` its MRs' iids):
+    the document for a number of aliases, how many at most, and what an alias's answer
+    holds for each of its MRs."""
+
+    document_for: Callable[[int], str]
+    most: int
+    what: str
+    parse: Callable[[Alias, Any], Iterator[tuple[MrKey, T]]]
+
+
+def read_by_project(
+    source: GitLabSource,
+    run: RunContext,
+    keys: Sequence[MrKey],
+    query: ProjectQuery[T],
+    rest: Callable[[MrKey], T],
+) -> Iterator[tuple[MrKey, T]]:
+    """Each MR with what was found: over GraphQL several projects a request when the
+    instance serves it, else `rest(key)` for each, several in flight."""
     if not keys:
         return
-    batches = decided(run, source.graphql, graphql_batches(source, owner, keys))
-    if batches is not None:
-        for batch in batches:
+
+    def batches() -> Iterator[list[tuple[MrKey, T]]]:
+        aliases = to_aliases(keys)
+        for sent, data in alias_batches(
+            source, aliases, query.document_for, query.most, query.what
+        ):
+            yield [
+                found
+                for n, alias in enumerate(sent)
+                for found in query.parse(alias, data.get(f"p{n}"))
+            ]
+
+    decided_batches = decided(run, source.graphql, batches())
+    if decided_batches is not None:
+        for batch in decided_batches:
             yield from batch
         return
-    yield from ordered_map(lambda key: rest_reviewed(source, run, owner, key), keys)
+    yield from ordered_map(rest, keys)
 
 
-def graphql_batches(
-    source: GitLabSource, owner: Owner, keys: Sequence[MrKey]
-) -> Iterator[list[tuple[MrKey, Found]]]:
-    aliases = to_aliases(keys)
-    size = PageSize(MAX_REVIEWED_ALIASES)
-    what = "the merge requests the owner reviewed (GraphQL)"
+def alias_batches(
+    source: GitLabSource,
+    aliases: Sequence[Alias],
+    document_for: Callable[[int], str],
+    most: int,
+    what: str,
+) -> Iterator[tuple[list[Alias], dict[str, Any]]]:
+    """(aliases sent, data) of requests of up to `most` project aliases (`$pN` the
+    project's global id, `$iN` its MRs' iids), fewer when GitLab finds one too complex."""
+    size = PageSize(most)
 
     def fetch(at: int | None) -> tuple[int, list[Alias], dict[str, Any]]:
         start = at or 0
@@ -68,7 +121,7 @@ def graphql_batches(
 
         def document() -> str:
             sent[:] = aliases[start : start + size.value]
-            return reviewed_merge_requests(len(sent))
+            return document_for(len(sent))
 
         def variables() -> dict[str, Any]:
             found: dict[str, Any] = {}
@@ -85,11 +138,7 @@ def graphql_batches(
         return done if done < len(aliases) else None
 
     for _, sent, data in follow(fetch, next_start, where=source.where, what=what):
-        yield [
-            found
-            for n, alias in enumerate(sent)
-            for found in from_project(source, owner, alias, data.get(f"p{n}"))
-        ]
+        yield sent, data
 
 
 def to_aliases(keys: Sequence[MrKey]) -> list[Alias]:
@@ -126,34 +175,7 @@ def from_project(
 
 def all_notes(source: GitLabSource, key: MrKey, node: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The MR's notes: the first page came with it; the rest, rarely, one page a request."""
-    first = node.get("notes") or {}
-    found = shapes.nodes(first)
-    info = first.get("pageInfo") or {}
-    if not info.get("hasNextPage"):
-        return found
-    project_id, iid = key
-    what = f"the notes of merge request {project_id}!{iid} (GraphQL)"
-
-    def fetch(after: str | None) -> Mapping[str, Any]:
-        def variables() -> dict[str, Any]:
-            cursor = after or info.get("endCursor")
-            return {
-                "project": [shapes.gid("Project", project_id)],
-                "iid": [str(iid)],
-                "after": cursor,
-            }
-
-        data = source.graphql.query(MERGE_REQUEST_NOTES, variables, what=what)
-        projects = shapes.nodes(data.get("projects"))
-        mrs = shapes.nodes(projects[0].get("mergeRequests")) if projects else []
-        return (mrs[0].get("notes") if mrs else None) or {}
-
-    def next_after(notes: Mapping[str, Any]) -> str | None:
-        page = notes.get("pageInfo") or {}
-        return str(page["endCursor"]) if page.get("hasNextPage") and page.get("endCursor") else None
-
-    more = follow(fetch, next_after, where=source.where, what=what)
-    return found + [n for page in more for n in shapes.nodes(page)]
+    return whole_connection(source, key, node.get("notes") or {}, MERGE_REQUEST_NOTES, "notes")
 
 
 def rest_reviewed(source: GitLabSource, run: RunContext, owner: Owner, key: MrKey) -> Found:

@@ -10,6 +10,7 @@ are not read at all.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -22,6 +23,16 @@ from connectors.item import Item
 from connectors.streams import RunContext, Stream, StreamReader, Window
 
 APPROVAL_NOTE = "approved this merge request"
+REVIEWED_KEY = "gitlab.reviewed_merge_requests"
+
+
+@dataclass(frozen=True)
+class ReviewedMrs:
+    """What reviews leaves for pairing: colleagues' MRs the owner approved or commented on
+    in its window (where the owner may also be a co-author)."""
+
+    window: Window
+    keys: tuple[MrKey, ...]
 
 
 class Reviews(StreamReader[GitLabSource]):
@@ -34,6 +45,7 @@ class Reviews(StreamReader[GitLabSource]):
         known = run.get(OWNER_MRS_KEY, OwnerMergeRequests)
         own = known.keys if known is not None else frozenset()
         keys = [key for key in activity if key not in own]
+        run.put(REVIEWED_KEY, ReviewedMrs(window, tuple(keys)))
         for (project_id, iid), found in read_reviewed(source, run, owner, keys):
             if isinstance(found, Skipped):
                 source.warn_skip(f"merge request {project_id}!{iid}", found)

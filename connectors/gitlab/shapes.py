@@ -96,3 +96,17 @@ def note(node: Payload) -> dict[str, Any]:
         "system": bool(node.get("system")),
         "created_at": node.get("createdAt"),
     }
+
+
+def commit(node: Payload) -> dict[str, Any]:
+    """A GraphQL `Commit` as REST's MR commits list it, with the account GraphQL attributes
+    it to (`author_username`: REST does not say)."""
+    return {
+        "id": node.get("sha"),
+        "message": node.get("message"),
+        "author_name": node.get("authorName"),
+        "author_email": node.get("authorEmail"),
+        "authored_date": node.get("authoredDate"),
+        "web_url": node.get("webUrl"),
+        "author_username": (node.get("author") or {}).get("username"),
+    }

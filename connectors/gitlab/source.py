@@ -24,12 +24,16 @@ class GitLabSource:
     config: GitLabConfig
     rest: GitLabClient
     graphql: GitLabGraphQL
+    pairing: bool = False  # the pairing stream runs: merge_requests reads commits too
 
     @classmethod
-    def open(cls, config: GitLabConfig, token: str, session: SourceSession) -> GitLabSource:
+    def open(
+        cls, config: GitLabConfig, token: str, session: SourceSession, *, pairing: bool = False
+    ) -> GitLabSource:
         rest = GitLabClient(config, token, session)
         url = instance_url(config.base_url) + "/api/graphql"
-        return cls(config, rest, GitLabGraphQL(session, url, {"PRIVATE-TOKEN": token}))
+        graphql = GitLabGraphQL(session, url, {"PRIVATE-TOKEN": token})
+        return cls(config, rest, graphql, pairing)
 
     @property
     def runtime(self) -> Runtime:

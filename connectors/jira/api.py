@@ -5,7 +5,7 @@ here: which endpoint, which auth, and what Jira's refusals mean. The `jira` pack
 does the Jira-specific parts that are real work: its `TokenAuth` (Data Center personal
 access tokens) and `parse_errors` (Jira's error bodies, across versions). Its `JIRA`
 client is not built: its constructor asks `serverInfo` uncounted, and its search reads
-one page of 50 unless told otherwise (see ARCHITECTURE's pitfalls).
+one page of 50 unless told otherwise (see the pitfalls in docs/architecture.md).
 """
 
 from __future__ import annotations

@@ -145,7 +145,7 @@ def test_a_source_nobody_answers_fails_once_with_its_url_not_once_per_stream(
 
     assert code == 1, stderr
     streams = json.loads(stdout)["streams"]
-    assert [s["status"] for s in streams] == ["failed"] * 3
+    assert [s["status"] for s in streams] == ["failed"] * 4  # the default streams
     assert f"{base} refused the connection" in streams[0]["error"]
     assert sum(s["requests"] for s in streams) == 2  # one stream tried, with one retry
 

@@ -90,7 +90,7 @@ def test_narrow_and_plain_collects_keep_design_doc_history(
 
     # Upstream unchanged: the narrower window learns nothing, and says so.
     assert collect(cfg, "--since", "7d") == {
-        s: (0, 0) for s in ("pull_requests", "reviews", "design_docs")
+        s: (0, 0) for s in ("pull_requests", "reviews", "design_docs", "pairing")
     }
     assert stored(cfg) == wide
 

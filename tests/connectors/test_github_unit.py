@@ -50,7 +50,8 @@ def test_config_defaults_and_validation() -> None:
 
 def test_streams_default_and_lag(clock: Clock) -> None:
     conn = make(clock, lag_minutes=25)
-    assert [s.name for s in conn.streams()] == ["pull_requests", "reviews", "design_docs"]
+    defaults = ["pull_requests", "reviews", "design_docs", "pairing"]
+    assert [s.name for s in conn.streams()] == defaults
     assert {s.lag for s in conn.streams()} == {timedelta(minutes=25)}
     assert [s.kind for s in make(clock, streams=["issues"]).streams()] == ["ticket"]
 

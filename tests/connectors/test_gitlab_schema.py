@@ -18,7 +18,8 @@ from connectors.gitlab import queries
 
 def name_of(document: str) -> str:
     head = document.split("(", 1)[0].rsplit(maxsplit=1)[-1]
-    return f"{head}-{document.count('projects(ids:')}" if "Reviewed" in head else head
+    aliased = "Reviewed" in head or "Paired" in head
+    return f"{head}-{document.count('projects(ids:')}" if aliased else head
 
 
 @pytest.mark.parametrize("document", queries.all_queries(), ids=name_of)
@@ -53,8 +54,8 @@ def fake() -> Iterator[FakeGitLab]:
 def largest_variables(document: str) -> dict[str, Any]:
     """Variables that make the document as heavy as the connector ever sends it."""
     iids = [str(n) for n in range(1, queries.MAX_IIDS + 1)]
-    found: dict[str, Any] = {"username": "ada", "first": 100, "after": None}
-    for n in range(queries.MAX_REVIEWED_ALIASES):
+    found: dict[str, Any] = {"username": "ada", "first": 100, "after": None, "withCommits": True}
+    for n in range(max(queries.MAX_REVIEWED_ALIASES, queries.MAX_PAIRED_ALIASES)):
         found |= {f"p{n}": [f"gid://gitlab/Project/{10 + n % 3}"], f"i{n}": iids}
     if "DesignDocuments" in document:
         docs = [f"docs/design/{n}.md" for n in range(100)]

@@ -75,8 +75,9 @@ def test_full_pages_continue_from_the_newest_update_time_without_repeats(
         sum(1 for c in mocked.calls if urlsplit(c.request.url).path.endswith("/merge_requests"))
         == 3
     )
-    # /user, the GraphQL attempt, 3 list pages, diffs+approvals per MR, the project once
-    assert len(mocked.calls) == 1 + 1 + 3 + 3 * 2 + 1
+    # /user, the GraphQL attempt, 3 list pages, diffs, approvals and (for the pairing
+    # stream) commits per MR, the project once
+    assert len(mocked.calls) == 1 + 1 + 3 + 3 * 3 + 1
     assert {i.extra["visibility"] for i in items} == {"internal"}
 
 
@@ -276,6 +277,7 @@ def test_the_registry_finds_the_connector_and_its_config() -> None:
         "merge_requests",
         "reviews",
         "design_docs",
+        "pairing",
     ]
 
 

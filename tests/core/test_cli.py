@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import os
 import subprocess
 import sys
+import tomllib
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from fakes import memory
 from fakes.memory import CONFIG, WORLD, make_item, write_config
+from plugin_dist import fakes_installed
 from sqlalchemy import select
 from typer.testing import CliRunner
 
@@ -156,12 +158,13 @@ def test_config_check_reports_token_presence_never_its_value(
     config: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     code, stdout, _ = run("config", "check", "--config", str(config))
-    assert code == 0 and "token $MEMORY_TOKEN present" in stdout
+    assert code == 0 and "token from $MEMORY_TOKEN" in stdout
     assert "memory-token-abcdef" not in stdout
     monkeypatch.delenv("MEMORY_TOKEN")
     code, stdout, stderr = run("config", "check", "--config", str(config))
-    assert code == 0 and "token $MEMORY_TOKEN missing" in stdout
-    assert "$MEMORY_TOKEN is not set; collect will skip this source" in stderr
+    expected = "$MEMORY_TOKEN is not set and the OS keyring holds none"
+    assert code == 0 and f"token missing ({expected})" in stdout
+    assert f"source 'mem': no token: {expected}; collect will skip this source" in stderr
 
 
 def test_second_collect_while_the_lock_is_held_exits_3(config: Path, tmp_path: Path) -> None:
@@ -283,14 +286,8 @@ def test_a_reader_that_stops_early_is_no_error(config: Path, tmp_path: Path) -> 
     WORLD.items["things"] = [make_item(n, updated=recent) for n in range(600)]
     code, _, stderr = run("collect", "--config", str(config), "--since", "14d")
     assert code == 0, stderr
-    only_fakes = tmp_path / "pythonpath"  # tests/ itself would shadow the real packages
-    only_fakes.mkdir()
-    (only_fakes / "fakes").symlink_to(Path(memory.__file__).parent, target_is_directory=True)
-    env = {
-        **os.environ,
-        "GROWTHMAP_CONNECTOR_PLUGINS": f"{memory.TYPE}={memory.TARGET}",
-        "PYTHONPATH": str(only_fakes),
-    }
+    plugins = fakes_installed(tmp_path / "pythonpath")
+    env = {**os.environ, "PYTHONPATH": str(plugins)}
     growthmap = Path(sys.executable).with_name("growthmap")
     with subprocess.Popen(
         [growthmap, "items", "--config", str(config), "--format", "json"],
@@ -309,7 +306,7 @@ def test_a_reader_that_stops_early_is_no_error(config: Path, tmp_path: Path) -> 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--kind", "pr"], "--kind 'pr' is unknown; known: design_doc, pull_request"),
+        (["--kind", "pr"], "--kind 'pr' is unknown; known: design_doc, pairing, pull_request"),
         (["--source", "nosuch"], "--source 'nosuch' is unknown; known: mem"),
     ],
 )
@@ -354,3 +351,15 @@ def test_a_renamed_source_is_pointed_out_on_its_first_run(config: Path) -> None:
     assert "items of source 'mem', which the config no longer names" in stderr
     code, _, stderr = run("collect", "--config", str(config), "--since", "14d")
     assert "first time" not in stderr  # said once
+
+
+def test_version_is_the_installed_distributions() -> None:
+    # The console script pip installed, as the README's install line leaves it.
+    growthmap = Path(sys.executable).with_name("growthmap")
+    result = subprocess.run(
+        [growthmap, "--version"], check=False, capture_output=True, text=True, timeout=60
+    )
+    declared = tomllib.loads((Path(__file__).parents[2] / "pyproject.toml").read_text())
+    assert result.returncode == 0 and result.stderr == ""
+    assert result.stdout == f"growthmap {declared['project']['version']}\n"
+    assert result.stdout == f"growthmap {importlib.metadata.version('growthmap')}\n"

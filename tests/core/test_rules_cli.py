@@ -157,4 +157,4 @@ def test_init_starter_rules_validate_against_the_example_growth_map(tmp_path: Pa
     assert run("init", "--path", str(tmp_path / "gm"))[0] == 0
     code, stdout, stderr = run("rules", "check", "--config", str(tmp_path / "gm" / "config.toml"))
     assert code == 0, stderr
-    assert "17 rules ok" in stdout
+    assert "18 rules ok" in stdout

@@ -16,6 +16,7 @@ import pytest
 from fakes.clock import T0, FakeClock
 from fakes.github_data import Dataset, generate
 from fakes.github_fake import FakeGitHub
+from fakes.github_pairing import expected_pairings
 from sqlalchemy import select
 
 from collector.collect import run_collect
@@ -121,6 +122,7 @@ max_retries = 1
         dataset.expected_authored(since, T0)
         | dataset.expected_reviewed(since, T0)
         | dataset.expected_docs(since, T0)
+        | expected_pairings(dataset, since, T0)
     )
     assert {i.external_id for i in items} == expected and len(items) == len(expected)
     reports = [c.report for c in daemon.cycles if c.report is not None]

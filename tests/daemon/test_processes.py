@@ -1,6 +1,6 @@
 """Real `growthmap` processes caught mid-run: lock contention, SIGTERM, SIGKILL.
 
-The slow fake connector (tests/fakes/slow.py, loaded through the plugin hook) stops
+The slow fake connector (tests/fakes/slow.py, installed as a connector plugin) stops
 after a few items and tells the test through a pipe; the test acts (second process,
 signal) and then lets it go on. Every wait is bounded.
 """
@@ -21,12 +21,12 @@ from pathlib import Path
 
 import pytest
 from fakes import slow
+from plugin_dist import fakes_installed
 from sqlalchemy import select as sql_select
 
 from collector.ledger import open_ledger
 from collector.ledger.models import CursorRow, ItemRow, RunRow
 
-TESTS = Path(__file__).resolve().parents[1]
 GROWTHMAP = str(Path(sys.executable).with_name("growthmap"))
 TIMEOUT = 30.0
 
@@ -115,11 +115,9 @@ def no_process_left_behind() -> Iterator[None]:
 
 @pytest.fixture(scope="module")
 def fakes_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A folder holding only the `fakes` package: putting tests/ itself on PYTHONPATH
-    would let its test folders (tests/rules, tests/connectors) shadow the real packages."""
-    folder = tmp_path_factory.mktemp("pythonpath")
-    (folder / "fakes").symlink_to(TESTS / "fakes", target_is_directory=True)
-    return folder
+    """The `fakes` package and a distribution declaring the slow connector as a
+    `growthmap.connectors` entry point: the subprocess finds it as a real plugin."""
+    return fakes_installed(tmp_path_factory.mktemp("pythonpath"))
 
 
 @pytest.fixture(autouse=True)
@@ -129,10 +127,7 @@ def _pythonpath(fakes_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 def start(args: list[str], gate: Gate | None = None) -> subprocess.Popen[str]:
     env = dict(os.environ)
-    env.update(
-        GROWTHMAP_CONNECTOR_PLUGINS=f"{slow.TYPE}={slow.TARGET}",
-        SLOW_TOKEN="slow-token-0123456789",
-    )
+    env.update(SLOW_TOKEN="slow-token-0123456789")
     env.pop(slow.GATE_ENV, None)
     if gate is not None:
         env[slow.GATE_ENV] = ",".join(str(fd) for fd in gate.child_fds)

@@ -14,6 +14,13 @@ from datetime import UTC, datetime, timedelta
 WEB = "https://github.fake"
 OWNER = "octo"
 OTHERS = ("alice", "bob", "carol", "dave")
+NAMES = {
+    OWNER: "Octo Cat",
+    "alice": "Alice Liddell",
+    "bob": "Bob Li",
+    "carol": "Carol Danvers",
+    "dave": "Dave Bowman",
+}
 DOC_GLOBS = re.compile(
     r"^(docs/design/.*|(.*/)?adrs?/.*|(.*/)?rfcs/.*|(.*/)?[^/]*design-doc[^/]*\.md)$"
 )
@@ -38,6 +45,19 @@ class Review:
 
 
 @dataclass
+class PrCommit:
+    """A commit on a PR's branch: its git author (`login` the account GitHub attributes the
+    e-mail to, or None) and its message."""
+
+    oid: str
+    login: str | None
+    name: str
+    email: str
+    message: str
+    at: datetime
+
+
+@dataclass
 class PullRequest:
     repo: str
     number: int
@@ -53,6 +73,8 @@ class PullRequest:
     labels: list[str] = field(default_factory=list)
     files: list[tuple[str, int, int]] = field(default_factory=list)
     reviews: list[Review] = field(default_factory=list)
+    commits: list[PrCommit] = field(default_factory=list)  # empty: one by the author
+    partner_keys: set[str] = field(default_factory=set)  # e-mails of the partners it shows
 
     @property
     def ref(self) -> str:
@@ -99,6 +121,7 @@ class Dataset:
     commits: list[Commit]
     issues: list[Issue]
     tokens: dict[str, str]
+    names: dict[str, str] = field(default_factory=lambda: dict(NAMES))
 
     def visible(self, repo: str) -> bool:
         found = self.repos.get(repo)
@@ -170,6 +193,9 @@ def generate(
     gen.other_prs(other_prs)
     gen.direct_commits()
     gen.issues()
+    from fakes.github_pairing import add_pairings  # it builds on this module's types
+
+    add_pairings(gen.dataset)
     return gen.dataset
 
 

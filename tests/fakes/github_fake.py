@@ -18,6 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlparse
 
+from fakes.github_commits import search_commits
 from fakes.github_data import WEB, Dataset
 from fakes.github_graphql import execute, github_schema, iso
 from fakes.github_rest import pull_routes, search_pr_json
@@ -269,6 +270,8 @@ def _rest(
         return 200, {}, {"login": login, "id": fake.dataset.users[login], "type": "User"}
     if method == "GET" and path == "/search/issues":
         return _search_issues(fake, url.path, query, incomplete=fault is not None)
+    if method == "GET" and path == "/search/commits":
+        return search_commits(fake.dataset, fake.root, url.path, query)
     if method == "GET" and len(parts) == 5 and parts[0] == "repos" and parts[3] == "commits":
         return _commit(fake, f"{parts[1]}/{parts[2]}", parts[4])
     if method == "GET":

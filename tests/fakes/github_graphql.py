@@ -13,6 +13,7 @@ from typing import Any
 
 from graphql import GraphQLError, GraphQLSchema, build_schema, graphql_sync
 
+from fakes.github_commits import pr_commit_nodes
 from fakes.github_data import WEB, Dataset, PullRequest, Review, doc_text
 from fakes.github_search import matching_prs
 
@@ -123,7 +124,10 @@ class _Root:
         return {
             "__typename": "User",
             "id": f"U_{self.ds.users.get(login, 0)}",
+            "databaseId": self.ds.users.get(login, 0),
             "login": login,
+            "name": self.ds.names.get(login),
+            "email": "",  # no public e-mail: the owner is known by name and commits
             "contributionsCollection": lambda info, **a: self.contributions(login, a),
         }
 
@@ -174,7 +178,9 @@ class _Root:
                 },
             },
             "pullRequest": lambda info, number: self.pull_request(name, number),
-            "object": lambda info, expression=None, **_: self.blob(name, expression or ""),
+            "object": lambda info, expression=None, oid=None, **_: (
+                self.blob(name, expression) if expression else self.landed(name, oid)
+            ),
         }
 
     def blob(self, repo: str, expression: str) -> dict[str, Any] | None:
@@ -186,6 +192,11 @@ class _Root:
             return None
         text = doc_text(path)
         return {"__typename": "Blob", "text": text, "isBinary": False, "byteSize": len(text)}
+
+    def landed(self, repo: str, oid: str | None) -> dict[str, Any] | None:
+        """A commit on the default branch by its oid (`Repository.object(oid:)`)."""
+        found = next((c for c in self.ds.commits if c.repo == repo and c.oid == oid), None)
+        return self.commit_view(found) if found else None
 
     def pull_request(self, repo: str, number: int) -> dict[str, Any] | None:
         for pr in self.ds.prs:
@@ -257,6 +268,9 @@ class _Root:
                 lambda f: {"path": f[0], "additions": f[1], "deletions": f[2]},
             ),
             "reviews": lambda info, **a: self.reviews(pr, a),
+            "commits": lambda info, **a: connection(
+                pr_commit_nodes(self.ds, pr), a.get("first"), a.get("after")
+            ),
         }
 
     def reviews(self, pr: PullRequest, args: dict[str, Any]) -> dict[str, Any]:

@@ -1,12 +1,14 @@
 """GitLab's score of a GraphQL document, as GitLab documents it: each field 1, a connection
 up to twice its fields at 100 nodes (1% a node), +1 for `sort`, no multiplier when looked
-up by `iid`/`iids`; and its depth. Fragments are expanded."""
+up by `iid`/`iids`; and its depth. Fragments are expanded; what `@include`/`@skip` leave
+out is not scored."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from graphql import (
+    BooleanValueNode,
     DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
@@ -50,6 +52,8 @@ class Scorer:
     ) -> list[tuple[FieldNode, Any]]:
         found: list[tuple[FieldNode, Any]] = []
         for node in selections.selections if selections else ():
+            if self._skipped(node):
+                continue
             if isinstance(node, FieldNode):
                 found.append((node, parent))
             elif isinstance(node, FragmentSpreadNode):
@@ -61,6 +65,18 @@ class Scorer:
                 kind = self.schema.get_type(condition.name.value) if condition else parent
                 found += self._fields(node.selection_set, kind)
         return found
+
+    def _skipped(self, node: Any) -> bool:
+        """`@include(if: false)` or `@skip(if: true)`: graphql-ruby's analysis leaves the
+        selection out of the score, as execution leaves it out of the answer."""
+        for directive in getattr(node, "directives", None) or ():
+            condition = next((a.value for a in directive.arguments if a.name.value == "if"), None)
+            value = self._value(condition) if condition is not None else None
+            if isinstance(condition, BooleanValueNode):
+                value = condition.value
+            if (directive.name.value, bool(value)) in (("include", False), ("skip", True)):
+                return True
+        return False
 
     def _score(self, selections: SelectionSetNode | None, parent: Any) -> int:
         total = 0

@@ -57,6 +57,7 @@ class Truth:
     own_mr_comments: set[str] = field(default_factory=set)
     docs: dict[str, list[datetime]] = field(default_factory=dict)
     closed_issues: dict[str, datetime] = field(default_factory=dict)
+    pairings: dict[str, list[datetime]] = field(default_factory=dict)
 
 
 @dataclass
@@ -72,6 +73,8 @@ class GitLabData:
     compares: dict[tuple[int, str, str], dict[str, Any]] = field(default_factory=dict)
     # (project id, sha) -> the commit as the REST API shows it, with its "_diffs"
     commits: dict[tuple[int, str], dict[str, Any]] = field(default_factory=dict)
+    # (project id, iid) -> an MR's commits, oldest first (`fakes.gitlab_pairing`)
+    mr_commits: dict[KeyT, list[dict[str, Any]]] = field(default_factory=dict)
     truth: Truth = field(default_factory=Truth)
     _ids: int = 1000
 
@@ -100,6 +103,9 @@ class GitLabData:
 
     def expected_issues(self, since: datetime) -> set[str]:
         return {ref for ref, t in self.truth.closed_issues.items() if t >= since}
+
+    def expected_pairings(self, since: datetime) -> set[str]:
+        return {key for key, ts in self.truth.pairings.items() if any(t >= since for t in ts)}
 
 
 def make_project(pid: int, path: str, branch: str) -> dict[str, Any]:

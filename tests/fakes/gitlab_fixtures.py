@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -75,6 +76,8 @@ def mocked() -> Iterator[responses.RequestsMock]:
         # Over REST every item asks its project once per run: its path, web address and
         # visibility (exports redact private work).
         rsps.get(f"{API}/projects/7", json=PROJECT)
+        # With the pairing stream on (a default), merge_requests reads each MR's commits.
+        rsps.get(re.compile(rf"{re.escape(API)}/projects/\d+/merge_requests/\d+/commits"), json=[])
         yield rsps
 
 

@@ -32,6 +32,7 @@ from graphql import (
 
 from fakes.gitlab_complexity import Scorer
 from fakes.gitlab_data import HIDDEN_PROJECTS, GitLabData
+from fakes.gitlab_pairing import commits_of, graphql_commit
 
 if TYPE_CHECKING:
     from fakes.gitlab import FakeGitLab
@@ -312,6 +313,11 @@ class Views:
             "diffRefs": {"baseSha": base_sha(mr), "headSha": mr["sha"], "startSha": base_sha(mr)},
             "project": self.project(self.data.projects[mr["project_id"]]),
             "notes": lambda info, **a: connection([self.note(n) for n in notes], a, self.cap),
+            "commitsWithoutMergeCommits": lambda info, **a: connection(
+                [graphql_commit(c, self._user_named) for c in commits_of(self.data, mr)],
+                a,
+                self.cap,
+            ),
         }
 
     def note(self, note: dict[str, Any]) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from urllib.parse import unquote
 
 from fakes.gitlab_data import HIDDEN_PROJECTS
 from fakes.gitlab_data import user_ref as public_user
+from fakes.gitlab_pairing import commits_of, rest_commit
 
 if TYPE_CHECKING:
     from fakes.gitlab import FakeGitLab
@@ -196,6 +197,14 @@ def approvals(fake: FakeGitLab, match: re.Match[str], query: Query) -> Answer:
         "approved_by": [{"user": public_user(fake.data.user(uid))} for uid in approvers],
     }
     return 200, body, {}
+
+
+@get(MR + "/commits")
+def mr_commits(fake: FakeGitLab, match: re.Match[str], query: Query) -> Answer:
+    """Newest first, as GitLab lists them."""
+    mr = merge_request(fake, match)
+    rows = [rest_commit(row) for row in reversed(commits_of(fake.data, mr))]
+    return fake.paginate(rows, match.string, query)
 
 
 @get(MR + "/notes")

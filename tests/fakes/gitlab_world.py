@@ -20,6 +20,7 @@ from fakes.gitlab_data import (
     user_ref,
     when,
 )
+from fakes.gitlab_pairing import add_pairings
 
 VISIBLE = (10, 11, 12)
 
@@ -30,6 +31,7 @@ def generate(seed: int = 7, owner_mrs: int = 30, other_mrs: int = 40, days: int 
         projects={pid: make_project(pid, path, branch) for pid, path, branch in PROJECTS},
     )
     populate(data, random.Random(seed), owner_mrs=owner_mrs, other_mrs=other_mrs, days=days)
+    add_pairings(data)
     return data
 
 

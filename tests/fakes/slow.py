@@ -1,8 +1,8 @@
 """A connector that can stop half-way through a stream until the test lets it go on.
 
 For tests that need a real `growthmap` subprocess caught in the middle of a run (lock
-contention, SIGTERM, SIGKILL). The subprocess loads it through the plugin hook:
-PYTHONPATH=<tests> GROWTHMAP_CONNECTOR_PLUGINS=slow=fakes.slow:SlowConnector.
+contention, SIGTERM, SIGKILL). The subprocess finds it as a connector plugin: a
+distribution on its PYTHONPATH declares it in `growthmap.connectors` (tests/plugin_dist.py).
 
 The gate is a pair of pipes, not files and sleeps: $SLOW_GATE="W,R" names two inherited
 file descriptors. After `pause_after` items the connector writes one line to W

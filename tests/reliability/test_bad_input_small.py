@@ -65,7 +65,7 @@ def test_an_emoji_in_a_token_names_the_variable_never_the_value(config: Path) ->
     assert "ghp_abc" not in stderr and "\N{GRINNING FACE}" not in stderr
     assert "UnicodeEncodeError" not in stderr and "position" not in stderr
     code, stdout, stderr = run(config, "config", "check", env=env)
-    assert "token $MEMORY_TOKEN unusable" in stdout and "outside ASCII" in stderr
+    assert "token from $MEMORY_TOKEN unusable" in stdout and "outside ASCII" in stderr
     assert "ghp_abc" not in stdout + stderr
 
 

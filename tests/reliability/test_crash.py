@@ -8,6 +8,10 @@ import pytest
 from reliability.crash import crash_trials, shared_ledger_trials
 from reliability.worlds import scale
 
+# Seconds, not milliseconds: `pytest -m "not slow"` leaves them out of a quick loop;
+# CI runs them.
+pytestmark = pytest.mark.slow
+
 
 def test_sigkill_at_random_moments_then_rerun_keeps_every_item_exactly_once() -> None:
     figures = crash_trials(20 * scale())

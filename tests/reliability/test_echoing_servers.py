@@ -40,6 +40,10 @@ from reliability.leaks import (
 from reliability.proxy import ECHO_MARK, ECHO_STATUSES, ECHO_STYLES, FaultProxy, Plan
 from reliability.worlds import CONNECTORS, World, open_world, use_token
 
+# Seconds, not milliseconds: `pytest -m "not slow"` leaves them out of a quick loop;
+# CI runs them.
+pytestmark = pytest.mark.slow
+
 # Connectors whose error messages quote the server's own (GitLab's name the status only).
 QUOTES_SERVER_MESSAGES = {"github", "jira-cloud", "jira-server"}
 LATE = 2  # requests answered normally before a "late" source starts echoing

@@ -123,3 +123,21 @@ def test_a_quote_is_for_endorsements_and_a_future_date_is_pointed_out(world: Wor
     code, _, err = world.cli("add", "--edit", str(row["id"]), "--quote", "hi")
     assert code == 2 and "--quote is an endorsement's text" in err
     assert artifacts(world)[0]["title"] == "Tracing"
+
+
+def test_a_pairing_no_commit_shows_reads_like_a_collected_one(world: World) -> None:
+    base = ["--destination", "B", "--skill", "mentoring", "--date", "2026-11-20"]
+    code, out, err = world.cli("add", "pairing", "--with", "Lin  Park", "--title",
+                               "checkout retries", *base)  # fmt: skip
+    assert code == 0, err
+    assert "added artifact 1: pairing · 2026-11-20 · Paired with Lin Park: checkout retries" in out
+    code, _, err = world.cli("add", "pairing", "--with", "Sam", *base)
+    assert code == 0, err
+    titles = [row["title"] for row in artifacts(world)]
+    assert titles == ["Paired with Sam", "Paired with Lin Park: checkout retries"]
+    code, _, err = world.cli("add", "talk", "--with", "Sam", "--title", "x", *base)
+    assert code == 2 and "--with names a pairing partner" in err
+    code, _, err = world.cli("add", "--edit", "1", "--with", "Sam")
+    assert code == 2 and "with --edit, change its --title" in err
+    code, _, err = world.cli("add", "pairing", "--with", " ", *base)
+    assert code == 2 and "--with needs the partner's name" in err

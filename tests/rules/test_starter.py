@@ -48,6 +48,11 @@ EXAMPLES: list[tuple[str, dict[str, Any], set[tuple[str, str]]]] = [
         {("B", "mentoring")},
     ),
     (
+        "pairing on a colleague's change",
+        {**GITHUB, "kind": "pairing", "state": "merged", "title": "Paired with Ada: Add cache"},
+        {("B", "mentoring")},
+    ),
+    (
         "jira bug",
         {**JIRA, "title": "Checkout 500s", "extra": {"issue_type": "Bug", "resolution": "Done"}},
         {("B", "debugging")},
