@@ -4,11 +4,21 @@ last six weeks was with one person or in one repository."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from fakes.github_data import generate
+from fakes.github_harness import serving, write_config
 from pairing_data import add_pairings, add_session, pairing
 from progress_data import NOW
+from sqlalchemy import select
+from typer.testing import CliRunner
 
-from collector.config import Settings
-from collector.ledger import Ledger
+from collector.cli import app
+from collector.config import Settings, load_settings
+from collector.ledger import Ledger, open_ledger
+from collector.ledger.models import ItemRow
 from collector.progress import build_growth_map, render_map_markdown, render_map_text
 
 TODAY = NOW.date()  # Wednesday 25 Nov 2026, week 4 of cycle 1 (from 2 Nov)
@@ -159,3 +169,36 @@ def test_the_exports_map_names_partners_but_not_private_work(
         "- Grace Hopper: 1 pairing · acme/checkout",
     ]
     assert "Ken" not in redacted and "vault" not in redacted
+
+
+def test_pairings_collected_from_the_fake_github_show_on_the_map(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """End to end: `Co-authored-by:` trailers collected by the pairing stream, on the map
+    as one line per partner, with the count of their pairing items."""
+    dataset = generate(owner_prs=30, other_prs=20)
+    monkeypatch.setenv("GITHUB_TOKEN", "owner-token")
+    with serving(dataset) as fake:
+        config = write_config(tmp_path, fake)
+        result = CliRunner().invoke(app, ["collect", "--config", str(config), "--since", "2026-08-01"])
+        assert result.exit_code == 0, result.stderr
+    settings = load_settings(config, env={})
+    ledger = open_ledger(settings.ledger_url, settings.owner.key)
+    try:
+        with ledger.read() as session:
+            items = session.scalars(select(ItemRow).where(ItemRow.kind == "pairing")).all()
+            assert items, "the fake's plans pair the owner with colleagues"
+            today = max(i.occurred_at for i in items).date()
+            view = build_growth_map(session, settings, today)
+    finally:
+        ledger.close()
+    window = today - timedelta(weeks=6, days=-1)
+    recent = [i for i in items if i.occurred_at.date() >= window]
+    expected: dict[str, int] = {}
+    for row in recent:
+        expected[row.extra["partner"]] = expected.get(row.extra["partner"], 0) + 1
+    text = render_map_text(view)
+    assert view.pairing is not None and "\nPairing in the last 6 weeks\n" in text
+    assert {p.name: p.pairings for p in view.pairing.partners} == expected
+    for name, count in expected.items():
+        assert f"  {name}: {count} pairing" in text
