@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import Any
@@ -10,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from collector.core.choices import closest
 from collector.core.errors import UsageError
 from collector.core.settings_model import LEVEL_NAMES, GrowthMap
 from collector.core.textsafe import clean
@@ -121,13 +121,6 @@ def resolve_skill_ref(growth_map: GrowthMap, ref: str, *, option: str) -> tuple[
         f"{option} {shown(ref)}: the growth map has {lacks}; the closest is "
         f"{near_dest}/{near_skill} ({clean(refs[(near_dest, near_skill)])})"
     )
-
-
-def closest(value: str, choices: list[str]) -> str:
-    """The choice most like `value` (there is always one: the message names it)."""
-    folded = {c.casefold(): c for c in choices}
-    best = difflib.get_close_matches(value.casefold(), list(folded), n=1, cutoff=0.0)
-    return folded[best[0]] if best else choices[0]
 
 
 def _closest_skill(ref: str, refs: dict[tuple[str, str], str]) -> tuple[str, str]:

@@ -11,7 +11,7 @@ import pytest
 from fakes.github_data import generate
 from fakes.github_harness import serving, write_config
 from pairing_data import add_pairings, add_session, pairing
-from progress_data import NOW
+from progress_data import CONFIG, NOW
 from sqlalchemy import select
 from typer.testing import CliRunner
 
@@ -180,7 +180,9 @@ def test_pairings_collected_from_the_fake_github_show_on_the_map(
     monkeypatch.setenv("GITHUB_TOKEN", "owner-token")
     with serving(dataset) as fake:
         config = write_config(tmp_path, fake)
-        result = CliRunner().invoke(app, ["collect", "--config", str(config), "--since", "2026-08-01"])
+        result = CliRunner().invoke(
+            app, ["collect", "--config", str(config), "--since", "2026-08-01"]
+        )
         assert result.exit_code == 0, result.stderr
     settings = load_settings(config, env={})
     ledger = open_ledger(settings.ledger_url, settings.owner.key)
@@ -202,3 +204,16 @@ def test_pairings_collected_from_the_fake_github_show_on_the_map(
     assert {p.name: p.pairings for p in view.pairing.partners} == expected
     for name, count in expected.items():
         assert f"  {name}: {count} pairing" in text
+
+
+def test_a_pairing_for_a_skill_the_map_lacks_names_the_closest(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    url = f"sqlite:///{tmp_path / 'ledger.db'}"
+    config.write_text(CONFIG.replace("[owner]", f'[ledger]\nurl = "{url}"\n\n[owner]', 1))
+    base = ["add", "pairing", "--with", "Grace", "--date", "2026-11-19", "--config", str(config)]
+    result = CliRunner().invoke(app, [*base, "--destination", "B", "--skill", "mentorng"])
+    assert result.exit_code == 2
+    assert "destination B has no skill 'mentorng'" in result.stderr
+    assert "the closest is 'mentoring'" in result.stderr
+    result = CliRunner().invoke(app, [*base, "--destination", "b", "--skill", "mentoring"])
+    assert result.exit_code == 2 and "the closest is 'B'" in result.stderr
