@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from enum import StrEnum
 from typing import Annotated
 
 import typer
 
-from collector.cli.common import ConfigOption, err, handles_errors, state
-from collector.core.textsafe import clean, json_line
+from collector.cli.common import (
+    ConfigOption,
+    ListFormat,
+    ListFormatOption,
+    err,
+    handles_errors,
+    print_json_lines,
+    state,
+)
+from collector.core.textsafe import clean
 from collector.core.timeparse import parse_local_day
 from collector.feedback import (
     FeedbackFields,
@@ -26,11 +33,6 @@ feedback_app = typer.Typer(
     "what support you need, and quotes tied to a skill's level.",
     no_args_is_help=True,
 )
-
-
-class ListFormat(StrEnum):
-    table = "table"
-    json = "json"
 
 
 @feedback_app.command("add")
@@ -83,9 +85,7 @@ def add(
 def list_cmd(
     ctx: typer.Context,
     config: ConfigOption = None,
-    fmt: Annotated[
-        ListFormat, typer.Option("--format", help="table, or json (one object per line).")
-    ] = ListFormat.table,
+    fmt: ListFormatOption = ListFormat.table,
 ) -> None:
     """Feedback sessions with their ids, newest first."""
     app = state(ctx, config)
@@ -93,8 +93,7 @@ def list_cmd(
     with ledger.read() as session:
         rows = list_feedback(session, ledger.owner)
     if fmt is ListFormat.json:
-        for row in rows:
-            print(json_line(feedback_json(row)))
+        print_json_lines(feedback_json(row) for row in rows)
         return
     if not rows:
         print("No feedback sessions yet: `growthmap feedback add --date D --from WHO ...`.")

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Annotated
 
 import typer
 
-from collector.cli.common import ConfigOption, handles_errors, out, state
+from collector.cli.common import (
+    ConfigOption,
+    ListFormat,
+    ListFormatOption,
+    handles_errors,
+    out,
+    print_json_lines,
+    state,
+)
 from collector.cli.export import ForceOption, OutputOption, deliver, output_file
-from collector.core.textsafe import json_line
 from collector.export import ExportFormat
 from collector.progress.lines import plural
 from collector.snapshots import SnapshotInfo, list_snapshots, snapshot_bytes, snapshot_info
@@ -22,19 +28,12 @@ snapshots_app = typer.Typer(
 NameArgument = Annotated[str, typer.Argument(metavar="NAME", help="The snapshot's name.")]
 
 
-class ListFormat(StrEnum):
-    table = "table"
-    json = "json"
-
-
 @snapshots_app.command("list")
 @handles_errors
 def list_cmd(
     ctx: typer.Context,
     config: ConfigOption = None,
-    fmt: Annotated[
-        ListFormat, typer.Option("--format", help="table, or json (one object per line).")
-    ] = ListFormat.table,
+    fmt: ListFormatOption = ListFormat.table,
 ) -> None:
     """Snapshots, newest first."""
     app = state(ctx, config)
@@ -42,8 +41,7 @@ def list_cmd(
     with ledger.read() as session:
         found = list_snapshots(session, ledger.owner)
     if fmt is ListFormat.json:
-        for info in found:
-            print(json_line(_json(info)))
+        print_json_lines(_json(info) for info in found)
         return
     if not found:
         print("No snapshots yet: `growthmap export --snapshot NAME ...` takes one.")

@@ -137,7 +137,11 @@ class GrowthMapView:
 
     def skill_names(self) -> dict[tuple[str, str], str]:
         """(destination, skill) -> the skill's name, in the map's order."""
-        return {(d.id, s.id): s.name for d in self.destinations for s in d.skills}
+        return _names(self.destinations)
+
+
+def _names(destinations: Sequence[DestinationView]) -> dict[tuple[str, str], str]:
+    return {(d.id, s.id): s.name for d in destinations for s in d.skills}
 
 
 def build_growth_map(
@@ -164,8 +168,6 @@ def build_growth_map(
     )
     skills = [s for d in destinations for s in d.skills]
     cadence = feedback_cadence(session, owner, growth_map, today)
-    names = {(d.id, s.id): s.name for d in growth_map.destinations for s in d.skills}
-    cycle_start = running.cycle.start if running else None
     recent_rows = (
         list_entries(session, settings, last=Week.of_date(today), limit=recent, evidence=evidence)
         if recent
@@ -183,7 +185,9 @@ def build_growth_map(
         gaps=tuple(find_gaps(skills, today, settings.mastery.gap_weeks)),
         checklist=tuple(checklist(settings, evidence, today, cadence)),
         suggestions=tuple(mastery_suggestions(skills)),
-        pairing=build_pairing(evidence, today, cycle_start, names),
+        pairing=build_pairing(
+            evidence, today, running.cycle.start if running else None, _names(destinations)
+        ),
         feedback=cadence,
     )
 

@@ -7,9 +7,11 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from collector.export import ExportModel
+from collector.progress import Artifact
 from collector.progress.lines import artifact_line, unmarked
 
 BASIS_VERSION = 1
@@ -23,17 +25,7 @@ def basis_of(model: ExportModel, redact: Callable[[bytes], bytes]) -> Basis:
     since = model.period.first
     basis = {
         "version": BASIS_VERSION,
-        "artifacts": {
-            a.key: {
-                "day": a.day.isoformat(),
-                "kind": a.kind,
-                "title": a.title,
-                "url": a.url,
-                "state": a.state,
-                "line": unmarked(artifact_line(a, since)),
-            }
-            for a in model.artifacts
-        },
+        "artifacts": {a.key: _artifact(a, since) for a in model.artifacts},
         "mappings": sorted(
             [
                 m.artifact.key,
@@ -60,6 +52,17 @@ def basis_of(model: ExportModel, redact: Callable[[bytes], bytes]) -> Basis:
     text = json.dumps(basis, sort_keys=True, ensure_ascii=False).encode("utf-8")
     result: Basis = json.loads(redact(text).decode("utf-8"))
     return result
+
+
+def _artifact(artifact: Artifact, since: date | None) -> Record:
+    return {
+        "day": artifact.day.isoformat(),
+        "kind": artifact.kind,
+        "title": artifact.title,
+        "url": artifact.url,
+        "state": artifact.state,
+        "line": unmarked(artifact_line(artifact, since)),
+    }
 
 
 @dataclass(frozen=True)

@@ -90,11 +90,7 @@ def take_snapshot(
     model, rendered = export_every_format(
         session, settings, request.period, request.options, request.as_of
     )
-    old = _row(session, owner, request.name)
-    if old is not None:
-        session.execute(delete(SnapshotFileRow).where(SnapshotFileRow.snapshot_id == old.id))
-        session.delete(old)
-        session.flush()
+    _remove(session, owner, request.name)
     row = SnapshotRow(
         owner=owner,
         name=request.name,
@@ -108,18 +104,28 @@ def take_snapshot(
     session.add(row)
     session.flush()
     masked = {fmt: redact(data) for fmt, data in rendered.items()}
-    for fmt, data in masked.items():
-        session.add(
-            SnapshotFileRow(
-                snapshot_id=row.id,
-                format=fmt.value,
-                data=zlib.compress(data),
-                size=len(data),
-                sha256=hashlib.sha256(data).hexdigest(),
-            )
-        )
+    session.add_all(_file_row(row.id, fmt, data) for fmt, data in masked.items())
     session.flush()
     return masked[request.format]
+
+
+def _remove(session: Session, owner: str, name: str) -> None:
+    """The snapshot of that name, if any, with its files (replaced with `--force`)."""
+    old = _row(session, owner, name)
+    if old is not None:
+        session.execute(delete(SnapshotFileRow).where(SnapshotFileRow.snapshot_id == old.id))
+        session.delete(old)
+        session.flush()
+
+
+def _file_row(snapshot_id: int, fmt: ExportFormat, data: bytes) -> SnapshotFileRow:
+    return SnapshotFileRow(
+        snapshot_id=snapshot_id,
+        format=fmt.value,
+        data=zlib.compress(data),
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
 
 
 def snapshot_bytes(
