@@ -17,6 +17,9 @@ from collector.progress.pairing import build_pairing
 from collector.progress.render_map import partner_text
 from collector.progress.weeks import date_label
 
+# One page: the first few of each; the map and the export hold them all.
+GAPS_SHOWN = 5
+SKILLS_SHOWN = 2
 NEARBY_SHOWN = 3
 PARTNERS_SHOWN = 3
 SUPPORT_SHOWN = 5
@@ -42,7 +45,7 @@ def asks_section(inputs: BriefInputs) -> Section:
 
 
 def _gaps(inputs: BriefInputs) -> Iterator[Sentence]:
-    for gap in inputs.view.gaps:
+    for gap in inputs.view.gaps[:GAPS_SHOWN]:
         name = md_text(gap.skill_name)
         if gap.last is None:
             text = f"No evidence yet for {name}"
@@ -96,7 +99,9 @@ def _reviews(inputs: BriefInputs) -> Iterator[Sentence]:
     )
     accepted = [
         f"{len(found)} accepted as evidence for {md_text(names.get(place, place[1]))}"
-        for place, found in sorted(per_skill.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+        for place, found in sorted(per_skill.items(), key=lambda kv: (-len(kv[1]), kv[0]))[
+            :SKILLS_SHOWN
+        ]
     ]
     if accepted:
         text += "; " + ", ".join(accepted)

@@ -17,7 +17,9 @@ from collector.progress.levels import level_on
 from collector.progress.lines import md_text, plural
 from collector.progress.weeks import CycleWeek, date_label, day_label
 
+# One page: the strongest few of each; the map and the export hold them all.
 OUTCOMES_SHOWN = 5
+MASTERY_SHOWN = 5
 
 
 def outcomes_section(inputs: BriefInputs) -> Section:
@@ -42,10 +44,15 @@ def _outcome(strong: StrongArtifact, inputs: BriefInputs) -> Sentence:
 
 
 def progress_section(inputs: BriefInputs) -> Section:
-    sentences = [*_level_changes(inputs), *_mastery(inputs)]
-    for number, cycle in enumerate(inputs.settings.growth_map.cycles, start=1):
-        if _overlaps(cycle, inputs):
-            sentences += _cycle(number, cycle, inputs)
+    sentences = [*_level_changes(inputs), *_mastery(inputs)[:MASTERY_SHOWN]]
+    cycles = [
+        (number, cycle)
+        for number, cycle in enumerate(inputs.settings.growth_map.cycles, start=1)
+        if _overlaps(cycle, inputs)
+    ]
+    for number, cycle in cycles:
+        # Week by week for a brief on one cycle; a longer period gets each cycle's summary.
+        sentences += _cycle(number, cycle, inputs, weekly=len(cycles) == 1)
     return Section(
         "progress",
         "Progress",
@@ -108,7 +115,7 @@ def _overlaps(cycle: Cycle, inputs: BriefInputs) -> bool:
     )
 
 
-def _cycle(number: int, cycle: Cycle, inputs: BriefInputs) -> list[Sentence]:
+def _cycle(number: int, cycle: Cycle, inputs: BriefInputs, *, weekly: bool) -> list[Sentence]:
     """The cycle's goal against its evidence so far (up to the brief's date), and each
     week's headline, as `growthmap cycle review` drafts them."""
     end = min(cycle.end, inputs.as_of)
@@ -126,6 +133,8 @@ def _cycle(number: int, cycle: Cycle, inputs: BriefInputs) -> list[Sentence]:
         f"{total.suggested} suggested artifacts"
     )
     summary = Sentence(text, (Backing(f"log {weeks[0][0].id} – {weeks[-1][0].id}"),))
+    if not weekly:
+        return [summary]
     lines = "; ".join(f"{week.id}: {line}" for week, line in weeks)
     backing = tuple(Backing(f"log {w.id}") for w in active) or (Backing("log"),)
     return [summary, Sentence(f"Its weeks: {lines}", backing)]
