@@ -3,9 +3,9 @@
 One module per command or command group, named after it (`collect`, `daemon`, `export`,
 `growth` for map/skill/cycle, `inspect` for status/items, `log`, `review`, `rules`,
 `setup` for init/config/db, `token` for tokens in the OS keyring, `artifacts` for
-add/artifacts); `common` holds what every command shares (settings, ledger, error
-handling), `collect_view` what `collect` shows on a terminal, `signals` the clean stop on
-SIGTERM/SIGINT. Commands parse, call functions of
+add/artifacts, `brief`, `feedback`, `snapshots`); `common` holds what every command
+shares (settings, ledger, error handling), `collect_view` what `collect` shows on a
+terminal, `signals` the clean stop on SIGTERM/SIGINT. Commands parse, call functions of
 the layers below, and render: none of them touches the ORM.
 """
 
@@ -20,15 +20,18 @@ from typing import Annotated
 import typer
 
 from collector.cli import artifacts as artifacts_cmd
+from collector.cli import brief as brief_cmd
 from collector.cli import collect as collect_cmd
 from collector.cli import daemon as daemon_cmd
 from collector.cli import export as export_cmd
+from collector.cli import feedback as feedback_cmd
 from collector.cli import growth as growth_cmd
 from collector.cli import inspect as inspect_cmd
 from collector.cli import log as log_cmd
 from collector.cli import review as review_cmd
 from collector.cli import rules as rules_cmd
 from collector.cli import setup as setup_cmd
+from collector.cli import snapshots as snapshots_cmd
 from collector.cli import token as token_cmd
 from collector.cli.common import AppState
 from collector.core.errors import ExitCode
@@ -90,6 +93,9 @@ app.command("map")(growth_cmd.growth_map)
 app.add_typer(growth_cmd.skill_app, name="skill")
 app.add_typer(growth_cmd.cycle_app, name="cycle")
 app.command()(export_cmd.export)
+app.command()(brief_cmd.brief)
+app.add_typer(feedback_cmd.feedback_app, name="feedback")
+app.add_typer(snapshots_cmd.snapshots_app, name="snapshots")
 
 
 def print_version() -> None:

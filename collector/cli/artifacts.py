@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, date, datetime
-from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -12,12 +11,15 @@ import typer
 from collector.cli.common import (
     LARGEST_ROW_ID,
     ConfigOption,
+    ListFormat,
+    ListFormatOption,
     err,
     handles_errors,
+    print_json_lines,
     state,
 )
 from collector.core.errors import UsageError
-from collector.core.textsafe import clean, json_line
+from collector.core.textsafe import clean
 from collector.core.timeparse import parse_local_day
 from collector.review.card import columns, fit
 from collector.review.manual_artifacts import (
@@ -38,11 +40,6 @@ artifacts_app = typer.Typer(
     "Add and edit them with `growthmap add`.",
     no_args_is_help=True,
 )
-
-
-class ListFormat(StrEnum):
-    table = "table"
-    json = "json"
 
 
 @handles_errors
@@ -151,9 +148,7 @@ def _with_date(given: ArtifactFields, day: date) -> ArtifactFields:
 def list_cmd(
     ctx: typer.Context,
     config: ConfigOption = None,
-    fmt: Annotated[
-        ListFormat, typer.Option("--format", help="table, or json (one object per line).")
-    ] = ListFormat.table,
+    fmt: ListFormatOption = ListFormat.table,
 ) -> None:
     """Manual artifacts with their ids, newest first."""
     app = state(ctx, config)
@@ -161,8 +156,7 @@ def list_cmd(
     with ledger.read() as session:
         rows = list_artifacts(session, ledger.owner)
     if fmt is ListFormat.json:
-        for row in rows:
-            print(json_line(artifact_json(row)))
+        print_json_lines(artifact_json(row) for row in rows)
         return
     if not rows:
         print("No manual artifacts yet: `growthmap add talk --title ...` adds one.")

@@ -9,6 +9,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, NoReturn, ParamSpec, TypeVar
 
@@ -18,6 +19,7 @@ from rich.console import Console
 from collector.config import Settings, load_settings
 from collector.core.credentials import Redactor, redacted_output
 from collector.core.errors import ExitCode, GrowthmapError, UsageError
+from collector.core.textsafe import json_line
 from collector.ledger import Ledger, LedgerFailure, failure_message, open_ledger
 
 P = ParamSpec("P")
@@ -96,6 +98,22 @@ def check_known(option: str, given: Iterable[str], known: Iterable[str]) -> None
         raise UsageError(
             f"{option} {value!r} is unknown; {hint}known: {', '.join(choices) or 'none'}"
         )
+
+
+class ListFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+ListFormatOption = Annotated[
+    ListFormat, typer.Option("--format", help="table, or json (one object per line).")
+]
+
+
+def print_json_lines(values: Iterable[object]) -> None:
+    """One JSON object per line, safe to print (`--format json` of every list)."""
+    for value in values:
+        print(json_line(value))
 
 
 ConfigOption = Annotated[

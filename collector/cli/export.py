@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from collector.cli.common import ConfigOption, err, handles_errors, state
+from collector.cli.common import AppState, ConfigOption, err, handles_errors, state
 from collector.core.errors import UsageError
 from collector.core.timeparse import parse_day, shown
 from collector.export import (
@@ -24,6 +24,14 @@ from collector.export import (
     write_export,
 )
 from collector.progress.weeks import local_date
+from collector.snapshots import (
+    SnapshotRequest,
+    changes_since,
+    check_name,
+    render_changes_json,
+    render_changes_markdown,
+    take_snapshot,
+)
 
 
 class Redact(StrEnum):
@@ -43,7 +51,9 @@ OutputOption = Annotated[
         f"created; the file gets mode 0600. Rule: {PATH_RULE}.",
     ),
 ]
-ForceOption = Annotated[bool, typer.Option("--force", help="Replace an existing file.")]
+ForceOption = Annotated[
+    bool, typer.Option("--force", help="Replace an existing file (and snapshot of that name).")
+]
 SinceOption = Annotated[
     str | None, typer.Option(help="Start: 2026-10-01, 2026-10-01T09:00 or 90d.")
 ]
@@ -74,6 +84,24 @@ AsOfOption = Annotated[
         "today for an open period). Same ledger, options and date: same bytes.",
     ),
 ]
+SnapshotOption = Annotated[
+    str | None,
+    typer.Option(
+        "--snapshot",
+        metavar="NAME",
+        help="Also store this export in the ledger as it is handed in (every format), "
+        "for `growthmap snapshots export NAME` to give back byte for byte.",
+    ),
+]
+ChangesOption = Annotated[
+    str | None,
+    typer.Option(
+        "--changes-since",
+        metavar="NAME",
+        help="Instead of the export: what an export drawn now shows differently from "
+        "snapshot NAME (its own period and options; md or json).",
+    ),
+]
 
 
 @handles_errors
@@ -91,6 +119,8 @@ def export(
     include_suggested: SuggestedOption = False,
     redact: RedactOption = None,
     as_of: AsOfOption = None,
+    snapshot: SnapshotOption = None,
+    changes: ChangesOption = None,
 ) -> None:
     """Export evidence for a performance review (md, html, json, csv).
 
@@ -98,7 +128,11 @@ def export(
     the progress log, every artifact, endorsements and the level history."""
     app = state(ctx, config)
     settings = app.settings()
-    output = _output_file(output)  # before any work, so a bad path fails fast
+    output = output_file(output)  # before any work, so a bad path fails fast
+    if changes is not None:
+        chosen = (since, until, cycle, quarter, destination, redact, as_of, snapshot)
+        _export_changes(app, changes, fmt, output, force, any(chosen) or include_suggested)
+        return
     now = datetime.now(UTC)
     period = resolve_period(
         since=since,
@@ -114,15 +148,67 @@ def export(
     options = ExportOptions(
         destination, include_suggested, redact is Redact.private, fmt is ExportFormat.json
     )
+    if snapshot is not None:
+        request = SnapshotRequest(check_name(snapshot), period, options, day, fmt)
+        _export_snapshot(app, request, output, force)
+        return
     with app.ledger().read() as session:
         data = export_bytes(session, settings, period, options, day, fmt)
-    data = app.redactor().redact_bytes(data)  # a note may quote a token; an older ledger too
+    deliver(app.redactor().redact_bytes(data), output, force, f"{fmt.value} export")
+
+
+def _export_snapshot(
+    app: AppState, request: SnapshotRequest, output: Path | None, force: bool
+) -> None:
+    """Store the snapshot and hand the export out in one transaction: a file that cannot
+    be written leaves no snapshot behind."""
+    with app.ledger().write() as session:
+        data = take_snapshot(
+            session,
+            app.settings(),
+            request,
+            force=force,
+            now=datetime.now(UTC),
+            redact=app.redactor().redact_bytes,
+        )
+        deliver(data, output, force, f"{request.format.value} export")
+    err.print(
+        f"snapshot {request.name!r} stored (md, html, json and csv): "
+        f"`growthmap snapshots export {request.name}` gives it back",
+        markup=False,
+    )
+
+
+def _export_changes(
+    app: AppState,
+    name: str,
+    fmt: ExportFormat,
+    output: Path | None,
+    force: bool,
+    more: bool,
+) -> None:
+    if more:
+        raise UsageError(
+            "--changes-since compares with the snapshot's own period and options: give "
+            "no period, --destination, --include-suggested, --redact, --as-of or --snapshot"
+        )
+    if fmt not in (ExportFormat.md, ExportFormat.json):
+        raise UsageError("--changes-since writes md or json")
+    redact = app.redactor().redact_bytes
+    with app.ledger().read() as session:
+        report = changes_since(session, app.settings(), check_name(name), redact)
+    render = render_changes_json if fmt is ExportFormat.json else render_changes_markdown
+    deliver(redact(render(report).encode("utf-8")), output, force, "changes")
+
+
+def deliver(data: bytes, output: Path | None, force: bool, what: str) -> None:
+    """`data` to stdout, or to the file (atomic, mode 0600, replaced only with `force`)."""
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
     write_export(output, data, force=force)
-    err.print(f"wrote {fmt.value} export to {output} ({len(data):,} bytes)", markup=False)
+    err.print(f"wrote {what} to {output} ({len(data):,} bytes)", markup=False)
 
 
 # The longest file name Linux and macOS file systems take, less what the atomic write
@@ -131,7 +217,7 @@ _NAME_MAX = 255
 _LONGEST_NAME = _NAME_MAX - len("..12345678.tmp")
 
 
-def _output_file(output: Path | None) -> Path | None:
+def output_file(output: Path | None) -> Path | None:
     """The file to write, or None for stdout (`-o -`, as most tools take it)."""
     if output is None or str(output) == "-":
         return None

@@ -15,8 +15,11 @@ from collector.cli.common import ConfigOption, check_known, handles_errors, out,
 from collector.core.textsafe import clean, json_line
 from collector.core.timeparse import parse_when
 from collector.daemon.status import daemon_lines, daemon_store, last_daemon_run, run_status
+from collector.feedback import feedback_cadence
 from collector.ledger.queries import item_json, iter_items, stored_sources, suggestion_counts
 from collector.ledger.runs import cursors, item_counts, last_runs, last_stream_outcomes
+from collector.progress.render_map import feedback_line
+from collector.progress.weeks import local_date
 from connectors.item import KINDS
 from connectors.registry import connector_class
 
@@ -40,6 +43,8 @@ def status(ctx: typer.Context, config: ConfigOption = None) -> None:
         counts = item_counts(session, ledger.owner)
         pending = suggestion_counts(session, ledger.owner)
         daemon_run = last_daemon_run(session, ledger.owner)
+        today = local_date(datetime.now(UTC), zone)
+        cadence = feedback_cadence(session, ledger.owner, settings.growth_map, today)
     if runs:
         run = runs[0]
         out.print(
@@ -56,6 +61,9 @@ def status(ctx: typer.Context, config: ConfigOption = None) -> None:
         f"Suggestions: {pending.get('suggested', 0)} pending review · "
         f"{pending.get('accepted', 0)} accepted · {pending.get('rejected', 0)} rejected"
     )
+    feedback = feedback_line(cadence)
+    if feedback:
+        out.print(escape(feedback))
 
 
 def _sources_table(

@@ -80,6 +80,15 @@ class _CheckedSchedule(ScheduleSection):
         return self
 
 
+class _CheckedGrowthMap(GrowthMap):
+    @field_validator("feedback_every")
+    @classmethod
+    def _whole_days(cls, value: str | None) -> str | None:
+        if value is not None and parse_duration(value).total_seconds() % 86400:
+            raise ValueError(f"{value!r} is not whole days: write it like 2w or 10d")
+        return value
+
+
 _SECTIONS: dict[str, type[BaseModel]] = {
     "owner": Owner,
     "ledger": LedgerSection,
@@ -92,6 +101,7 @@ _SECTIONS: dict[str, type[BaseModel]] = {
 _CHECKED: dict[type[BaseModel], type[BaseModel]] = {
     LedgerSection: _CheckedLedger,
     ScheduleSection: _CheckedSchedule,
+    GrowthMap: _CheckedGrowthMap,
 }
 
 

@@ -127,6 +127,9 @@ class GrowthMap(Section):
     destinations: list[Destination] = []
     cycles: list[Cycle] = []
     feedback_sessions: list[date] = []
+    # How often feedback sessions are held ("2w"): the map and `status` say when the next
+    # is due. Whole days; checked where the file is loaded (the scheduler parses it).
+    feedback_every: str | None = None
 
     @field_validator("feedback_sessions")
     @classmethod

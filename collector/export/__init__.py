@@ -60,6 +60,19 @@ def export_bytes(
         return render_export(gather_export(session, settings, period, options, as_of), fmt)
 
 
+def export_every_format(
+    session: Session, settings: Settings, period: Period, options: ExportOptions, as_of: date
+) -> tuple[ExportModel, dict[ExportFormat, bytes]]:
+    """The model and every format rendered from one read of the ledger (a snapshot keeps
+    them all). Each format's bytes are the ones `export_bytes` gives for it: the JSON's
+    details (rules, private flags) and the log are gathered once, and the formats that do
+    not show them leave them out."""
+    full = replace(options, with_rules=True, with_log=True)
+    with cyclic_gc_paused(), line_memos():
+        model = gather_export(session, settings, period, full, as_of)
+        return model, {fmt: render_export(model, fmt) for fmt in ExportFormat}
+
+
 @contextmanager
 def line_memos() -> Iterator[None]:
     """The Markdown helpers' memos live for one export (and are freed after it)."""
@@ -97,6 +110,7 @@ __all__ = [
     "check_export_path",
     "cyclic_gc_paused",
     "export_bytes",
+    "export_every_format",
     "gather_export",
     "render_csv",
     "render_export",

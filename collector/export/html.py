@@ -86,19 +86,30 @@ def render_html(model: ExportModel) -> str:
     memo: dict[str, str] = {}  # each artifact's line as HTML, for every section naming it
     body = [_section(s, model, memo) for s in ordered]
     nav = "".join(f'<li><a href="#{s.id}">{inline(s.title)}</a></li>' for s in ordered)
-    title = escape(clean(f"Evidence for review · {model.owner_name}"))
+    header = (
+        f"<h1>{inline(title_line(model))}</h1>\n"
+        f'<p class="scope">{inline(scope_line(model))}</p>\n{_figures(model)}'
+    )
+    return html_page(
+        f"Evidence for review · {model.owner_name}",
+        header,
+        f'<nav aria-label="Sections"><ol>{nav}</ol></nav>\n' + "\n".join(body),
+        style=MAP_STYLE,
+    )
+
+
+def html_page(title: str, header: str, body: str, *, style: str = "") -> str:
+    """The self-contained page every HTML output of growthmap is: the CSP that forbids
+    every fetch, no referrer, the stylesheet with its print rules (and `style`). `title`
+    is plain text; `header` and `body` are HTML."""
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">\n'
         '<meta name="referrer" content="no-referrer">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{title}</title>\n<style>{STYLE}{MAP_STYLE}</style>\n</head>\n<body>\n"
-        f"<header>\n<h1>{inline(title_line(model))}</h1>\n"
-        f'<p class="scope">{inline(scope_line(model))}</p>\n{_figures(model)}</header>\n'
-        f'<nav aria-label="Sections"><ol>{nav}</ol></nav>\n'
-        + "\n".join(body)
-        + "\n</body>\n</html>\n"
+        f"<title>{escape(clean(title))}</title>\n<style>{STYLE}{style}</style>\n</head>\n"
+        f"<body>\n<header>\n{header}</header>\n{body}\n</body>\n</html>\n"
     )
 
 

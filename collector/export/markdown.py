@@ -13,7 +13,7 @@ from collector.progress import render_map_markdown
 from collector.progress.entry import demote
 from collector.progress.evidence import Artifact
 from collector.progress.growth import StrongArtifact
-from collector.progress.lines import md_link, md_text, unmarked
+from collector.progress.lines import level_label, md_link, md_text, unmarked
 from collector.progress.weeks import Week, date_label
 
 CHANGED_UPSTREAM = "⚠ changed upstream after it was accepted"
@@ -205,7 +205,7 @@ def _endorsements(model: ExportModel) -> str:
 def _endorsement(artifact: Artifact) -> str:
     who = md_text(artifact.endorser or "someone", 80)
     text = md_link(f'"{md_text(artifact.title, 500)}"', artifact.url)
-    line = f"{who}: {text}"
+    line = f"{who}: {text}{level_label(artifact)}"
     return line + (f" — {md_text(artifact.outcome, 300)}" if artifact.outcome else "")
 
 

@@ -33,6 +33,7 @@ from collector.progress.gather import EvidenceSet
 from collector.progress.growth import StrongArtifact
 from collector.progress.levels import LevelChange
 from collector.progress.lines import LineBook
+from collector.progress.pairing import build_pairing
 from collector.progress.weeks import local_date
 from collector.review import changed_since_acceptance
 
@@ -141,7 +142,7 @@ def gather_export(
     artifacts = tuple(
         a for a in shown if a.key in kept or (a.manual and options.destination is None)
     )
-    view = _growth_map(session, settings, as_of, options.destination, everything)
+    view = _growth_map(session, settings, as_of, options.destination, everything, redaction)
     book = LineBook(marked=True)  # the HTML renders each marked line once
     return ExportModel(
         owner_key=owner,
@@ -302,10 +303,16 @@ def _growth_map(
     as_of: date,
     destination: str | None,
     everything: EvidenceSet,
+    redaction: Redaction,
 ) -> GrowthMapView:
     """The one-page map as of `as_of`; one destination only when asked. Without its
-    recent weeks and strongest artifacts: the export's log and portfolio hold them."""
+    recent weeks and strongest artifacts: the export's log and portfolio hold them. Its
+    pairing names no partner nor repository of private work when redacting."""
     view = build_growth_map(session, settings, as_of, evidence=everything, recent=0, strongest=0)
+    if redaction.active and view.pairing is not None:
+        start = view.cycle.start if view.cycle else None
+        pairing = build_pairing(everything, as_of, start, view.skill_names(), redaction.private)
+        view = replace(view, pairing=pairing)
     if destination is None:
         return view
     return replace(

@@ -230,7 +230,9 @@ def _suggestion(mapping: Mapping) -> dict[str, Any]:
 
 
 def _manual(artifact: Artifact, places: dict[str, set[tuple[str, str]]]) -> dict[str, Any]:
+    level = {"level": artifact.extra["level"]} if artifact.kind == "feedback" else {}
     return {
+        **level,
         "key": artifact.key,
         "kind": artifact.kind,
         "title": artifact.title,

@@ -1,8 +1,9 @@
 """The ledger's tables. Every row belongs to an owner, so a team can share one database.
 
 Collected data (`items`) is kept apart from what the engineer decided (`suggestions`
-status and notes, `decisions`, `log_entries` text, `manual_artifacts`, `skill_levels`):
-a re-collect rewrites the former and never the latter.
+status and notes, `decisions`, `log_entries` text, `manual_artifacts`, `skill_levels`,
+`feedback_sessions`) and from what was handed in (`snapshots`): a re-collect rewrites the
+former and never the others.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -241,3 +243,57 @@ class SkillLevelRow(Base):
     effective: Mapped[date] = mapped_column(Date)
     note: Mapped[str | None] = mapped_column(Text)
     recorded_at: Mapped[datetime]
+
+
+class FeedbackRow(Base):
+    """A feedback session (a 1:1) in the guide's rubric; a quote tied to a skill and a
+    level counts as evidence for that skill (`growthmap feedback add`)."""
+
+    __tablename__ = "feedback_sessions"
+    __table_args__ = (Index("ix_feedback_sessions_owner_date", "owner", "date"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner: Mapped[str] = mapped_column(String(100))
+    date: Mapped[date] = mapped_column(Date)
+    giver: Mapped[str] = mapped_column(String(255))  # who the feedback came from
+    went_well: Mapped[str | None] = mapped_column(Text)
+    challenging: Mapped[str | None] = mapped_column(Text)
+    improve: Mapped[str | None] = mapped_column(Text)
+    support: Mapped[str | None] = mapped_column(Text)
+    destination: Mapped[str | None] = mapped_column(String(64))
+    skill: Mapped[str | None] = mapped_column(String(128))
+    level: Mapped[str | None] = mapped_column(String(1))
+    quote: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+
+
+class SnapshotRow(Base):
+    """An export as it was handed in (`growthmap export --snapshot NAME`): what it was
+    asked for, and the evidence, decisions, notes and log text it showed (`basis`)."""
+
+    __tablename__ = "snapshots"
+    __table_args__ = (UniqueConstraint("owner", "name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(100))
+    taken_at: Mapped[datetime]
+    as_of: Mapped[date] = mapped_column(Date)
+    format: Mapped[str] = mapped_column(String(8))  # the format asked for
+    period: Mapped[dict[str, Any]]
+    options: Mapped[dict[str, Any]]
+    basis: Mapped[dict[str, Any]]
+
+
+class SnapshotFileRow(Base):
+    """A snapshot's rendered bytes in one format (zlib-compressed), with their digest."""
+
+    __tablename__ = "snapshot_files"
+
+    snapshot_id: Mapped[int] = mapped_column(
+        ForeignKey("snapshots.id", ondelete="CASCADE"), primary_key=True
+    )
+    format: Mapped[str] = mapped_column(String(8), primary_key=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))

@@ -67,7 +67,7 @@ def build_cycle_review(
         if not chosen or destination.id in chosen
         for skill in destination.skills
     ]
-    return CycleReview(cycle, evidence, _cycle_weeks(cycle, evidence), tuple(skills))
+    return CycleReview(cycle, evidence, cycle_weeks(cycle, evidence), tuple(skills))
 
 
 def _skill_review(
@@ -101,7 +101,7 @@ def _skill_review(
     )
 
 
-def _cycle_weeks(cycle: CycleWeek, evidence: EvidenceSet) -> tuple[tuple[Week, str], ...]:
+def cycle_weeks(cycle: CycleWeek, evidence: EvidenceSet) -> tuple[tuple[Week, str], ...]:
     """Each ISO week the cycle touches, with its headline."""
     weeks = []
     week = Week.of_date(cycle.cycle.start)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from collector.ledger.models import ManualArtifactRow
+from collector.ledger.models import FeedbackRow, ManualArtifactRow
 
 MAPPED = ("accepted", "suggested")
 CLOSED_TICKET_STATES = frozenset({"done", "closed", "resolved", "merged", "fixed"})
@@ -17,7 +17,8 @@ CLOSED_TICKET_STATES = frozenset({"done", "closed", "resolved", "merged", "fixed
 class Artifact:
     """One piece of evidence: a collected item or a manual artifact."""
 
-    key: str  # "item:SOURCE:KIND:EXTERNAL_ID" or "manual:ID": what log entries remember
+    # "item:SOURCE:KIND:EXTERNAL_ID", "manual:ID" or "feedback:ID": what log entries remember
+    key: str
     kind: str
     title: str
     url: str | None
@@ -89,6 +90,10 @@ class StoredItem:
 def item_ref(row: StoredItem) -> str:
     if row.kind == "design_doc" and row.repo and row.path:
         return f"{row.repo} · {row.path}"
+    if row.kind == "pairing":  # one item per partner: named by its pull request
+        change = (row.extra or {}).get("pull_request")
+        if isinstance(change, str) and change:
+            return change
     if row.kind == "review":
         for suffix in ("/review", ":review"):
             if row.external_id.endswith(suffix):
@@ -126,6 +131,23 @@ def artifact_from_manual(row: ManualArtifactRow) -> Artifact:
         manual=True,
         outcome=row.outcome,
         endorser=row.endorser,
+    )
+
+
+def artifact_from_feedback(row: FeedbackRow) -> Artifact:
+    """A feedback session's quote tied to a skill: shown like an endorsement (who said it),
+    with the level it speaks of in `extra`."""
+    return Artifact(
+        key=f"feedback:{row.id}",
+        kind="feedback",
+        title=row.quote or "",
+        url=None,
+        day=row.date,
+        occurred_at=None,
+        ref="feedback",
+        manual=True,
+        endorser=row.giver,
+        extra={"level": row.level},
     )
 
 

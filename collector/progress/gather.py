@@ -1,5 +1,5 @@
-"""Read the ledger into evidence: items and manual artifacts of a period, their mappings,
-and the tickets each pull request implements."""
+"""Read the ledger into evidence: items, manual artifacts and feedback quotes of a period,
+their mappings, and the tickets each pull request implements."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import Session
 
 from collector.core.settings_model import GrowthMap
+from collector.feedback import feedback_in
 from collector.ledger.models import ItemRow, ManualArtifactRow, SuggestionRow
 from collector.ledger.queries import CHUNK
 from collector.progress.evidence import (
@@ -22,6 +23,7 @@ from collector.progress.evidence import (
     Artifact,
     Evidence,
     StoredItem,
+    artifact_from_feedback,
     artifact_from_item,
     artifact_from_manual,
 )
@@ -90,7 +92,8 @@ def gather_evidence(
     since: datetime | None = None,
     until: datetime | None = None,
 ) -> EvidenceSet:
-    """Items that occurred in [since, until) and manual artifacts dated in that period."""
+    """Items that occurred in [since, until), and manual artifacts and feedback quotes
+    dated in that period."""
     rows = list(item_rows(session, owner, since, until))
     refs = {row.id: pr_ticket_refs(row) for row, _ in rows if row.kind == "pull_request"}
     tickets = find_tickets(session, owner, {r for found in refs.values() for r in found})
@@ -128,16 +131,24 @@ def _add_manual(
     artifacts: list[Artifact],
     evidence: list[Evidence],
 ) -> None:
-    """Manual artifacts are the engineer's own: they count as accepted evidence."""
+    """Manual artifacts and feedback quotes tied to a skill are the engineer's own: they
+    count as accepted evidence."""
     first = local_date(since, zone) if since else None
     last = local_date(until, zone) if until else None
-    for manual in manual_artifacts(session, owner, first, last, exclusive_end=until is not None):
+    exclusive = until is not None
+    for manual in manual_artifacts(session, owner, first, last, exclusive_end=exclusive):
         artifact = artifact_from_manual(manual)
         artifacts.append(artifact)
         evidence += [
             Evidence(artifact, destination, skill, "accepted")
             for destination, skill in manual_targets(manual, growth_map)
         ]
+    quotes = feedback_in(session, owner, first, last, exclusive_end=exclusive, quotes_only=True)
+    for quote in quotes:
+        artifact = artifact_from_feedback(quote)
+        artifacts.append(artifact)
+        if quote.destination and quote.skill:
+            evidence.append(Evidence(artifact, quote.destination, quote.skill, "accepted"))
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,12 +13,14 @@ from sqlalchemy.orm import Session
 
 from collector.config import Settings
 from collector.core.settings_model import LEVEL_ORDER, Destination, Skill
+from collector.feedback import FeedbackCadence, feedback_cadence
 from collector.progress.drafting import EntrySummary, list_entries
 from collector.progress.evidence import Artifact, Evidence, pieces_of_work
 from collector.progress.gather import EvidenceSet, gather_evidence
 from collector.progress.levels import LevelChange, level_history, level_on
 from collector.progress.mastery import MasteryProgress, MasterySuggestion, mastery_progress
 from collector.progress.owner import display_name
+from collector.progress.pairing import PairingView, build_pairing
 from collector.progress.weeks import CycleWeek, Week, cycle_on
 
 # How much an artifact's kind says about impact, for ranking the strongest ones.
@@ -29,6 +31,8 @@ KIND_STRENGTH = {
     "workshop": 3.0,
     "mentoring": 2.0,
     "endorsement": 2.0,
+    "feedback": 2.0,
+    "pairing": 1.0,
     "pull_request": 1.0,
     "ticket": 0.5,
     "review": 0.5,
@@ -128,6 +132,16 @@ class GrowthMapView:
     gaps: tuple[Gap, ...]
     checklist: tuple[CheckItem, ...]
     suggestions: tuple[MasterySuggestion, ...]
+    pairing: PairingView | None = None
+    feedback: FeedbackCadence | None = None
+
+    def skill_names(self) -> dict[tuple[str, str], str]:
+        """(destination, skill) -> the skill's name, in the map's order."""
+        return _names(self.destinations)
+
+
+def _names(destinations: Sequence[DestinationView]) -> dict[tuple[str, str], str]:
+    return {(d.id, s.id): s.name for d in destinations for s in d.skills}
 
 
 def build_growth_map(
@@ -153,6 +167,7 @@ def build_growth_map(
         for d in growth_map.destinations
     )
     skills = [s for d in destinations for s in d.skills]
+    cadence = feedback_cadence(session, owner, growth_map, today)
     recent_rows = (
         list_entries(session, settings, last=Week.of_date(today), limit=recent, evidence=evidence)
         if recent
@@ -168,8 +183,12 @@ def build_growth_map(
             strongest_artifacts(evidence.evidence, limit=strongest) if strongest else ()
         ),
         gaps=tuple(find_gaps(skills, today, settings.mastery.gap_weeks)),
-        checklist=tuple(checklist(settings, evidence, today)),
+        checklist=tuple(checklist(settings, evidence, today, cadence)),
         suggestions=tuple(mastery_suggestions(skills)),
+        pairing=build_pairing(
+            evidence, today, running.cycle.start if running else None, _names(destinations)
+        ),
+        feedback=cadence,
     )
 
 
@@ -297,15 +316,15 @@ def mastery_suggestions(skills: Sequence[SkillView]) -> list[MasterySuggestion]:
     ]
 
 
-def checklist(settings: Settings, evidence: EvidenceSet, today: date) -> list[CheckItem]:
+def checklist(
+    settings: Settings, evidence: EvidenceSet, today: date, cadence: FeedbackCadence
+) -> list[CheckItem]:
     """The guide's onboarding checklist, from the config and the ledger."""
     growth_map = settings.growth_map
     skills = [s for d in growth_map.destinations for s in d.skills]
     bare = [d.id for d in growth_map.destinations if not d.skills]
     keys = {e.artifact.key for e in evidence.evidence if e.accepted}
     accepted = len(keys | {a.key for a in evidence.artifacts if a.manual})
-    upcoming = sorted(d for d in growth_map.feedback_sessions if d >= today)
-    sessions = growth_map.feedback_sessions
     return [
         CheckItem("destinations", bool(growth_map.destinations), f"{len(growth_map.destinations)}"),
         CheckItem(
@@ -315,9 +334,26 @@ def checklist(settings: Settings, evidence: EvidenceSet, today: date) -> list[Ch
         ),
         CheckItem("cycle", bool(growth_map.cycles), f"{len(growth_map.cycles)}"),
         CheckItem("first artifact", accepted > 0, f"{accepted} accepted or manual"),
-        CheckItem(
-            "feedback sessions",
-            bool(sessions),
-            f"next {upcoming[0].isoformat()}" if upcoming else f"{len(sessions)} scheduled",
-        ),
+        _feedback_check(growth_map.feedback_sessions, cadence, today),
     ]
+
+
+def _feedback_check(scheduled: Sequence[date], cadence: FeedbackCadence, today: date) -> CheckItem:
+    """With a cadence (`feedback_every`), sessions actually held, the last one in time;
+    without, sessions held or scheduled (`feedback_sessions`)."""
+    held = f"{cadence.held} held"
+    if cadence.every is not None:
+        due = cadence.next_due
+        if due is None:
+            return CheckItem("feedback sessions", False, f"none held yet, {cadence.every_text()}")
+        when = f"overdue since {due.isoformat()}" if cadence.overdue else f"next {due.isoformat()}"
+        return CheckItem("feedback sessions", not cadence.overdue, f"{held}, {when}")
+    upcoming = sorted(d for d in scheduled if d >= today)
+    if cadence.held:
+        detail = held + (f", next {upcoming[0].isoformat()}" if upcoming else "")
+        return CheckItem("feedback sessions", True, detail)
+    return CheckItem(
+        "feedback sessions",
+        bool(scheduled),
+        f"next {upcoming[0].isoformat()}" if upcoming else f"{len(scheduled)} scheduled",
+    )

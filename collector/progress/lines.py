@@ -21,6 +21,7 @@ _KIND_NOUNS = {
     "ticket": ("ticket", "tickets"),
     "mentoring": ("mentoring session", "mentoring sessions"),
     "endorsement": ("endorsement", "endorsements"),
+    "feedback": ("feedback quote", "feedback quotes"),
 }
 
 
@@ -167,9 +168,16 @@ def _manual_line(artifact: Artifact) -> str:
     line = f"{kind} {title}"
     if artifact.endorser:
         line = f"{kind} from {md_text(artifact.endorser, 80)}: {title}"
+    line += level_label(artifact)
     if artifact.outcome:
         line += f" — outcome: {md_text(artifact.outcome, 300)}"
     return line
+
+
+def level_label(artifact: Artifact) -> str:
+    """` (P)`: the level a feedback quote speaks of, if it names one."""
+    level = artifact.extra.get("level")
+    return f" ({md_text(level, 1)})" if isinstance(level, str) and level else ""
 
 
 def review_verdict(extra: Mapping[str, Any]) -> str:

@@ -7,9 +7,11 @@ import textwrap
 from collections.abc import Callable
 
 from collector.core.textsafe import clean
+from collector.feedback import FeedbackCadence
 from collector.progress.evidence import Artifact
 from collector.progress.growth import GrowthMapView, SkillView, StrongArtifact
-from collector.progress.lines import md_link, md_text
+from collector.progress.lines import md_link, md_text, plural
+from collector.progress.pairing import PairingView, Partner
 from collector.progress.weeks import date_label, day_label
 
 BAR_WIDTH = 10
@@ -116,8 +118,53 @@ def _skill_rows(skill: SkillView, view: GrowthMapView, name_width: int) -> list[
     return rows
 
 
+def feedback_line(cadence: FeedbackCadence | None) -> str | None:
+    """When the next feedback session is due (with `feedback_every`), and the last one held;
+    None when there is nothing to say. For the engineer: `map` and `status`."""
+    if cadence is None or not cadence.shown:
+        return None
+    last = ""
+    if cadence.last is not None:
+        last = f"the last on {date_label(cadence.last)} with {clean(cadence.last_from)}"
+    held = f"{plural(cadence.held, 'session')} held"
+    if cadence.every is None:
+        return f"Feedback: {held}, {last}"
+    every = cadence.every_text()
+    due = cadence.next_due
+    if due is None:
+        return f"⚠ Feedback: no session held yet ({every}): `growthmap feedback add` records one"
+    if cadence.overdue:
+        return (
+            f"⚠ Feedback: overdue since {date_label(due)} ({every}; {held}, {last}): "
+            "`growthmap feedback add` records one"
+        )
+    when = "today" if due == cadence.today else date_label(due)
+    return f"Feedback: next session due {when} ({every}; {held}, {last})"
+
+
+def partner_text(partner: Partner, text: Callable[[str], str]) -> str:
+    """`Grace Hopper: 3 pairings · acme/checkout, acme/payments · Mentoring and feedback`."""
+    parts = [plural(partner.pairings, "pairing")]
+    if partner.repos:
+        parts.append(", ".join(text(r) for r in partner.repos))
+    if partner.skills:
+        parts.append(", ".join(text(s) for s in partner.skills))
+    return f"{text(partner.name)}: " + " · ".join(parts)
+
+
+def _pairing_text(pairing: PairingView | None) -> list[str]:
+    if pairing is None:
+        return []
+    lines = ["", f"Pairing {pairing.label}"]
+    for partner in pairing.partners:
+        lines += _wrap(partner_text(partner, clean), "      ", "  ")
+    if pairing.rotation is not None:
+        lines += _wrap(f"↻ {clean(pairing.rotation.text())}", "      ", "  ")
+    return lines
+
+
 def _text_tail(view: GrowthMapView) -> list[str]:
-    lines: list[str] = []
+    lines: list[str] = _pairing_text(view.pairing)
     if view.suggestions:
         lines += ["", "Mastery suggestions (you decide: growthmap never changes a level itself)"]
         for s in view.suggestions:
@@ -132,6 +179,9 @@ def _text_tail(view: GrowthMapView) -> list[str]:
     if view.strongest:
         names = " · ".join(artifact_name(s.artifact, clean) for s in view.strongest)
         lines += ["", *_wrap(f"Strongest artifacts: {names}", "  ")]
+    feedback = feedback_line(view.feedback)
+    if feedback:
+        lines += ["", *_wrap(feedback, "  ")]
     check = " · ".join(f"{'✓' if c.done else '✗'} {c.label}" for c in view.checklist)
     return [*lines, "", *_wrap(f"Checklist: {check}", "  ")]
 
@@ -198,7 +248,7 @@ def map_tail_markdown(view: GrowthMapView, *, for_reader: bool = False) -> list[
     """Mastery suggestions; and not `for_reader` (an export: it holds the weeks and the
     strongest artifacts whole, and the setup checklist is the engineer's) the recent
     weeks, the strongest artifacts and the checklist."""
-    out: list[str] = []
+    out: list[str] = _pairing_markdown(view.pairing)
     if view.suggestions:
         out += ["", "## Mastery suggestions", ""]
         out += [
@@ -218,11 +268,24 @@ def map_tail_markdown(view: GrowthMapView, *, for_reader: bool = False) -> list[
         out += [_strong_md(s, names) for s in view.strongest]
     if for_reader:
         return out
+    feedback = feedback_line(view.feedback)
+    if feedback:
+        out += ["", "## Feedback sessions", "", md_text(feedback, 500)]
     out += ["", "## Checklist", ""]
     out += [
         f"- [{'x' if c.done else ' '}] {c.label}" + (f" ({md_text(c.detail)})" if c.detail else "")
         for c in view.checklist
     ]
+    return out
+
+
+def _pairing_markdown(pairing: PairingView | None) -> list[str]:
+    if pairing is None:
+        return []
+    out = ["", f"## Pairing {pairing.label}", ""]
+    out += [f"- {partner_text(p, md_text)}" for p in pairing.partners]
+    if pairing.rotation is not None:
+        out += ["", f"↻ {md_text(pairing.rotation.text(), 300)}"]
     return out
 
 

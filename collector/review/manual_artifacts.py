@@ -13,6 +13,7 @@ from urllib.parse import urlparse
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from collector.core.choices import closest
 from collector.core.errors import UsageError
 from collector.core.settings_model import GrowthMap
 from collector.core.textsafe import clean
@@ -202,17 +203,35 @@ def _mapping_problems(
         choices = ", ".join(known) or "none: add [[growth_map.destinations]] to the config"
         return [f"a destination (--destination) is required; the growth map has: {choices}"]
     if destination not in known:
-        choices = ", ".join(known) or "none: add [[growth_map.destinations]] to the config"
-        return [f"unknown destination {destination!r}; the growth map has: {choices}"]
+        if not known:
+            return [f"unknown destination {destination!r}; add [[growth_map.destinations]]"]
+        return [
+            f"unknown destination {destination!r}; the growth map has: {', '.join(known)}; "
+            f"the closest is {closest(destination, list(known))!r}"
+        ]
     if not skills:
         return [
             f"at least one skill (--skill) is required; destination {destination} has: "
             f"{', '.join(known[destination]) or 'no skills yet'}"
         ]
-    unknown = [s for s in skills if s not in known[destination]]
-    if unknown:
-        return [
-            f"destination {destination} has no skill {', '.join(map(repr, unknown))}; "
-            f"its skills: {', '.join(known[destination]) or 'none'}"
-        ]
-    return []
+    return _skill_problems(
+        destination, [s for s in skills if s not in known[destination]], known[destination]
+    )
+
+
+def _skill_problems(destination: str, unknown: list[str], its_skills: list[str]) -> list[str]:
+    """Skills the destination does not have, each with the closest one it has."""
+    if not unknown:
+        return []
+    if not its_skills:
+        return [f"destination {destination} has no skills yet"]
+    nearest = {skill: closest(skill, its_skills) for skill in unknown}
+    hint = (
+        f"the closest is {nearest[unknown[0]]!r}"
+        if len(unknown) == 1
+        else "the closest: " + ", ".join(f"{s!r} → {n!r}" for s, n in nearest.items())
+    )
+    return [
+        f"destination {destination} has no skill {', '.join(map(repr, unknown))}; "
+        f"its skills: {', '.join(its_skills)}; {hint}"
+    ]

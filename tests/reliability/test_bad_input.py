@@ -44,6 +44,8 @@ COMMANDS: dict[str, list[str]] = {
     "collect": [],
     "items": [],
     "export": [],
+    "brief": [],
+    "feedback add": ["--from", "Grace", "--went-well", "a calm on-call"],
     "add": ["talk", "--title", "A talk", "--destination", "A", "--skill", "testing"],
     "review accept": ["--kind", "pull_request"],
     "review reject": ["--kind", "pull_request"],
