@@ -27,18 +27,6 @@ from connectors.streams import RunContext
 
 T = TypeVar("T")
 
-# What GitLab (graphql-ruby) answers for a document its schema cannot run, and what a
-# token without the API scope gets: the instance cannot serve this query, REST can.
-SCHEMA_MISMATCH = (
-    "doesn't exist on type",
-    "doesn't accept argument",
-    "isn't a defined input type",
-    "no such type",
-    "has an invalid value",
-    "cannot query field",
-    "unknown argument",
-    "insufficient_scope",
-)
 REFUSED_KEY = "gitlab.graphql_refused"
 _DECIDING = threading.Lock()
 
@@ -97,6 +85,10 @@ class GitLabGraphQL:
         return self._data(response, what)
 
     def _data(self, response: requests.Response, what: str) -> dict[str, Any]:
+        """The answer's `data`. Anything else GitLab's GraphQL would not answer (an error
+        status, a body that is not JSON or has no `data`, GraphQL errors) is
+        `GraphQLUnusable`: on a run's first request that sends the run to REST (an instance
+        or proxy without GraphQL may answer anything there); later, it fails the stream."""
         status = response.status_code
         if status == 401:
             raise AuthError(f"{self.where}: {self.url} rejected the token (401) for {what}")
@@ -107,20 +99,16 @@ class GitLabGraphQL:
         except ValueError:
             body = None
         if not isinstance(body, dict):
-            raise SourceUnavailable(
-                f"{self.where}: {self.url} answered {what} with something not JSON"
-            )
+            raise GraphQLUnusable(f"{self.url} answered {what} with something not JSON")
         messages = [
             str(e.get("message", e)) for e in body.get("errors") or () if isinstance(e, dict)
         ]
         if messages:
             said = joined(dict.fromkeys(messages), self.session.secrets)  # each once
-            if any(sign in m.lower() for m in messages for sign in SCHEMA_MISMATCH):
-                raise GraphQLUnusable(said)
-            raise SourceUnavailable(f"{self.where}: GraphQL refused {what}: {said}")
+            raise GraphQLUnusable(f"GraphQL refused {what}: {said}")
         data = body.get("data")
         if not isinstance(data, dict):
-            raise SourceUnavailable(f"{self.where}: {self.url} answered {what} without data")
+            raise GraphQLUnusable(f"{self.url} answered {what} without data")
         return data
 
 

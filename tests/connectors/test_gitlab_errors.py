@@ -114,37 +114,49 @@ def test_a_login_page_instead_of_json_is_source_unavailable(waits: list[float]) 
             connector(waits).check()
 
 
+def test_a_token_graphql_rejects_is_an_auth_error_and_rest_is_not_tried(
+    waits: list[float],
+) -> None:
+    with responses.RequestsMock() as rsps:
+        rsps.get(f"{API}/user", json={"id": 1, "username": "ada"})
+        rsps.post(GRAPHQL, status=401, json={"message": "401 Unauthorized"})
+        with pytest.raises(AuthError) as caught:
+            list(connector(waits).fetch("merge_requests", SINCE))
+    assert "(401)" in caught.value.user_message()
+    assert not any("/merge_requests" in c.request.url for c in rsps.calls)
+
+
 @pytest.mark.parametrize(
-    ("answer", "error", "words"),
+    ("answer", "words"),
     [
-        ({"status": 401, "json": {"message": "401 Unauthorized"}}, AuthError, "(401)"),
         (
             {"json": {"errors": [{"message": "Internal server error"}], "data": None}},
-            SourceUnavailable,
             "Internal server error",
         ),
         (
             {"json": {"errors": [{"message": "Bad header PRIVATE-TOKEN: glpat-secret"}]}},
-            SourceUnavailable,
             "PRIVATE-TOKEN: ***",
         ),
-        ({"body": "<html>sign in</html>", "content_type": "text/html"}, SourceUnavailable, "JSON"),
+        ({"body": "<html>sign in</html>", "content_type": "text/html"}, "not JSON"),
+        ({"json": {"message": "404 Not Found"}}, "without data"),
     ],
-    ids=["bad-token", "server-error", "echoed-token", "login-page"],
+    ids=["server-error", "echoed-token", "login-page", "not-graphql"],
 )
-def test_graphql_failures_that_rest_would_not_cure_are_errors_not_a_fall_back(
-    waits: list[float], answer: dict[str, object], error: type, words: str
+def test_a_first_graphql_answer_that_is_not_data_sends_the_run_to_rest_saying_why(
+    waits: list[float], answer: dict[str, object], words: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with responses.RequestsMock() as rsps:
+    """Whatever an instance or a proxy in front of it answers on /api/graphql, REST then
+    collects (and says its own error if it cannot): nothing is silently missed."""
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
         rsps.get(f"{API}/user", json={"id": 1, "username": "ada"})
         rsps.post(GRAPHQL, **answer)  # type: ignore[arg-type]
+        rsps.get(f"{API}/merge_requests", json=[])
 
-        with pytest.raises(error) as caught:
-            list(connector(waits).fetch("merge_requests", SINCE))
+        assert list(connector(waits).fetch("merge_requests", SINCE)) == []
 
-    assert words in caught.value.user_message()
-    assert "glpat-secret" not in caught.value.user_message()
-    assert not any("/merge_requests" in c.request.url for c in rsps.calls)  # no REST tried
+        assert any("/merge_requests" in c.request.url for c in rsps.calls)  # REST collected
+    said = [r.getMessage() for r in caplog.records if "REST API instead" in r.getMessage()]
+    assert len(said) == 1 and words in said[0] and "glpat-secret" not in said[0]
 
 
 def test_the_sessions_typed_errors_pass_through_python_gitlab(waits: list[float]) -> None:
