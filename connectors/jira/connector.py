@@ -35,12 +35,16 @@ class JiraConnector(Connector):
         site = self._site
         me = site.prepare()
         site.custom_fields()  # configured field names must exist on the site
-        jql = site.jql(self.runtime.now() - timedelta(days=1), None)
-        try:
-            # Cloud's search/jql refuses maxResults below 1; Data Center takes 0.
-            site.api.search(jql, ["id"], 1 if site.api.detect() == "cloud" else 0)
-        except JqlRejected as err:
-            raise site.jql_problem(err) from None
+        while True:
+            jql = site.jql(self.runtime.now() - timedelta(days=1), None)
+            try:
+                # Cloud's search/jql refuses maxResults below 1; Data Center takes 0.
+                site.api.search(jql, ["id"], 1 if site.api.detect() == "cloud" else 0)
+                site.searched()
+                break
+            except JqlRejected as err:
+                if not site.without_status_search(err):
+                    raise site.jql_problem(err) from None
         who = me.get("displayName") or me.get("emailAddress") or "?"
         ident = me.get("accountId") or me.get("name") or me.get("key") or "?"
         return f"{who} ({ident}) on {self.config.base_url}, {site.api.deployment}"

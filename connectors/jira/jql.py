@@ -86,13 +86,17 @@ def tickets_jql(
     narrowing: str | None,
     *,
     deployment: str,
+    by_status: bool = True,
 ) -> str:
-    """The search for the owner's tickets that reached a done category in the window."""
-    clauses = [
-        who_clause(who),
-        "statusCategory = Done",
-        closed_in_window(since, until, zone, deployment),
-    ]
+    """The search for the owner's tickets that reached a done category in the window
+    (with `by_status=False`, only those a resolution dates: for a site that refuses the
+    search by status)."""
+    window = (
+        closed_in_window(since, until, zone, deployment)
+        if by_status
+        else resolved_in_window(since, until, zone)
+    )
+    clauses = [who_clause(who), "statusCategory = Done", window]
     if narrowing:
         clauses.append(f"({narrowing})")
     return " AND ".join(clauses) + " " + ORDER
@@ -123,6 +127,12 @@ def closed_in_window(
         changed = f"status CHANGED AFTER {after}" + (f" BEFORE {high}" if high else "")
         entered = f"({changed} OR ({_between('created', low, high)}))"
     return f"(({resolved}) OR (resolved IS EMPTY AND {entered}))"
+
+
+def resolved_in_window(since: datetime, until: datetime | None, zone: tzinfo | None) -> str:
+    low = _quote(lower_bound(since, zone))
+    high = _quote(upper_bound(until, zone)) if until is not None else None
+    return f"({_between('resolved', low, high)})"
 
 
 def _between(field: str, low: str, high: str | None) -> str:

@@ -22,6 +22,10 @@ class JiraSite:
         self._me: dict[str, Any] | None = None
         self._zone: tzinfo | None = None
         self.custom: CustomFields | None = None  # None until the field catalog is read
+        # Whether the search also finds tickets a status closed without a resolution;
+        # off for a site whose search refuses that part (see `without_status_search`).
+        self.by_status = True
+        self._refused: JqlRejected | None = None  # said once the narrower search ran
 
     @property
     def name(self) -> str:
@@ -55,7 +59,31 @@ class JiraSite:
             self._zone,
             self.config.jql,
             deployment=self.api.detect(),
+            by_status=self.by_status,
         )
+
+    def without_status_search(self, err: JqlRejected) -> bool:
+        """After the search was refused: whether to search again for tickets a resolution
+        dates only (True once, when the search by status was on), saying so. A site that
+        does not know `statusCategoryChangedDate` or `status CHANGED` (an old Data Center,
+        a proxy's subset of JQL) still gives the tickets it can date."""
+        if not self.by_status:
+            return False
+        self.by_status, self._refused = False, err
+        return True
+
+    def searched(self) -> None:
+        """A search ran: if it is the narrower one, say once why (only now: had it been
+        refused too, the fault was the configured `jql`, reported as such)."""
+        if self._refused is None:
+            return
+        self.logger.warning(
+            "Jira source %r: Jira refused the search for tickets a status closed without a "
+            "resolution (%s); collecting the tickets a resolution closed only",
+            self.name,
+            "; ".join(self._refused.messages) or "no details",
+        )
+        self._refused = None
 
     def jql_problem(self, err: JqlRejected) -> ConfigProblem:
         said = "; ".join(err.messages) or "no details"

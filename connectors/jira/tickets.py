@@ -45,18 +45,28 @@ class Tickets(StreamReader[JiraSite]):
     def fetch(self, window: Window, run: RunContext) -> Iterator[Item]:
         site = self.source
         site.prepare()
-        jql = site.jql(window.since, window.until)
         seen: set[str] = set()
-        try:
-            if site.custom is None and not self._window_has_tickets(jql):
+        while True:
+            try:
+                yield from self._search(window, seen)
                 return
-            custom = site.custom_fields()
-            for page in search_pages(site, jql, [*STANDARD_FIELDS, *custom.ids()]):
-                fresh = [i for i in page if i.get("key") and str(i["key"]) not in seen]
-                seen.update(str(i["key"]) for i in fresh)  # offset pages may repeat a row
-                yield from self._items(fresh, custom, window)
-        except JqlRejected as err:
-            raise site.jql_problem(err) from None
+            except JqlRejected as err:
+                # Refused before a page was read: once more without the search by status.
+                if seen or not site.without_status_search(err):
+                    raise site.jql_problem(err) from None
+
+    def _search(self, window: Window, seen: set[str]) -> Iterator[Item]:
+        site = self.source
+        jql = site.jql(window.since, window.until)
+        if site.custom is None and not self._window_has_tickets(jql):
+            site.searched()
+            return
+        custom = site.custom_fields()
+        for page in search_pages(site, jql, [*STANDARD_FIELDS, *custom.ids()]):
+            site.searched()
+            fresh = [i for i in page if i.get("key") and str(i["key"]) not in seen]
+            seen.update(str(i["key"]) for i in fresh)  # offset pages may repeat a row
+            yield from self._items(fresh, custom, window)
 
     def _items(self, page: Page, custom: CustomFields, window: Window) -> Iterator[Item]:
         self._lookup_epics(page, custom)

@@ -343,7 +343,9 @@ def test_invalid_jql_is_a_config_problem_with_jiras_messages(
     message = info.value.user_message()
     assert "'work'" in message and "jql = 'projct = CORE'" in message and said in message
     assert "[[sources]]" in message
-    assert len(rsps.calls) == 2  # myself, then the first search; a 400 is not retried
+    # myself, the search, then the search without its part by status (a 400 is not
+    # retried): refused too, so the configured jql is at fault, and said so.
+    assert len(rsps.calls) == 3
     assert_no_token(info.value)
 
 
@@ -624,3 +626,34 @@ def test_cloud_dates_a_ticket_closed_by_status_from_the_search_alone(
         "statuscategorychangedate",
     )
     assert len(rsps.calls) == 4  # myself, probe, field, page: no changelog, no statuses
+
+
+@pytest.mark.parametrize(
+    ("deployment", "refused"),
+    [
+        ("cloud", "Field 'statusCategoryChangedDate' does not exist or you cannot view it."),
+        ("server", "History searches are not supported for the field 'status'."),
+    ],
+)
+def test_a_site_that_refuses_the_search_by_status_still_gives_resolved_tickets(
+    rsps: responses.RequestsMock, caplog: pytest.LogCaptureFixture, deployment: str, refused: str
+) -> None:
+    """An older site, or a proxy's subset of JQL: the tickets a resolution dates are still
+    collected, and the run says once what it could not search."""
+    cloud = deployment == "cloud"
+    site = CLOUD if cloud else SERVER
+    rsps.get(f"{site}/rest/api/{3 if cloud else 2}/myself", json=ME_CLOUD if cloud else ME_SERVER)
+    search = f"{site}/rest/api/3/search/jql" if cloud else f"{site}/rest/api/2/search"
+    rsps.get(search, status=400, json={"errorMessages": [refused], "errors": {}})
+    page = {"issues": [issue("CORE-1")], "isLast": True, "startAt": 0, "total": 1}
+    rsps.get(search, json=page)  # every later search
+    rsps.get(f"{site}/rest/api/{3 if cloud else 2}/field", json=[])
+
+    found = list(connector(site, deployment=deployment).fetch("tickets", SINCE))
+
+    assert [i.external_id for i in found] == ["CORE-1"]
+    jqls = [query(c)["jql"][0] for c in rsps.calls if "search" in path(c)]
+    assert ("statusCategoryChangedDate" in jqls[0]) if cloud else ("CHANGED" in jqls[0])
+    assert all("statusCategoryChangedDate" not in j and "CHANGED" not in j for j in jqls[1:])
+    said = [r.getMessage() for r in caplog.records if "closed only" in r.getMessage()]
+    assert len(said) == 1 and refused in said[0]
