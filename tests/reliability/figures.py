@@ -122,6 +122,7 @@ def _crash_rows(crashes: list[tuple[str, Any]]) -> list[str]:
 AREAS = {
     "test_faults.py": "faults, rate limits, malformed answers, sources down",
     "test_incremental.py": "incremental edge cases (ties, late reviews, index lag, DST)",
+    "test_history_kept.py": "stored history only grows (a wide collect, then narrower ones)",
     "test_crash.py": "crash safety (SIGKILL; SQLite and PostgreSQL)",
     "test_secrets.py": "secrets (logs, errors, ledger, redirects, file modes)",
     "test_echoing_servers.py": "servers echoing credentials in 400/401/403/500 (every command)",
