@@ -15,6 +15,14 @@ from reliability.harness import collect, open_config_ledger, write_config
 from reliability.worlds import open_world
 
 
+ALL_STREAMS = {
+    "github": ["pull_requests", "reviews", "design_docs", "pairing", "issues"],
+    "gitlab": ["merge_requests", "reviews", "design_docs", "pairing", "issues"],
+    "jira-cloud": ["tickets"],
+    "jira-server": ["tickets"],
+}
+
+
 def narrow_start(config: Path, world_since: datetime) -> datetime:
     """A start that cuts through an item's history: just before the last change of the
     longest-lived design doc (the case that shrank before), else the middle of the
@@ -54,7 +62,8 @@ def test_a_narrower_collect_and_a_plain_one_change_nothing_upstream_did_not(
     connector: str, tmp_path: Path
 ) -> None:
     with open_world(connector) as world:
-        config = write_config(tmp_path, world.source_toml())
+        # Every stream of the source, the default ones and those off by default.
+        config = write_config(tmp_path, world.source_toml(streams=ALL_STREAMS[connector]))
         wide = collect(config, world.env, since=world.since)
         assert wide.ok, [r.error for r in wide.records]
         before = stored_versions(config)
