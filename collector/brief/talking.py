@@ -86,7 +86,9 @@ def _point(skill: SkillView, accepted: list[Evidence], inputs: BriefInputs) -> S
         lead = f"{md_text(skill.name)} ({skill.level}, the target level)"
     ranked = strongest_artifacts(accepted, limit=len(accepted))
     text = f"{lead}: {evidence}" if artifacts else lead
-    if ranked:
+    if len(ranked) == 1:
+        text += ": " + _named(ranked[0], inputs)
+    elif ranked:
         text += ", among them " + " and ".join(_named(s, inputs) for s in ranked[:AMONG])
     backing = backed_by(inputs.redaction.artifact(s.artifact) for s in ranked)
     if change is not None:
