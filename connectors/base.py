@@ -154,6 +154,7 @@ class Connector(ABC):
         self.run = RunContext()
         self._token = token
         self._readers: dict[str, StreamReader[Any]] = {}
+        self._now: datetime | None = None
 
     @property
     def name(self) -> str:
@@ -169,10 +170,18 @@ class Connector(ABC):
     def fetch(self, stream: str, since: datetime, until: datetime | None = None) -> Iterator[Item]:
         """Yield the stream's Items updated in the window, page by page."""
         reader = self.reader(stream)
-        window = Window(since.astimezone(UTC), (until or self.runtime.now()).astimezone(UTC))
+        window = Window(since.astimezone(UTC), (until or self.run_now()).astimezone(UTC))
         if window.empty:
             return iter(())
         return reader.fetch(window, self.run)
+
+    def run_now(self) -> datetime:
+        """"Now" for this run, taken once: every stream fetched up to now ends its window
+        at the same moment, so a stream reusing another's results finds them covering its
+        own window exactly (no gap of a few seconds to fetch again)."""
+        if self._now is None:
+            self._now = self.runtime.now()
+        return self._now
 
     def reader(self, stream: str) -> StreamReader[Any]:
         """The stream's reader, built once per connector (one run)."""
