@@ -176,7 +176,7 @@ class Connector(ABC):
         return reader.fetch(window, self.run)
 
     def run_now(self) -> datetime:
-        """"Now" for this run, taken once: every stream fetched up to now ends its window
+        """ "Now" for this run, taken once: every stream fetched up to now ends its window
         at the same moment, so a stream reusing another's results finds them covering its
         own window exactly (no gap of a few seconds to fetch again)."""
         if self._now is None:

@@ -75,6 +75,16 @@ class RunContext:
             value = self._values.get(key)
         return value if isinstance(value, kind) else None
 
+    def setdefault(self, key: str, value: T) -> tuple[T, bool]:
+        """The value under `key`, putting `value` there first if there is none; and
+        whether this call put it (for what is done once per run, whichever stream asks)."""
+        with self._lock:
+            found = self._values.get(key)
+            if found is None:
+                self._values[key] = value
+                return value, True
+        return found, False
+
 
 class StreamReader(ABC, Generic[SourceT]):
     """One stream of a source. `source` is what the connector hands every reader (its

@@ -13,7 +13,6 @@ first GraphQL request of the run, before any item is yielded, and said once per 
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import chain
@@ -28,7 +27,6 @@ from connectors.streams import RunContext
 T = TypeVar("T")
 
 REFUSED_KEY = "gitlab.graphql_refused"
-_DECIDING = threading.Lock()
 
 
 class GraphQLUnusable(Exception):
@@ -130,10 +128,9 @@ def decided(run: RunContext, graphql: GitLabGraphQL, pages: Iterator[T]) -> Iter
 
 
 def refuse(run: RunContext, graphql: GitLabGraphQL, reason: str) -> None:
-    with _DECIDING:
-        if run.get(REFUSED_KEY, GraphQLRefused) is not None:
-            return
-        run.put(REFUSED_KEY, GraphQLRefused(reason))
+    _, first = run.setdefault(REFUSED_KEY, GraphQLRefused(reason))
+    if not first:  # another stream found it first, and said so
+        return
     graphql.session.policy.runtime.logger.warning(
         "%s: GitLab's GraphQL API cannot serve this collection (%s); collecting over the "
         "REST API instead, which takes more requests",

@@ -16,7 +16,6 @@ from connectors.http import Runtime, SourceSession
 from connectors.streams import RunContext
 
 PROJECTS_KEY = "gitlab.projects"
-_SHARING = threading.Lock()
 
 
 @dataclass
@@ -48,12 +47,8 @@ class GitLabSource:
 
     def projects(self, run: RunContext) -> Projects:
         """The run's project lookups, shared by every stream (each project read once)."""
-        with _SHARING:
-            found = run.get(PROJECTS_KEY, Projects)
-            if found is None:
-                found = Projects(self)
-                run.put(PROJECTS_KEY, found)
-            return found
+        found, _ = run.setdefault(PROJECTS_KEY, Projects(self))
+        return found
 
     def warn_skip(self, what: str, skip: Skipped) -> None:
         self.runtime.logger.warning(
