@@ -20,9 +20,8 @@ from collector.core.errors import SourcesFailed, UsageError
 from collector.core.textsafe import clean
 from collector.ledger.db import safe_url, upgrade_ledger
 from collector.ledger.migrate import head_revision
-from collector.pipeline import NO_SOURCE
 from collector.pipeline.online_check import check_sources
-from collector.pipeline.sources import TokenStatus, token_status
+from collector.pipeline.sources import NO_SOURCE, TokenStatus, token_status
 from collector.pipeline.suggest import load_ruleset, rule_paths
 from connectors.globs import pattern_warnings
 

@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 
 from collector.config import Settings
 from collector.core.credentials import Redactor
-from collector.core.errors import ExitCode, UsageError
+from collector.core.errors import ExitCode
 from collector.ledger import Ledger
 from collector.ledger.items import UpsertResult, item_key, record_items, stored_items
 from collector.ledger.runs import (
@@ -41,7 +41,7 @@ from collector.ledger.runs import (
     record_run_start,
     record_run_stream,
 )
-from collector.pipeline.sources import MissingToken
+from collector.pipeline.sources import MissingToken, select_sources
 from collector.pipeline.stream_order import run_streams
 from connectors.base import Connector, SourceConfig, Stream
 from connectors.errors import AuthError, ConnectorError, Unreachable
@@ -382,27 +382,6 @@ class _StreamOutcome:
 
 INTERRUPTED_NOTE = "interrupted: what was read is stored; the next run fetches the rest"
 NOT_RUN = ("interrupted", "not run: the run was interrupted first")
-NO_SOURCE = (
-    "no source is enabled, so there is nothing to collect: add a [[sources]] table "
-    "(config.example.toml shows each type) or set enabled = true on one"
-)
-
-
-def select_sources(sources: Sequence[SourceConfig], names: Sequence[str]) -> list[SourceConfig]:
-    """Enabled sources, or exactly the ones named (even if disabled) when names are given."""
-    if not names:
-        enabled = [s for s in sources if s.enabled]
-        if not enabled:
-            raise UsageError(NO_SOURCE)
-        return enabled
-    known = {s.name for s in sources}
-    unknown = [n for n in names if n not in known]
-    if unknown:
-        raise UsageError(
-            f"--source {', '.join(unknown)}: no such source; configured: "
-            f"{', '.join(sorted(known)) or 'none'}"
-        )
-    return [s for s in sources if s.name in names]
 
 
 def _failed(source: str, stream: str, status: str, message: str) -> StreamRecord:

@@ -3,7 +3,7 @@ variable a source names (`token_env`), else from the OS keyring (`growthmap toke
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from collector.core.errors import UsageError
@@ -132,3 +132,26 @@ def build_connector(
     source: SourceConfig, env: Mapping[str, str], runtime: Runtime | None = None
 ) -> Connector:
     return connector_class(source.type)(source, read_token(source, env), runtime)
+
+
+NO_SOURCE = (
+    "no source is enabled, so there is nothing to collect: add a [[sources]] table "
+    "(config.example.toml shows each type) or set enabled = true on one"
+)
+
+
+def select_sources(sources: Sequence[SourceConfig], names: Sequence[str]) -> list[SourceConfig]:
+    """Enabled sources, or exactly the ones named (even if disabled) when names are given."""
+    if not names:
+        enabled = [s for s in sources if s.enabled]
+        if not enabled:
+            raise UsageError(NO_SOURCE)
+        return enabled
+    known = {s.name for s in sources}
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise UsageError(
+            f"--source {', '.join(unknown)}: no such source; configured: "
+            f"{', '.join(sorted(known)) or 'none'}"
+        )
+    return [s for s in sources if s.name in names]

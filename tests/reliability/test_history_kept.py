@@ -14,7 +14,6 @@ from collector.ledger.models import ItemRow
 from reliability.harness import collect, open_config_ledger, write_config
 from reliability.worlds import open_world
 
-
 ALL_STREAMS = {
     "github": ["pull_requests", "reviews", "design_docs", "pairing", "issues"],
     "gitlab": ["merge_requests", "reviews", "design_docs", "pairing", "issues"],
